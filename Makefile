@@ -13,7 +13,7 @@ demo: setup
 
 test: setup
 	$(VENV)/bin/ruff check formkit tests benchmarks
-	$(PY) -m pytest -q -n 2 2>/dev/null --version >/dev/null; $(PY) -m pytest -q
+	$(PY) -m pytest -q
 
 lint: setup
 	$(VENV)/bin/ruff check formkit tests benchmarks

@@ -1,0 +1,267 @@
+"""Agency settings and workspace paths.
+
+A workspace is a folder with a `formkit.toml` (written by `formkit init`). Everything
+agency-specific lives there: another department running the same ISO procedure edits the
+file, not the code. Without a file the Đắk Lắk defaults below apply.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from formkit.errors import ConfigError, OutputError
+from formkit.textnorm import nfc
+
+CONFIG_NAME = "formkit.toml"
+PACKAGE_ROOT = Path(__file__).resolve().parent
+BUILTIN_TEMPLATES = PACKAGE_ROOT.parent / "form_templates"
+
+DEFAULT_TOML = """\
+# formkit settings for one agency. Edit freely: nothing agency-specific is in the code.
+# Text is UTF-8; Vietnamese as you want it printed.
+
+[agency]
+province = "UBND TỈNH ĐẮK LẮK"          # header line 1 (governing body), capitals
+name = "SỞ CÔNG THƯƠNG"                  # header line 2, capitals, bold
+short_name = "Sở Công Thương"            # used inside sentences of the forms and report
+abbreviation = "SCT"                     # Số: .../BC-SCT, Lưu: VT, ...
+place = "Đắk Lắk"                        # "Đắk Lắk, ngày ... tháng ... năm ..."
+signer_title = "KT. GIÁM ĐỐC"
+signer_subtitle = "PHÓ GIÁM ĐỐC"
+signer_name = ""
+iso_unit = "Ban ISO"                     # keeps the records (retention)
+
+[iso]
+procedure = "QT.SCT.05"
+corrective_procedure = "QT.SCT.04"
+issue = "01"                             # Lần ban hành
+issue_date = "2024-01-02"                # Ngày ban hành (YYYY-MM-DD)
+retention_years = 3
+
+[iso.forms]
+"05-01" = "BM.QT.SCT.05-01"
+"05-02" = "BM.QT.SCT.05-02"
+
+# The units (phòng) that run the survey; `code` is printed in the QR code of each sheet.
+[[units]]
+code = "VP"
+name = "Văn phòng Sở"
+
+[[units]]
+code = "TTRA"
+name = "Thanh tra Sở"
+
+[[units]]
+code = "KHTC"
+name = "Phòng Kế hoạch - Tài chính"
+
+[[units]]
+code = "QLCN"
+name = "Phòng Quản lý Công nghiệp"
+
+[[units]]
+code = "QLTM"
+name = "Phòng Quản lý Thương mại"
+
+[[units]]
+code = "QLNL"
+name = "Phòng Quản lý Năng lượng"
+
+[paths]
+exports = "exports"
+scans = "scans"
+templates = ""                           # empty: the built-in form_templates/
+database = "sqlite:///formkit.db"        # any SQLAlchemy URL, relative sqlite paths are in the workspace
+"""
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+
+
+@dataclass
+class Settings:
+    workspace: Path
+    province: str = "UBND TỈNH ĐẮK LẮK"
+    agency_name: str = "SỞ CÔNG THƯƠNG"
+    agency_short_name: str = "Sở Công Thương"
+    abbreviation: str = "SCT"
+    place: str = "Đắk Lắk"
+    signer_title: str = "KT. GIÁM ĐỐC"
+    signer_subtitle: str = "PHÓ GIÁM ĐỐC"
+    signer_name: str = ""
+    iso_unit: str = "Ban ISO"
+    procedure: str = "QT.SCT.05"
+    corrective_procedure: str = "QT.SCT.04"
+    iso_issue: str = "01"
+    iso_issue_date: date = date(2024, 1, 2)
+    retention_years: int = 3
+    form_codes: dict[str, str] = field(
+        default_factory=lambda: {"05-01": "BM.QT.SCT.05-01", "05-02": "BM.QT.SCT.05-02"}
+    )
+    units: list[Unit] = field(default_factory=list)
+    exports_dir: Path = Path("exports")
+    scans_dir: Path = Path("scans")
+    templates_dir: Path = BUILTIN_TEMPLATES
+    database_url: str = "sqlite:///formkit.db"
+    source: Path | None = None
+
+    def unit(self, code: str | None) -> Unit | None:
+        """The unit with this code (case-insensitive); None for None. Unknown codes raise."""
+        if code is None or code == "":
+            return None
+        for u in self.units:
+            if u.code.upper() == code.upper():
+                return u
+        known = ", ".join(u.code for u in self.units) or "(none)"
+        raise ConfigError(
+            f"Unknown unit code {code!r}. Units in {self.source or 'the defaults'}: {known}.",
+            hint="Use one of the codes above, or add the unit under [[units]] in formkit.toml.",
+        )
+
+    def form_code(self, short: str) -> str:
+        try:
+            return self.form_codes[short]
+        except KeyError:
+            raise ConfigError(
+                f"No form code for {short!r} under [iso.forms] in {self.source or 'the defaults'}."
+            ) from None
+
+    @property
+    def layouts_dir(self) -> Path:
+        """Layouts built in this workspace (read beside the committed ones)."""
+        return self.exports_dir / "forms" / "layouts"
+
+
+def _default_units() -> list[Unit]:
+    data = tomllib.loads(DEFAULT_TOML)
+    return [Unit(u["code"], u["name"]) for u in data["units"]]
+
+
+def find_workspace(start: Path | None = None) -> Path:
+    env = os.environ.get("FORMKIT_WORKSPACE")
+    if env:
+        return Path(env).resolve()
+    return (start or Path.cwd()).resolve()
+
+
+def _get(table: dict, key: str, kind: type, where: str, default):
+    if key not in table:
+        return default
+    value = table[key]
+    if not isinstance(value, kind):
+        raise ConfigError(
+            f"{where}: key {key!r} should be {kind.__name__}, found {type(value).__name__} "
+            f"({value!r})."
+        )
+    return nfc(value) if isinstance(value, str) else value
+
+
+def load_settings(workspace: Path | None = None) -> Settings:
+    """Read `formkit.toml` in the workspace; the Đắk Lắk defaults fill what is missing."""
+    ws = find_workspace(workspace)
+    path = ws / CONFIG_NAME
+    data: dict = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}.") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: not UTF-8 text ({exc}).", hint="Save it as UTF-8.") from exc
+    s = Settings(workspace=ws, source=path if path.exists() else None)
+    where = str(path)
+    agency = data.get("agency", {})
+    if not isinstance(agency, dict):
+        raise ConfigError(f"{where}: [agency] must be a table.")
+    for key, attr in [
+        ("province", "province"), ("name", "agency_name"), ("short_name", "agency_short_name"),
+        ("abbreviation", "abbreviation"), ("place", "place"), ("signer_title", "signer_title"),
+        ("signer_subtitle", "signer_subtitle"), ("signer_name", "signer_name"),
+        ("iso_unit", "iso_unit"),
+    ]:
+        setattr(s, attr, _get(agency, key, str, f"{where} [agency]", getattr(s, attr)))
+    iso = data.get("iso", {})
+    if not isinstance(iso, dict):
+        raise ConfigError(f"{where}: [iso] must be a table.")
+    s.procedure = _get(iso, "procedure", str, f"{where} [iso]", s.procedure)
+    s.corrective_procedure = _get(
+        iso, "corrective_procedure", str, f"{where} [iso]", s.corrective_procedure
+    )
+    s.iso_issue = _get(iso, "issue", str, f"{where} [iso]", s.iso_issue)
+    raw_date = iso.get("issue_date", s.iso_issue_date)
+    if isinstance(raw_date, str):
+        try:
+            raw_date = date.fromisoformat(raw_date)
+        except ValueError:
+            raise ConfigError(
+                f"{where} [iso]: issue_date {raw_date!r} is not a date; write it as YYYY-MM-DD."
+            ) from None
+    if not isinstance(raw_date, date):
+        raise ConfigError(f"{where} [iso]: issue_date must be a date (YYYY-MM-DD).")
+    s.iso_issue_date = raw_date
+    s.retention_years = _get(iso, "retention_years", int, f"{where} [iso]", s.retention_years)
+    if s.retention_years < 1:
+        raise ConfigError(f"{where} [iso]: retention_years must be at least 1.")
+    forms = iso.get("forms", {})
+    if not isinstance(forms, dict) or not all(isinstance(v, str) for v in forms.values()):
+        raise ConfigError(f"{where}: [iso.forms] must map short codes to form codes (strings).")
+    s.form_codes = {**s.form_codes, **{k: nfc(v) for k, v in forms.items()}}
+
+    units = data.get("units")
+    if units is None:
+        s.units = _default_units()
+    else:
+        if not isinstance(units, list):
+            raise ConfigError(f"{where}: units must be written as [[units]] tables.")
+        seen: set[str] = set()
+        s.units = []
+        for i, u in enumerate(units):
+            if not isinstance(u, dict) or not isinstance(u.get("code"), str) or not isinstance(
+                u.get("name"), str
+            ):
+                raise ConfigError(f"{where}: units[{i}] needs a text `code` and `name`.")
+            code = u["code"].strip().upper()
+            if not code.isascii() or not code.replace("-", "").replace("_", "").isalnum():
+                raise ConfigError(
+                    f"{where}: units[{i}] code {u['code']!r} must be ASCII letters/digits "
+                    "(it is printed in the QR code)."
+                )
+            if code in seen:
+                raise ConfigError(f"{where}: units[{i}] code {code!r} appears twice.")
+            seen.add(code)
+            s.units.append(Unit(code, nfc(u["name"])))
+
+    paths = data.get("paths", {})
+    if not isinstance(paths, dict):
+        raise ConfigError(f"{where}: [paths] must be a table.")
+    s.exports_dir = ws / _get(paths, "exports", str, f"{where} [paths]", "exports")
+    s.scans_dir = ws / _get(paths, "scans", str, f"{where} [paths]", "scans")
+    templates = _get(paths, "templates", str, f"{where} [paths]", "")
+    s.templates_dir = (ws / templates) if templates else BUILTIN_TEMPLATES
+    s.database_url = _get(paths, "database", str, f"{where} [paths]", s.database_url)
+    return s
+
+
+def write_default_config(workspace: Path, force: bool = False) -> Path:
+    """`formkit init`: write the default formkit.toml; never overwrite without force."""
+    workspace.mkdir(parents=True, exist_ok=True)
+    path = workspace / CONFIG_NAME
+    if path.exists() and not force:
+        raise ConfigError(
+            f"{path} already exists; nothing was changed.",
+            hint="Edit it, or run `formkit init --force` to replace it with the defaults.",
+        )
+    try:
+        tmp = path.with_suffix(".toml.tmp")
+        tmp.write_text(DEFAULT_TOML, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise OutputError(f"Cannot write {path}: {exc.strerror}.") from exc
+    return path
