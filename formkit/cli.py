@@ -1,0 +1,76 @@
+"""Command line: parse, call formkit.api, print. No logic of its own."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from formkit import api
+from formkit.errors import FormkitError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="formkit: biểu mẫu, đọc phiếu khảo sát và hồ sơ ISO (QT.SCT.05).")
+forms_app = typer.Typer(no_args_is_help=True, help="Build the printable forms.")
+app.add_typer(forms_app, name="forms")
+
+console = Console()
+err = Console(stderr=True)
+
+WorkspaceOpt = Annotated[
+    Path | None, typer.Option("--workspace", "-w", help="Folder with formkit.toml (default: .)")
+]
+
+
+def _settings(workspace: Path | None) -> api.Settings:
+    return api.load_settings(workspace)
+
+
+@app.command()
+def init(workspace: WorkspaceOpt = None,
+         force: Annotated[bool, typer.Option(help="Replace an existing formkit.toml")] = False):
+    """Write formkit.toml with the Đắk Lắk defaults (agency, units, ISO control data)."""
+    path = api.init_workspace(workspace or Path.cwd(), force=force)
+    console.print(f"Wrote {path}. Edit it to match your agency.")
+
+
+@forms_app.command("build")
+def forms_build(
+    form: Annotated[list[str], typer.Option("--form", "-f", help="05-01 and/or 05-02")] = None,
+    year: Annotated[int, typer.Option(help="Year printed on the form")] = date.today().year,
+    unit: Annotated[str | None, typer.Option(help="Unit code from formkit.toml")] = None,
+    copies: Annotated[int, typer.Option(help="Numbered copies (0: one unnumbered copy)",
+                                        min=0, max=5000)] = 0,
+    first_serial: Annotated[int | None, typer.Option(help="First serial (default: next free)",
+                                                     min=1)] = None,
+    pages: Annotated[int, typer.Option(help="Register pages (05-01)", min=1, max=500)] = 1,
+    no_pdf: Annotated[bool, typer.Option("--no-pdf", help="DOCX only")] = False,
+    workspace: WorkspaceOpt = None,
+):
+    """Build forms as DOCX and print-ready PDF under exports/forms/."""
+    settings = _settings(workspace)
+    forms = form or ["05-01", "05-02"]
+    with console.status("Building forms (LibreOffice)…"):
+        results = api.build(settings, forms, year, unit, copies, first_serial, pages,
+                            pdf=not no_pdf)
+    for r in results:
+        serials = (f", serials {r.serials[0]}–{r.serials[-1]}" if r.serials and r.serials[0]
+                   else "")
+        console.print(f"[green]✓[/] {r.form}: {r.docx}" + (f"\n  {r.pdf}" if r.pdf else "")
+                      + f"\n  layout {r.layout.version}{serials}")
+
+
+def main() -> None:
+    try:
+        app()
+    except FormkitError as exc:
+        err.print(f"[red]Lỗi / error:[/] {exc}")
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""DOCX writing, LibreOffice conversion and layout extraction."""

@@ -1,0 +1,200 @@
+"""Build printable forms: DOCX → PDF (one batched LibreOffice call) → layout.
+
+The layout version printed in each QR code is the hash of the layout extracted from the
+rendered PDF. When no layout is known yet for this design (template + agency wording +
+renderer), one copy is rendered first to learn it; afterwards the layout of the final PDF
+is checked against it, so a QR code can never name a layout that is not the printed one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from formkit.config import Settings, Unit
+from formkit.errors import OutputError, TemplateError
+from formkit.render.docx_writer import PrintJob, substitutions, write_docx
+from formkit.render.layout_extract import extract_layout
+from formkit.spec.layout import Layout, LayoutRegistry, layout_filename
+from formkit.spec.model import FormSpec
+
+RENDERER_VERSION = "1"
+PLACEHOLDER_VERSION = "00000000"
+LEDGER = "issued_serials.jsonl"
+
+
+@dataclass
+class BuildRequest:
+    spec: FormSpec
+    year: int
+    unit: Unit | None = None
+    copies: int = 0  # 0: one unnumbered copy
+    first_serial: int | None = None  # None: next free serial for this form/year/unit
+    pages: int = 1  # register pages
+
+
+@dataclass
+class BuildResult:
+    form: str
+    docx: Path
+    pdf: Path | None
+    layout: Layout
+    layout_path: Path
+    serials: list[int] = field(default_factory=list)
+
+
+def design_key(spec: FormSpec, settings: Settings, pages: int = 1) -> str:
+    subs = substitutions(settings, 2000)
+    subs.pop("nam")
+    blob = json.dumps([RENDERER_VERSION, spec.design_hash(), subs, settings.agency_name,
+                       settings.province, spec.kind == "register" and pages], ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def registry(settings: Settings) -> LayoutRegistry:
+    return LayoutRegistry([settings.templates_dir / "layouts", settings.layouts_dir])
+
+
+def _output_dir(settings: Settings) -> Path:
+    out = settings.exports_dir / "forms"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"Cannot write to {out}: {exc.strerror or exc}.") from exc
+    return out
+
+
+def _ledger_path(settings: Settings) -> Path:
+    return settings.exports_dir / "forms" / LEDGER
+
+
+def issued_serials(settings: Settings, form: str, year: int, unit: str | None = None
+                   ) -> list[dict]:
+    """Every numbered batch issued (for response rates): form, year, unit, first, last."""
+    path = _ledger_path(settings)
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        if rec.get("form") == form and rec.get("year") == year and (
+            unit is None or rec.get("unit", "") == unit
+        ):
+            out.append(rec)
+    return out
+
+
+def next_serial(settings: Settings, form: str, year: int, unit: str) -> int:
+    recs = issued_serials(settings, form, year, unit)
+    return 1 + max((int(r["last"]) for r in recs), default=0)
+
+
+def _stem(settings: Settings, req: BuildRequest, serials: list[int]) -> str:
+    parts = [settings.form_code(req.spec.code), str(req.year)]
+    if req.unit:
+        parts.append(req.unit.code)
+    if serials and serials[0]:
+        parts.append(f"{serials[0]:06d}-{serials[-1]:06d}")
+    return "_".join(parts)
+
+
+def _known_layout(settings: Settings, req: BuildRequest, reg: LayoutRegistry) -> Layout | None:
+    return reg.by_design_key(design_key(req.spec, settings, req.pages))
+
+
+def _learn_layouts(settings: Settings, reqs: list[BuildRequest], reg: LayoutRegistry,
+                   convert) -> None:
+    """Render one placeholder copy of each design with no known layout; record its layout."""
+    todo = [r for r in reqs if _known_layout(settings, r, reg) is None]
+    if not todo:
+        return
+    with tempfile.TemporaryDirectory(prefix="formkit-layout-") as tmp:
+        tmpdir = Path(tmp)
+        docs = []
+        for i, r in enumerate(todo):
+            job = PrintJob(r.spec, settings, r.year, r.unit, (0,), PLACEHOLDER_VERSION,
+                           r.pages)
+            docs.append(write_docx(job, tmpdir / f"probe{i}.docx"))
+        pdfs = convert(docs, tmpdir)
+        for r, pdf in zip(todo, pdfs, strict=True):
+            lay = extract_layout(pdf, r.spec, settings.form_code(r.spec.code),
+                                 pages=r.pages if r.spec.kind == "register" else None)
+            lay.design_key = design_key(r.spec, settings, r.pages)
+            lay.save(settings.layouts_dir / layout_filename(r.spec.code, lay.version))
+            reg.add(lay)
+
+
+def build_forms(settings: Settings, reqs: list[BuildRequest], make_pdf: bool = True,
+                convert=None) -> list[BuildResult]:
+    """Write DOCX (and PDF) for every request; PDFs come from one LibreOffice call."""
+    if convert is None:
+        from formkit._exec.soffice import convert_to_pdf as convert
+    out_dir = _output_dir(settings)
+    reg = registry(settings)
+    if make_pdf:
+        _learn_layouts(settings, reqs, reg, convert)
+    results: list[BuildResult] = []
+    plans = []
+    for r in reqs:
+        lay = _known_layout(settings, r, reg)
+        if lay is None:
+            raise TemplateError(
+                f"No layout is known for form {r.spec.code} with these settings, and no PDF "
+                "was made to learn it.",
+                hint="Build once with PDF output (LibreOffice installed).",
+            )
+        unit_code = r.unit.code if r.unit else ""
+        if r.copies and r.spec.kind == "survey":
+            first = r.first_serial or next_serial(settings, r.spec.code, r.year, unit_code)
+            serials = list(range(first, first + r.copies))
+        else:
+            serials = [0]
+        stem = _stem(settings, r, serials)
+        job = PrintJob(r.spec, settings, r.year, r.unit, tuple(serials), lay.version, r.pages)
+        docx = write_docx(job, out_dir / f"{stem}.docx")
+        plans.append((r, lay, serials, docx))
+
+    pdfs: list[Path | None] = [None] * len(plans)
+    if make_pdf and plans:
+        # convert into a scratch folder, then move: a failed run leaves no half PDF behind
+        with tempfile.TemporaryDirectory(prefix="formkit-pdf-", dir=out_dir) as tmp:
+            made = convert([p[3] for p in plans], Path(tmp))
+            for i, ((r, lay, _serials, _docx), pdf) in enumerate(zip(plans, made, strict=True)):
+                check = extract_layout(pdf, r.spec, lay.form_code,
+                                       pages=r.pages if r.spec.kind == "register" else None)
+                if check.version != lay.version:
+                    raise TemplateError(
+                        f"The printed layout of {pdf.name} ({check.version}) differs from the "
+                        f"layout in its QR codes ({lay.version}).",
+                        hint="Delete exports/forms/layouts and build again; if it persists, "
+                        "the fonts on this machine changed while building.",
+                    )
+                dest = out_dir / pdf.name
+                shutil.move(str(pdf), dest)
+                pdfs[i] = dest
+
+    ledger = _ledger_path(settings)
+    for (r, lay, serials, docx), pdf in zip(plans, pdfs, strict=True):
+        lay_path = settings.layouts_dir / layout_filename(r.spec.code, lay.version)
+        if not lay_path.exists():
+            lay.save(lay_path)
+        if serials and serials[0]:
+            rec = {"form": r.spec.code, "year": r.year, "unit": r.unit.code if r.unit else "",
+                   "first": serials[0], "last": serials[-1], "count": len(serials),
+                   "layout": lay.version, "file": docx.name,
+                   "issued_at": datetime.now().isoformat(timespec="seconds")}
+            with ledger.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        results.append(BuildResult(r.spec.code, docx, pdf, lay, lay_path, serials))
+    return results

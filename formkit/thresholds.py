@@ -1,0 +1,37 @@
+"""Every tunable threshold of formkit in one table (SDAPS keeps its defs.py the same way).
+Values are fractions unless the name says otherwise. Change them here, nowhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    # ---- page intake
+    max_image_pixels: int = 12000 * 12000  # larger images are refused (decompression bombs)
+    min_dpi: float = 100.0  # below this a page is too coarse to read boxes reliably
+    blank_page_ink: float = 0.002  # dark-pixel share under which a page is blank
+    work_px_per_mm: float = 8.0  # aligned page resolution (≈ 203 dpi)
+
+    # ---- registration
+    mark_search_mm: float = 14.0  # radius around a predicted mark centre
+    max_mark_residual_mm: float = 1.2  # homography fit error above which a page is suspect
+    box_search_mm: float = 1.6  # how far a printed box may be from its layout place
+
+    # ---- tick boxes (score = ink share of the box interior after border removal)
+    box_empty_max: float = 0.035  # at most this much ink: empty
+    box_checked_min: float = 0.075  # at least this much: checked
+    box_filled_min: float = 0.72  # at least this much: completely filled (cancelled)
+    box_filled_uncertain: float = 0.55  # between this and filled_min: ambiguous
+    fill_cancels: bool = True  # a completely filled box cancels the mark (SDAPS checkcorrect)
+
+    # ---- decisions
+    review_confidence: float = 0.80  # fields under this confidence go to review
+
+    # ---- free text
+    text_ink_min: float = 0.004  # ink share of a zone under which it is empty (no OCR)
+    ocr_review_confidence: float = 0.80  # OCR mean word confidence under which → review
+
+
+T = Thresholds()
