@@ -23,7 +23,7 @@ from formkit.render.layout_extract import extract_layout
 from formkit.spec.layout import Layout, LayoutRegistry, layout_filename
 from formkit.spec.model import FormSpec
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 PLACEHOLDER_VERSION = "00000000"
 LEDGER = "issued_serials.jsonl"
 

@@ -156,9 +156,12 @@ class _Writer:
         footer = section.footer
         footer.is_linked_to_previous = False
         cw = self.geom.content_width
-        text_w = cw - 2 * G.MARK_CELL_MM - G.QR_MM - 4
+        # LibreOffice offsets a cell's content by ~3 mm whatever the margins: picture cells
+        # are wider than their picture so nothing is clipped
+        qr_cell = G.QR_MM + 4.5
+        text_w = cw - 2 * G.MARK_CELL_MM - qr_cell - 2
         table = footer.add_table(1, 5, Mm(cw))
-        X.fixed_table(table, [G.MARK_CELL_MM, text_w, G.QR_MM, 4, G.MARK_CELL_MM])
+        X.fixed_table(table, [G.MARK_CELL_MM, text_w, qr_cell, 2, G.MARK_CELL_MM])
         X.exact_row_height(table, 0, G.QR_MM)
         mark_l, text, qr, _gap, mark_r = table.rows[0].cells
         for c in (mark_l, mark_r):

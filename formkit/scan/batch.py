@@ -1,0 +1,430 @@
+"""Read a batch of returned surveys: every input page ends as read, duplicate or rejected
+(with its reason); pages are joined into sheets by their copy serial, in any order and
+across files. Pages are processed one at a time, so memory does not grow with the batch."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from formkit.config import Settings
+from formkit.identity import PageIdentity
+from formkit.scan import boxes as B
+from formkit.scan import load
+from formkit.scan.locate import LocateError, estimate_px_per_mm, find_qr, place, warp_to_layout
+from formkit.scan.result import BoxState, FieldResult, PageSource, SheetResult, Status
+from formkit.spec.layout import Layout, LayoutRegistry, PageLayout
+from formkit.spec.model import FieldKind, FormSpec
+from formkit.thresholds import T
+
+READ, DUPLICATE, REJECTED = "read", "duplicate", "rejected"
+
+STATE_COLOURS = {  # BGR for the overlay
+    BoxState.CHECKED: (40, 170, 40),
+    BoxState.EMPTY: (170, 170, 170),
+    BoxState.FILLED: (0, 140, 255),
+    BoxState.UNCERTAIN: (0, 0, 230),
+}
+
+
+@dataclass
+class PageOutcome:
+    file: str
+    page: int
+    outcome: str  # read, duplicate, rejected
+    reason: str = ""
+    sheet: str | None = None  # sheet key
+    form_page: int | None = None
+    sha256: str = ""
+    overlay: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class BatchReport:
+    started: str
+    finished: str = ""
+    inputs: list[str] = field(default_factory=list)
+    pages: list[PageOutcome] = field(default_factory=list)
+    sheets: list[SheetResult] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for p in self.pages if p.outcome == outcome)
+
+    @property
+    def review_count(self) -> int:
+        return sum(len(s.review_fields) for s in self.sheets)
+
+    def to_json(self) -> dict:
+        return {
+            "started": self.started, "finished": self.finished, "inputs": self.inputs,
+            "counts": {"pages": len(self.pages), READ: self.count(READ),
+                       DUPLICATE: self.count(DUPLICATE), REJECTED: self.count(REJECTED),
+                       "sheets": len(self.sheets), "review": self.review_count},
+            "pages": [asdict(p) for p in self.pages],
+            "sheets": [s.to_json() for s in self.sheets],
+        }
+
+
+@dataclass
+class _Open:
+    """A sheet being assembled from its pages."""
+
+    sheet: SheetResult
+    pages_seen: set[int] = field(default_factory=set)
+
+
+class BatchReader:
+    def __init__(self, settings: Settings, registry: LayoutRegistry, specs: dict[str, FormSpec],
+                 received: date | None = None, unit: str | None = None,
+                 out_dir: Path | None = None, ocr: bool = True,
+                 known_pages: set[tuple] | None = None):
+        self.settings = settings
+        self.registry = registry
+        self.specs = specs
+        self.received = received
+        self.unit = unit.upper() if unit else None
+        self.out_dir = out_dir
+        self.ocr = ocr
+        self.ppm = T.work_px_per_mm
+        self.seen_pages: set[tuple] = set(known_pages or ())
+        self.seen_hashes: set[str] = set()
+        self.open: dict[tuple, _Open] = {}
+        self.order: list[tuple] = []
+        self._unnumbered = 0
+        self._text_reader = _text_reader() if ocr else None
+
+    # ---- one page -----------------------------------------------------------------------
+    def read_page(self, pg: load.PageImage) -> PageOutcome:
+        t0 = time.perf_counter()
+        out = PageOutcome(str(pg.file), pg.index, REJECTED, sha256=pg.sha256)
+        try:
+            self._read_page(pg, out)
+        except Exception as exc:  # a bad page never stops the batch; the reason is kept
+            out.outcome, out.reason = REJECTED, f"internal error while reading: {exc!r}"
+        out.seconds = round(time.perf_counter() - t0, 4)
+        return out
+
+    def _read_page(self, pg: load.PageImage, out: PageOutcome) -> None:
+        if not pg.ok:
+            out.reason = pg.error
+            return
+        gray = pg.image
+        if pg.sha256 in self.seen_hashes:
+            out.outcome, out.reason = DUPLICATE, "the same image was already read in this batch"
+            return
+        ppm_scan = estimate_px_per_mm(gray, pg.dpi)
+        if ppm_scan * 25.4 < T.min_dpi * 0.6:
+            out.reason = (f"resolution too low (about {ppm_scan * 25.4:.0f} dpi): scan at "
+                          "150–300 dpi")
+            return
+        small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+        thr = min(200, int(np.percentile(small, 95)) - 60)
+        if float((small < thr).mean()) < T.blank_page_ink:
+            out.reason = "blank page"
+            return
+        qr = find_qr(gray, ppm_scan)
+        if qr is None:
+            out.reason = ("no formkit QR code found: not a formkit form, or its QR code "
+                          "(bottom right) is damaged or cut off; enter this sheet by hand")
+            return
+        try:
+            ident = PageIdentity.decode(qr.payload)
+        except ValueError:
+            out.reason = f"QR code is not a formkit page code ({qr.payload[:40]!r})"
+            return
+        out.form_page = ident.page
+        layout = self.registry.get(ident.layout)
+        if layout is None:
+            out.reason = (f"unknown layout version {ident.layout} (form {ident.form}, "
+                          f"{ident.year}): printed from a form version this workspace does "
+                          "not know; copy its layout file into exports/forms/layouts/")
+            return
+        spec = self.specs.get(ident.form)
+        if spec is None or spec.kind != "survey":
+            out.reason = (f"page of form {layout.form_code} (not a survey sheet): register "
+                          "pages are entered with `formkit register add` or `import`")
+            return
+        try:
+            page_layout = layout.page(ident.page)
+        except KeyError:
+            out.reason = f"page {ident.page} does not exist in layout {ident.layout}"
+            return
+        key = ident.copy_key
+        if ident.serial and (key, ident.page) in self.seen_pages:
+            out.outcome = DUPLICATE
+            out.reason = (f"sheet {ident.serial:06d} page {ident.page} was already read "
+                          "(not counted twice)")
+            out.sheet = self._sheet_key(ident)
+            return
+        try:
+            placement = place(gray, pg.dpi, qr, ident, page_layout)
+        except LocateError as exc:
+            out.reason = str(exc)
+            return
+        aligned = warp_to_layout(gray, placement, layout.page_size, self.ppm)
+        sheet = self._sheet_for(ident, layout, pg)
+        fields = self._read_fields(spec, page_layout, aligned, placement.quality, sheet,
+                                   ident)
+        sheet.sheet.fields.update(fields)
+        src = PageSource(str(pg.file), pg.index, ident.page, pg.sha256, placement.rotation,
+                         quality=round(placement.quality, 3))
+        if self.out_dir is not None:
+            src.overlay = self._overlay(aligned, page_layout, fields, sheet.sheet, ident.page)
+            out.overlay = src.overlay
+        sheet.sheet.pages.append(src)
+        sheet.pages_seen.add(ident.page)
+        self.seen_pages.add((key, ident.page))
+        self.seen_hashes.add(pg.sha256)
+        out.outcome, out.sheet = READ, sheet.sheet.sheet_key
+        if placement.marks_found < 4:
+            out.reason = (f"only {placement.marks_found} of 4 registration marks found; "
+                          "answers on this page have lower confidence")
+
+    # ---- sheets -------------------------------------------------------------------------
+    def _sheet_key(self, ident: PageIdentity) -> str:
+        return f"{ident.form}/{ident.year}/{ident.unit or '-'}/{ident.serial}/{ident.layout}"
+
+    def _sheet_for(self, ident: PageIdentity, layout: Layout, pg: load.PageImage) -> _Open:
+        if ident.serial:
+            key = ident.copy_key
+        else:
+            # unnumbered copies: a page joins the latest unnumbered sheet of the same file
+            # that lacks this page; otherwise it starts a new sheet
+            key = None
+            for k in reversed(self.order):
+                o = self.open[k]
+                if k[0] == "unnumbered" and k[1] == str(pg.file) and \
+                        ident.page not in o.pages_seen and o.sheet.layout == ident.layout:
+                    key = k
+                    break
+            if key is None:
+                self._unnumbered += 1
+                key = ("unnumbered", str(pg.file), self._unnumbered)
+        if key not in self.open:
+            received = self.received or _file_date(pg.file)
+            unit = ident.unit or (self.unit or "")
+            serial = ident.serial
+            sheet = SheetResult(ident.form, ident.layout, ident.year, unit, serial,
+                                received.isoformat() if received else None)
+            self.open[key] = _Open(sheet)
+            self.order.append(key)
+        return self.open[key]
+
+    def finish(self) -> list[SheetResult]:
+        sheets = []
+        for key in self.order:
+            o = self.open[key]
+            layout = self.registry.get(o.sheet.layout)
+            pages = len(layout.pages) if layout else len(o.pages_seen)
+            o.sheet.complete = len(o.pages_seen) == pages
+            if not o.sheet.serial and key[0] == "unnumbered":
+                # unnumbered sheets get a stable key from their first page's image hash
+                o.sheet.serial = 0
+            o.sheet.pages.sort(key=lambda p: p.form_page)
+            spec = self.specs[o.sheet.form]
+            # fields of missing pages are unreadable (not silently blank)
+            if not o.sheet.complete:
+                for f in spec.fields.values():
+                    if f.id not in o.sheet.fields:
+                        kind = "text" if f.kind is FieldKind.TEXT else (
+                            "flag" if f.kind is FieldKind.FLAG else "single")
+                        o.sheet.fields[f.id] = FieldResult(
+                            f.id, kind, None, Status.UNREADABLE, 0.0,
+                            note="page missing from the batch")
+            B.apply_conditions(spec, o.sheet.fields)
+            # keep fields in template order
+            o.sheet.fields = {fid: o.sheet.fields[fid] for fid in spec.fields
+                              if fid in o.sheet.fields}
+            sheets.append(o.sheet)
+        return sheets
+
+    # ---- fields -------------------------------------------------------------------------
+    def _read_fields(self, spec: FormSpec, page: PageLayout, aligned: np.ndarray,
+                     quality: float, sheet: _Open, ident: PageIdentity
+                     ) -> dict[str, FieldResult]:
+        by_field: dict[str, list] = {}
+        for box in page.boxes:
+            m = B.measure_box(aligned, self.ppm, box)
+            ev = B.classify_box(m, box.value)
+            by_field.setdefault(box.field, []).append((box, m, ev))
+        results: dict[str, FieldResult] = {}
+        for fid, items in by_field.items():
+            res = B.decide_choice(spec, fid, [ev for _, _, ev in items], ident.page, quality)
+            if res.needs_review and self.out_dir is not None:
+                res.crop = self._crop_boxes(aligned, [m.rect_px for _, m, _ in items],
+                                            sheet.sheet, fid)
+            results[fid] = res
+        for zone in page.zones:
+            crop_path = None
+            if self.out_dir is not None:
+                crop_path = self.out_dir / "crops" / f"{_safe(sheet.sheet)}_{zone.field}.png"
+            if self._text_reader is not None:
+                res = self._text_reader(aligned, self.ppm, zone, crop_path=crop_path,
+                                        page=ident.page)
+                res.confidence *= quality if res.status is not Status.BLANK else 1.0
+                if crop_path is not None and crop_path.exists():
+                    res.crop = str(crop_path)
+            else:
+                res = FieldResult(zone.field, "text", None, Status.UNREADABLE, 0.0,
+                                  page=ident.page, note="text not read (OCR disabled)")
+            results[zone.field] = res
+        return results
+
+    def _crop_boxes(self, aligned: np.ndarray, rects: list[tuple[int, int, int, int]],
+                    sheet: SheetResult, fid: str) -> str:
+        pad = int(4 * self.ppm)
+        x0 = max(0, min(r[0] for r in rects) - int(60 * self.ppm))
+        x1 = min(aligned.shape[1], max(r[2] for r in rects) + pad)
+        y0 = max(0, min(r[1] for r in rects) - pad)
+        y1 = min(aligned.shape[0], max(r[3] for r in rects) + pad)
+        path = self.out_dir / "crops" / f"{_safe(sheet)}_{fid}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(path), aligned[y0:y1, x0:x1])
+        return str(path)
+
+    def _overlay(self, aligned: np.ndarray, page: PageLayout, fields: dict[str, FieldResult],
+                 sheet: SheetResult, form_page: int) -> str:
+        f = 0.5  # half resolution keeps overlays small and quick to write
+        img = cv2.cvtColor(cv2.resize(aligned, None, fx=f, fy=f, interpolation=cv2.INTER_AREA),
+                           cv2.COLOR_GRAY2BGR)
+        s = self.ppm * f
+        for box in page.boxes:
+            res = fields.get(box.field)
+            ev = next((b for b in (res.boxes if res else []) if b.value == box.value), None)
+            colour = STATE_COLOURS.get(ev.state if ev else BoxState.UNCERTAIN)
+            r = box.rect
+            p0 = (int((r.x - 0.8) * s), int((r.y - 0.8) * s))
+            p1 = (int((r.x + r.w + 0.8) * s), int((r.y + r.h + 0.8) * s))
+            cv2.rectangle(img, p0, p1, colour, 2)
+            if res is not None and res.needs_review:
+                cv2.circle(img, (int((r.x + r.w + 3) * s), int(r.cy * s)), 4, (0, 0, 230), -1)
+        for zone in page.zones:
+            res = fields.get(zone.field)
+            r = zone.rect
+            colour = (200, 120, 0) if res is None or not res.needs_review else (0, 0, 230)
+            cv2.rectangle(img, (int(r.x * s), int(r.y * s)),
+                          (int((r.x + r.w) * s), int((r.y + r.h) * s)), colour, 1)
+        path = self.out_dir / "overlays" / f"{_safe(sheet)}_p{form_page}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(path), img, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        return str(path)
+
+
+def _safe(sheet: SheetResult) -> str:
+    return f"{sheet.form}_{sheet.year}_{sheet.unit or 'x'}_{sheet.serial:06d}_{sheet.layout}"
+
+
+def _file_date(path: Path) -> date | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime).date()
+    except OSError:
+        return None
+
+
+def _text_reader() -> Callable | None:
+    try:
+        from formkit.scan.text import read_text_zone
+    except ImportError:
+        return None
+    return read_text_zone
+
+
+def _digital_readers() -> tuple[Callable | None, Callable | None]:
+    try:
+        from formkit.scan.digital import read_docx, read_pdf_digital
+    except ImportError:
+        return None, None
+    return read_docx, read_pdf_digital
+
+
+def read_paths(settings: Settings, paths: list[Path], received: date | None = None,
+               unit: str | None = None, out_dir: Path | None = None, ocr: bool = True,
+               progress: Callable[[int, int, PageOutcome], None] | None = None,
+               known_pages: set[tuple] | None = None) -> BatchReport:
+    """Read every page of the given files and folders. Never raises for a bad page or file:
+    each becomes a rejected outcome with its reason."""
+    from formkit.render.build import registry as layout_registry
+    from formkit.spec import load_forms
+
+    report = BatchReport(started=datetime.now().isoformat(timespec="seconds"),
+                         inputs=[str(p) for p in paths])
+    specs = load_forms(settings.templates_dir)
+    reader = BatchReader(settings, layout_registry(settings), specs, received, unit, out_dir,
+                         ocr, known_pages)
+    files, refused = load.expand_paths(paths)
+    for path, reason in refused:
+        report.pages.append(PageOutcome(str(path), 0, REJECTED, reason))
+    total = sum(load.count_pages(f) for f in files)
+    done = 0
+    read_docx, read_pdf_digital = _digital_readers()
+    digital_sheets: list[SheetResult] = []
+    for f in files:
+        ext = f.suffix.lower()
+        if ext in load.DOCX_EXTS or ext in load.PDF_EXTS:
+            handled = _read_digital(f, settings, read_docx, read_pdf_digital, report,
+                                    digital_sheets)
+            if handled:
+                done += load.count_pages(f)
+                if progress and report.pages:
+                    progress(done, total, report.pages[-1])
+                continue
+        for pg in load.iter_pages(f):
+            outcome = reader.read_page(pg)
+            report.pages.append(outcome)
+            done += 1
+            if progress:
+                progress(done, max(total, done), outcome)
+    report.sheets = reader.finish() + digital_sheets
+    report.finished = datetime.now().isoformat(timespec="seconds")
+    return report
+
+
+def _read_digital(f: Path, settings: Settings, read_docx, read_pdf_digital,
+                  report: BatchReport, sheets: list[SheetResult]) -> bool:
+    """DOCX and text-layer PDFs are read without OCR; True when the file was handled."""
+    from formkit.errors import FormkitError
+
+    ext = f.suffix.lower()
+    if ext in load.DOCX_EXTS:
+        if read_docx is None:
+            report.pages.append(PageOutcome(str(f), 1, REJECTED, "DOCX reading not available"))
+            return True
+        try:
+            found = read_docx(f, settings)
+        except FormkitError as exc:
+            report.pages.append(PageOutcome(str(f), 1, REJECTED, exc.message))
+            return True
+        except Exception as exc:
+            report.pages.append(PageOutcome(str(f), 1, REJECTED,
+                                            f"unreadable DOCX ({exc!r})"))
+            return True
+        for s in found:
+            sheets.append(s)
+            for p in s.pages:
+                report.pages.append(PageOutcome(str(f), p.page, READ, sheet=s.sheet_key,
+                                                form_page=p.form_page))
+        return True
+    if read_pdf_digital is None:
+        return False
+    try:
+        found = read_pdf_digital(f, settings)
+    except FormkitError as exc:
+        report.pages.append(PageOutcome(str(f), 1, REJECTED, exc.message))
+        return True
+    except Exception:
+        return False  # let the scan path try; it reports its own reasons
+    if found is None:
+        return False
+    for s in found:
+        sheets.append(s)
+        for p in s.pages:
+            report.pages.append(PageOutcome(str(f), p.page, READ, sheet=s.sheet_key,
+                                            form_page=p.form_page))
+    return True

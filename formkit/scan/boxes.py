@@ -1,0 +1,191 @@
+"""Tick-box evidence and per-question decisions.
+
+Each box is first found precisely near its layout place (the printed square's borders are
+the two strongest column and row pairs one box-width apart), so the measurement excludes
+the printed border. Inside, darkness is normalised between the local paper and the printed
+border (the page's own black), which makes a light pencil tick comparable to a pen stroke
+on a dark photocopy. Evidence per box:
+  ink      share of the interior darker than half-way to the border's black
+  light    share darker than a fifth of the way (pencil, faint ballpoint)
+  center   share of light ink in the central part: real marks cross the middle; a stroke
+           that wanders in from a neighbour only grazes an edge
+  ring     how many sides around the box carry ink: a circle drawn around the box
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from formkit.scan.result import BoxEvidence, BoxState, FieldResult, Status
+from formkit.spec.layout import BoxPos
+from formkit.spec.model import FieldKind, FormSpec
+from formkit.thresholds import T
+
+BORDER_MM = 0.35  # printed border width (1 pt)
+
+
+@dataclass
+class BoxMeasure:
+    ink: float
+    light: float
+    center: float
+    ring_sides: int
+    shift_mm: tuple[float, float]
+    rect_px: tuple[int, int, int, int]  # refined box (x0, y0, x1, y1) in aligned px
+
+
+def _best_pair(profile: np.ndarray, gap: int, lo: int, hi: int, expected: int) -> int:
+    """Start index x in [lo, hi] maximising profile[x] + profile[x + gap]; ties → nearest
+    to the expected place (a completely filled box has no single best)."""
+    best_x, best_v = expected, -1.0
+    for x in range(max(lo, 0), min(hi, len(profile) - gap - 1) + 1):
+        v = float(profile[x] + profile[x + gap]) - 0.002 * abs(x - expected)
+        if v > best_v:
+            best_v, best_x = v, x
+    return best_x
+
+
+def measure_box(aligned: np.ndarray, ppm: float, box: BoxPos) -> BoxMeasure:
+    r = box.rect
+    search = int(round(T.box_search_mm * ppm))
+    ring_pad = int(round(2.6 * ppm))
+    pad = max(search, ring_pad) + 2
+    bx0, by0 = int(round(r.x * ppm)), int(round(r.y * ppm))
+    bw, bh = int(round(r.w * ppm)), int(round(r.h * ppm))
+    h, w = aligned.shape
+    wx0, wy0 = max(0, bx0 - pad), max(0, by0 - pad)
+    wx1, wy1 = min(w, bx0 + bw + pad + 1), min(h, by0 + bh + pad + 1)
+    win = aligned[wy0:wy1, wx0:wx1].astype(np.float32)
+    win = cv2.GaussianBlur(win, (3, 3), 0)
+    paper = float(np.percentile(win, 90))
+    dark = np.clip(paper - win, 0, None)
+
+    # refine: the border columns/rows are the strongest pair one box-width apart
+    ex, ey = bx0 - wx0, by0 - wy0
+    rows = slice(max(0, ey + 2), min(dark.shape[0], ey + bh - 1))
+    cols = slice(max(0, ex + 2), min(dark.shape[1], ex + bw - 1))
+    col_profile = dark[rows, :].sum(axis=0)
+    row_profile = dark[:, cols].sum(axis=1)
+    x = _best_pair(col_profile, bw, ex - search, ex + search, ex)
+    y = _best_pair(row_profile, bh, ey - search, ey + search, ey)
+    # the printed border gives the page's black level for this box
+    border_px = max(1, int(round(BORDER_MM * ppm)))
+    edge = np.concatenate([
+        dark[y:y + bh + 1, max(0, x - border_px // 2):x + border_px // 2 + 1].ravel(),
+        dark[y:y + bh + 1, x + bw - border_px // 2:x + bw + border_px // 2 + 1].ravel(),
+    ])
+    black = max(float(np.percentile(edge, 60)) if edge.size else 0.0, 40.0)
+    norm = dark / black
+
+    inset = border_px // 2 + int(round(0.45 * ppm))
+    interior = norm[y + inset:y + bh - inset + 1, x + inset:x + bw - inset + 1]
+    if interior.size == 0:
+        interior = np.zeros((1, 1), np.float32)
+    ink = float((interior > 0.5).mean())
+    light = float((interior > 0.2).mean())
+    ih, iw = interior.shape
+    cy0, cx0 = int(ih * 0.22), int(iw * 0.22)
+    center_part = interior[cy0:ih - cy0, cx0:iw - cx0]
+    center = float((center_part > 0.2).mean()) if center_part.size else 0.0
+
+    # ring around the box (0.9–2.4 mm out): top, right, bottom, and the two right corners;
+    # the left side carries the option's label, so it is not counted
+    o1, o2 = int(round(0.9 * ppm)), int(round(2.4 * ppm))
+    sides = 0
+    regions = [
+        norm[max(0, y - o2):max(0, y - o1), x:x + bw],  # above
+        norm[y + bh + o1:y + bh + o2, x:x + bw],  # below
+        norm[y:y + bh, x + bw + o1:x + bw + o2],  # right
+        norm[max(0, y - o2):max(0, y - o1), x + bw + o1:x + bw + o2],  # top-right
+        norm[y + bh + o1:y + bh + o2, x + bw + o1:x + bw + o2],  # bottom-right
+    ]
+    for reg in regions:
+        if reg.size and (reg > 0.3).mean() > 0.03:
+            sides += 1
+    rect = (wx0 + x, wy0 + y, wx0 + x + bw, wy0 + y + bh)
+    return BoxMeasure(ink, light, center, sides, ((x - ex) / ppm, (y - ey) / ppm), rect)
+
+
+def _ramp(v: float, lo: float, hi: float) -> float:
+    """0 at lo, 1 at hi (either direction), clipped."""
+    if hi == lo:
+        return 1.0
+    return float(np.clip((v - lo) / (hi - lo), 0.0, 1.0))
+
+
+def classify_box(m: BoxMeasure, value: str) -> BoxEvidence:
+    """State and confidence of one box from its measurements (thresholds in T)."""
+    score = max(m.ink, 0.6 * m.light)
+    if score >= T.box_filled_min:
+        conf = 0.6 + 0.4 * _ramp(score, T.box_filled_min, 0.9)
+        return BoxEvidence(value, BoxState.FILLED, m.ink, score, conf)
+    if score >= T.box_filled_uncertain:
+        return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.35)
+    if score >= T.box_checked_min and m.center >= 0.03:
+        conf = 0.55 + 0.45 * _ramp(score, T.box_checked_min, 2.2 * T.box_checked_min)
+        conf *= 0.5 + 0.5 * _ramp(m.center, 0.03, 0.08)
+        state = BoxState.CHECKED if conf >= 0.5 else BoxState.UNCERTAIN
+        return BoxEvidence(value, state, m.ink, score, conf)
+    if score <= T.box_empty_max and m.light <= 2.5 * T.box_empty_max:
+        if m.ring_sides >= 4:  # a circle drawn around an empty box: the person's intent
+            return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.3)
+        conf = 0.6 + 0.4 * _ramp(T.box_empty_max - score, 0.0, T.box_empty_max * 0.8)
+        return BoxEvidence(value, BoxState.EMPTY, m.ink, score, conf)
+    # between empty and checked, or ink that stays at the edges: ask a person
+    return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.3)
+
+
+def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
+                  page: int, quality: float) -> FieldResult:
+    """One field's value and status from the evidence of its boxes."""
+    f = spec.fields[field_id]
+    checked = [b for b in boxes if b.state is BoxState.CHECKED]
+    uncertain = [b for b in boxes if b.state is BoxState.UNCERTAIN]
+    filled = [b for b in boxes if b.state is BoxState.FILLED]
+    base = min((b.confidence for b in boxes), default=0.0) * quality
+    note = ""
+    if filled and not T.fill_cancels:
+        checked = checked + filled
+        filled = []
+    if filled:
+        note = "cancelled by filling: " + ", ".join(b.value for b in filled)
+    if f.kind is FieldKind.FLAG:
+        b = boxes[0]
+        if b.state is BoxState.UNCERTAIN:
+            return FieldResult(field_id, "flag", None, Status.UNCERTAIN, b.confidence * quality,
+                               boxes, page=page, note=note)
+        value = b.state is BoxState.CHECKED or (b.state is BoxState.FILLED
+                                                and not T.fill_cancels)
+        return FieldResult(field_id, "flag", value, Status.OK, b.confidence * quality, boxes,
+                           page=page, note=note)
+    if len(checked) > 1:
+        return FieldResult(field_id, "single", None, Status.MULTIPLE, 0.2, boxes, page=page,
+                           note=note)
+    if uncertain:
+        return FieldResult(field_id, "single", checked[0].value if checked else None,
+                           Status.UNCERTAIN, min(0.4, base), boxes, page=page, note=note)
+    if len(checked) == 1:
+        return FieldResult(field_id, "single", checked[0].value, Status.OK, base, boxes,
+                           page=page, note=note)
+    return FieldResult(field_id, "single", None, Status.BLANK, base, boxes, page=page,
+                       note=note)
+
+
+def apply_conditions(spec: FormSpec, fields: dict[str, FieldResult]) -> None:
+    """A field answered although its condition says it should not be (c2.muc_do ticked
+    with c2.phien_ha = khong) is a contradiction, for a person to settle."""
+    for f in spec.fields.values():
+        if not f.only_if or f.id not in fields:
+            continue
+        res = fields[f.id]
+        cond = fields.get(f.only_if[0])
+        if res.status is Status.OK and res.value is not None and cond is not None \
+                and cond.status is Status.OK and cond.value is not None \
+                and cond.value != f.only_if[1]:
+            res.status = Status.CONTRADICTION
+            res.confidence = min(res.confidence, 0.3)
+            res.note = (res.note + "; " if res.note else "") + \
+                f"answered although {f.only_if[0]} = {cond.value}"

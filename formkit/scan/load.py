@@ -1,0 +1,179 @@
+"""Page intake: expand files and folders into page images (grayscale uint8), one at a time
+so memory stays flat however long the batch. A file that cannot be read becomes a page
+outcome with a reason, never an exception that stops the batch. Input files are only ever
+opened for reading."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from formkit.thresholds import T
+
+IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
+PDF_EXTS = {".pdf"}
+DOCX_EXTS = {".docx"}
+SUPPORTED = IMAGE_EXTS | PDF_EXTS | DOCX_EXTS
+PDF_RENDER_DPI = 200.0
+
+Image.MAX_IMAGE_PIXELS = T.max_image_pixels
+
+
+@dataclass
+class PageImage:
+    file: Path
+    index: int  # 1-based page/frame index in the file
+    image: np.ndarray | None  # grayscale uint8, None when unreadable
+    dpi: float | None  # from the file when known
+    error: str = ""  # why the page could not be loaded
+    sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.image is not None
+
+
+def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files to read (sorted, folders walked) and the paths refused outright."""
+    files: list[Path] = []
+    refused: list[tuple[Path, str]] = []
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in SUPPORTED:
+                    files.append(f)
+        elif p.is_file():
+            if p.suffix.lower() in SUPPORTED:
+                files.append(p)
+            else:
+                refused.append((p, f"unsupported file type {p.suffix or '(none)'}: formkit reads "
+                                   "PDF, PNG, JPEG, TIFF and DOCX"))
+        else:
+            refused.append((p, "no such file or folder"))
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        r = f.resolve()
+        if r not in seen:
+            seen.add(r)
+            unique.append(f)
+    return unique, refused
+
+
+def to_gray(img: Image.Image) -> np.ndarray:
+    """Any PIL mode (1-bit, palette, 16-bit, RGBA, CMYK) → 8-bit grey on white."""
+    if img.mode in ("RGBA", "LA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(bg, rgba)
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(img, dtype=np.float32)
+        hi = float(arr.max()) or 1.0
+        return (arr * (255.0 / hi)).clip(0, 255).astype(np.uint8)
+    return np.asarray(img.convert("L"), dtype=np.uint8)
+
+
+def page_hash(gray: np.ndarray) -> str:
+    return hashlib.sha256(gray.tobytes()).hexdigest()
+
+
+def _image_pages(path: Path) -> Iterator[PageImage]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(path)
+            n = getattr(img, "n_frames", 1)
+            for i in range(n):
+                try:
+                    img.seek(i)
+                    if img.width * img.height > T.max_image_pixels:
+                        raise Image.DecompressionBombError("too large")
+                    frame = ImageOps.exif_transpose(img) if i == 0 else img
+                    gray = to_gray(frame)
+                except Image.DecompressionBombError:
+                    yield PageImage(path, i + 1, None, None,
+                                    f"image too large ({img.width}×{img.height} px; the limit is "
+                                    f"{T.max_image_pixels:,} pixels): scan at 600 dpi or less")
+                    continue
+                except (OSError, ValueError, SyntaxError) as exc:
+                    yield PageImage(path, i + 1, None, None,
+                                    f"unreadable or truncated image ({exc}): scan it again")
+                    continue
+                dpi = img.info.get("dpi", (None, None))[0]
+                try:
+                    dpi = float(dpi) if dpi else None
+                except (TypeError, ValueError):
+                    dpi = None
+                yield PageImage(path, i + 1, gray, dpi if dpi and dpi > 30 else None,
+                                sha256=page_hash(gray))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        yield PageImage(path, 1, None, None,
+                        f"image too large (over {T.max_image_pixels:,} pixels): scan at 600 dpi "
+                        "or less")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        yield PageImage(path, 1, None, None, f"unreadable or truncated image file ({exc})")
+
+
+def _pdf_pages(path: Path) -> Iterator[PageImage]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except Exception as exc:  # pdfium raises its own PdfiumError; any failure = unreadable
+        yield PageImage(path, 1, None, None, f"unreadable or truncated PDF ({exc})")
+        return
+    try:
+        for i in range(len(pdf)):
+            try:
+                page = pdf[i]
+                w, h = page.get_size()
+                scale = PDF_RENDER_DPI / 72.0
+                if w * h * scale * scale > T.max_image_pixels:
+                    scale = (T.max_image_pixels / (w * h)) ** 0.5
+                bitmap = page.render(scale=scale, grayscale=True)
+                arr = bitmap.to_numpy()
+                gray = arr if arr.ndim == 2 else arr[..., 0]
+                gray = np.ascontiguousarray(gray, dtype=np.uint8)
+                page.close()
+            except Exception as exc:
+                yield PageImage(path, i + 1, None, None, f"page cannot be rendered ({exc})")
+                continue
+            yield PageImage(path, i + 1, gray, scale * 72.0, sha256=page_hash(gray))
+    finally:
+        pdf.close()
+
+
+def count_pages(path: Path) -> int:
+    """Cheap page count for the progress bar (1 when unknown)."""
+    ext = path.suffix.lower()
+    try:
+        if ext in PDF_EXTS:
+            import pypdfium2 as pdfium
+
+            pdf = pdfium.PdfDocument(str(path))
+            try:
+                return len(pdf)
+            finally:
+                pdf.close()
+        if ext in (".tif", ".tiff"):
+            with Image.open(path) as img:
+                return getattr(img, "n_frames", 1)
+    except Exception:
+        return 1
+    return 1
+
+
+def iter_pages(path: Path) -> Iterator[PageImage]:
+    ext = path.suffix.lower()
+    if ext in PDF_EXTS:
+        yield from _pdf_pages(path)
+    elif ext in IMAGE_EXTS:
+        yield from _image_pages(path)
+    else:
+        yield PageImage(path, 1, None, None, f"unsupported file type {ext}")

@@ -1,0 +1,217 @@
+"""Find where the printed form lies in a page image: decode the QR code (page identity and
+a first estimate of position, scale and orientation), then find the four registration
+marks near where that estimate puts them and fit a homography. Works at any of the four
+orientations, with skew, "fit to page" scaling, cropped margins and (within limits)
+the perspective of a phone photo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from formkit.identity import PageIdentity
+from formkit.spec.layout import PageLayout, Rect
+from formkit.thresholds import T
+
+A4_LONG_MM = 297.0
+_QR = cv2.QRCodeDetector()
+# QR images are drawn with a one-module quiet zone: 33 modules + 2 (version 4)
+QR_MODULES_WITH_BORDER = 35
+
+
+class LocateError(Exception):
+    """The page cannot be placed on a layout; the message is the page's rejection reason."""
+
+
+@dataclass
+class QRHit:
+    payload: str
+    points: np.ndarray  # 4×2 corners in image px: QR's own top-left, top-right, br, bl
+
+
+@dataclass
+class Placement:
+    identity: PageIdentity
+    homography: np.ndarray  # layout mm → image px
+    marks_found: int
+    residual_mm: float
+    rotation: int  # 0, 90, 180, 270: how the page lay in the scan
+    px_per_mm: float  # scale of the scan
+
+    @property
+    def quality(self) -> float:
+        """1.0 for a page held by four marks with a tight fit; lower otherwise."""
+        q = {4: 1.0, 3: 0.9}.get(self.marks_found, 0.6)
+        if self.residual_mm > T.max_mark_residual_mm:
+            q *= 0.7
+        return q
+
+
+def estimate_px_per_mm(gray: np.ndarray, dpi: float | None) -> float:
+    if dpi:
+        return dpi / 25.4
+    # unknown resolution: assume the long side is an A4 page
+    return max(gray.shape) / A4_LONG_MM
+
+
+def _try_decode(img: np.ndarray) -> tuple[str, np.ndarray] | None:
+    try:
+        text, pts, _ = _QR.detectAndDecode(img)
+    except cv2.error:
+        return None
+    if text and pts is not None:
+        return text, pts.reshape(-1, 2).astype(np.float64)
+    return None
+
+
+def _corner_crops(shape: tuple[int, int], side_frac: float = 0.28):
+    """Square crops at the four corners (bottom-right first: the upright position), each
+    large enough to hold the QR code whatever the page's orientation."""
+    h, w = shape
+    side = int(max(h, w) * side_frac)
+    sx, sy = min(side, w), min(side, h)
+    return [(h - sy, h, w - sx, w), (0, sy, 0, sx), (0, sy, w - sx, w), (h - sy, h, 0, sx)]
+
+
+def find_qr(gray: np.ndarray, px_per_mm: float) -> QRHit | None:
+    """Look in the four corners at ~8 px/mm (4 px per QR module) first, which is fast, then
+    try harder: other scales, binarised, the whole page."""
+    tried: set[float] = set()
+    for target, binarise in ((8.0, False), (11.0, False), (6.0, False), (8.0, True)):
+        s = min(1.6, target / px_per_mm)
+        if abs(s - 1.0) < 0.08:
+            s = 1.0
+        if (s, binarise) in tried:
+            continue
+        tried.add((s, binarise))
+        for Y0, Y1, X0, X1 in _corner_crops(gray.shape):
+            crop = gray[Y0:Y1, X0:X1]
+            if s != 1.0:
+                crop = cv2.resize(crop, None, fx=s, fy=s,
+                                  interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+            if binarise:
+                crop = cv2.adaptiveThreshold(cv2.GaussianBlur(crop, (3, 3), 0), 255,
+                                             cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY,
+                                             31, 10)
+            hit = _try_decode(crop)
+            if hit:
+                return QRHit(hit[0], hit[1] / s + [X0, Y0])
+    s = min(1.0, 8.0 / px_per_mm)
+    img = cv2.resize(gray, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else gray
+    hit = _try_decode(img)
+    if hit:
+        return QRHit(hit[0], hit[1] / s)
+    return None
+
+
+def qr_layout_corners(qr: Rect) -> np.ndarray:
+    """The QR symbol's corners (without its quiet zone) in layout mm, in QR order."""
+    m = qr.w / QR_MODULES_WITH_BORDER
+    x0, y0, x1, y1 = qr.x + m, qr.y + m, qr.x + qr.w - m, qr.y + qr.h - m
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
+
+
+def _apply(H: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    p = np.hstack([pts, np.ones((len(pts), 1))]) @ H.T
+    return p[:, :2] / p[:, 2:3]
+
+
+def _affine_h(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Least-squares affine map src → dst as a 3×3 matrix."""
+    a = np.hstack([src, np.ones((len(src), 1))])
+    sol, *_ = np.linalg.lstsq(a, dst, rcond=None)
+    H = np.eye(3)
+    H[:2, :] = sol.T
+    return H
+
+
+def _find_mark(gray: np.ndarray, center: np.ndarray, side_px: float, radius_px: float
+               ) -> np.ndarray | None:
+    """Centre of the solid square mark nearest to `center`, or None."""
+    h, w = gray.shape
+    cx, cy = center
+    x0, x1 = int(max(0, cx - radius_px)), int(min(w, cx + radius_px))
+    y0, y1 = int(max(0, cy - radius_px)), int(min(h, cy + radius_px))
+    if x1 - x0 < side_px or y1 - y0 < side_px:
+        return None
+    win = gray[y0:y1, x0:x1]
+    blur = cv2.GaussianBlur(win, (3, 3), 0)
+    otsu, binary = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if float(np.percentile(blur, 95)) - otsu < 25:  # no contrast: nothing printed here
+        return None
+    n, _labels, stats, cents = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    expected = side_px * side_px
+    best, best_d = None, None
+    for i in range(1, n):
+        bx, by, bw, bh, area = stats[i]
+        if not 0.45 * expected <= area <= 1.9 * expected:
+            continue
+        if not 0.6 <= bw / max(bh, 1) <= 1.6:
+            continue
+        if area / float(bw * bh) < 0.62:  # solid, not a ring or a letter
+            continue
+        # a mark cut by the image edge has a wrong centre
+        if (x0 + bx <= 0 or y0 + by <= 0 or x0 + bx + bw >= w or y0 + by + bh >= h):
+            continue
+        c = cents[i] + [x0, y0]
+        d = float(np.hypot(*(c - center)))
+        if best_d is None or d < best_d:
+            best, best_d = c, d
+    return best
+
+
+def place(gray: np.ndarray, dpi: float | None, qr: QRHit, identity: PageIdentity,
+          page: PageLayout) -> Placement:
+    """Fit layout mm → image px from the QR corners and the registration marks."""
+    ppm = estimate_px_per_mm(gray, dpi)
+    qr_mm = qr_layout_corners(page.qr)
+    H = _affine_h(qr_mm, qr.points)
+    ppm_measured = float(np.sqrt(abs(np.linalg.det(H[:2, :2]))))
+    mark_mm = np.array([[m.cx, m.cy] for m in page.marks])
+    # nearest marks first: each found mark sharpens the estimate for the farther ones
+    order = np.argsort(np.hypot(*(mark_mm - [page.qr.cx, page.qr.cy]).T))
+    found: dict[int, np.ndarray] = {}
+    side_px = page.marks[0].w * ppm_measured
+    for idx in order:
+        predicted = _apply(H, mark_mm[idx:idx + 1])[0]
+        hit = _find_mark(gray, predicted, side_px, T.mark_search_mm * ppm_measured)
+        if hit is None:
+            continue
+        found[idx] = hit
+        src = np.vstack([qr_mm] + [mark_mm[i:i + 1] for i in found])
+        dst = np.vstack([qr.points] + [found[i][None, :] for i in found])
+        # affine until all four marks are known: a perspective fit to a few points
+        # close together extrapolates badly to the far corners
+        H = _affine_h(src, dst)
+    if len(found) == 4:
+        src = mark_mm
+        dst = np.array([found[i] for i in range(4)])
+        H4 = cv2.getPerspectiveTransform(src.astype(np.float32), dst.astype(np.float32))
+        # keep the 4-mark fit unless it disagrees wildly with the QR (a mis-detected mark)
+        err_qr = np.hypot(*(_apply(H4, qr_mm) - qr.points).T).max() / ppm_measured
+        if err_qr < 3.0:
+            H = H4
+    residual = 0.0
+    if found:
+        pts = np.array([found[i] for i in found])
+        pred = _apply(H, mark_mm[list(found)])
+        residual = float(np.hypot(*(pred - pts).T).max() / ppm_measured)
+    if len(found) < 2 and ppm_measured < 2.0:
+        raise LocateError("the scan is too coarse to read (under 50 dpi)")
+    vx = _apply(H, np.array([[0.0, 0.0], [10.0, 0.0]]))
+    angle = np.degrees(np.arctan2(vx[1, 1] - vx[0, 1], vx[1, 0] - vx[0, 0])) % 360
+    rotation = int(round(angle / 90.0)) % 4 * 90
+    return Placement(identity, H, len(found), residual, rotation, ppm_measured)
+
+
+def warp_to_layout(gray: np.ndarray, placement: Placement, page_size_mm: tuple[float, float],
+                   px_per_mm: float) -> np.ndarray:
+    """The page resampled onto layout coordinates at px_per_mm (pixel = mm × px_per_mm)."""
+    w = int(round(page_size_mm[0] * px_per_mm))
+    h = int(round(page_size_mm[1] * px_per_mm))
+    S = np.diag([1.0 / px_per_mm, 1.0 / px_per_mm, 1.0])
+    M = placement.homography @ S
+    return cv2.warpPerspective(gray, M, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=255)
