@@ -4,13 +4,19 @@ failures raise formkit.errors exceptions with a message that says what to do."""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from formkit.config import Settings, load_settings, write_default_config
+from formkit.errors import InputError, OutputError
 from formkit.render.build import BuildRequest, BuildResult, build_forms
 from formkit.spec import FormSpec, load_form, template_path
 
-__all__ = ["Settings", "load_settings", "init_workspace", "load_spec", "build", "BuildResult"]
+__all__ = ["Settings", "load_settings", "init_workspace", "load_spec", "build", "BuildResult",
+           "read", "parse_vn_date", "write_json"]
 
 
 def init_workspace(path: Path, force: bool = False) -> Path:
@@ -30,3 +36,55 @@ def build(settings: Settings, forms: list[str], year: int, unit: str | None = No
     reqs = [BuildRequest(load_spec(settings, f), year, u, copies, first_serial, pages)
             for f in forms]
     return build_forms(settings, reqs, make_pdf=pdf)
+
+
+_VN_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+
+
+def parse_vn_date(text: str) -> date:
+    """dd/mm/yyyy (Vietnamese order) or yyyy-mm-dd."""
+    m = _VN_DATE.match(text)
+    try:
+        if m:
+            return date(int(m[3]), int(m[2]), int(m[1]))
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{text!r} is not a date.",
+                         hint="Write dates as dd/mm/yyyy, e.g. 05/01/2026.") from None
+
+
+def write_json(data: dict, path: Path) -> Path:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str),
+                       encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    return path
+
+
+def read(settings: Settings, paths: list[Path], received: date | None = None,
+         unit: str | None = None, out_dir: Path | None = None, ocr: bool = True,
+         store: bool = True, progress: Callable | None = None):
+    """Read returned surveys; store the batch unless store=False. Returns the BatchReport."""
+    from formkit.scan import read_paths
+
+    if unit:
+        settings.unit(unit)  # unknown codes fail early with the list of known ones
+    report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr, progress=progress)
+    if out_dir is not None:
+        write_json(report.to_json(), out_dir / "batch.json")
+    if store:
+        _store_batch(settings, report)
+    return report
+
+
+def _store_batch(settings: Settings, report) -> None:
+    try:
+        from formkit.store import open_store
+    except ImportError:
+        return
+    with open_store(settings) as st:
+        st.save_batch(report.to_json(), report.sheets)

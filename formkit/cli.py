@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from formkit import api
-from formkit.errors import FormkitError
+from formkit.errors import BatchIncomplete, FormkitError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="formkit: biểu mẫu, đọc phiếu khảo sát và hồ sơ ISO (QT.SCT.05).")
@@ -62,6 +62,37 @@ def forms_build(
                    else "")
         console.print(f"[green]✓[/] {r.form}: {r.docx}" + (f"\n  {r.pdf}" if r.pdf else "")
                       + f"\n  layout {r.layout.version}{serials}")
+
+
+@app.command()
+def read(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders: PDF, PNG, JPEG, TIFF, "
+                                                     "DOCX")],
+    received: Annotated[str | None, typer.Option(help="Date received (dd/mm/yyyy or "
+                                                      "yyyy-mm-dd); default: file date")] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit code for sheets without one")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the batch report "
+                                                                  "and sheets as JSON")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for overlays and crops "
+                                                  "(default exports/read/<time>)")] = None,
+    no_ocr: Annotated[bool, typer.Option("--no-ocr", help="Skip free-text OCR")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Store nothing")] = False,
+    workspace: WorkspaceOpt = None,
+):
+    """Read returned surveys (scans, PDFs, filled DOCX) and report every page."""
+    from formkit.cli_support import print_batch, read_with_progress
+
+    settings = _settings(workspace)
+    report = read_with_progress(settings, paths, received, unit, out, not no_ocr, dry_run,
+                                console)
+    if json_out:
+        api.write_json(report.to_json(), json_out)
+    print_batch(report, console)
+    if json_out:
+        console.print(f"JSON: {json_out}")
+    rejected = report.count("rejected")
+    if rejected:
+        raise BatchIncomplete(f"{rejected} page(s) rejected; see the reasons above.")
 
 
 def main() -> None:

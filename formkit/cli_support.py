@@ -1,0 +1,53 @@
+"""Presentation helpers for the CLI (progress bars, tables). No business logic."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from formkit import api
+from formkit.config import Settings
+from formkit.scan.batch import BatchReport
+
+
+def read_with_progress(settings: Settings, paths: list[Path], received: str | None,
+                       unit: str | None, out: Path | None, ocr: bool, dry_run: bool,
+                       console: Console) -> BatchReport:
+    received_date = api.parse_vn_date(received) if received else None
+    if out is None:
+        out = settings.exports_dir / "read" / datetime.now().strftime("%Y%m%d-%H%M%S")
+    t0 = time.perf_counter()
+    with Progress(TextColumn("[bold]Đọc phiếu"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[rate]} trang/s"), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("read", total=None, rate="–")
+
+        def progress(done: int, total: int, _outcome) -> None:
+            rate = done / max(1e-6, time.perf_counter() - t0)
+            bar.update(task, completed=done, total=total, rate=f"{rate:.1f}")
+
+        report = api.read(settings, paths, received_date, unit, out, ocr=ocr,
+                          store=not dry_run, progress=progress)
+    return report
+
+
+def print_batch(report: BatchReport, console: Console) -> None:
+    table = Table(title="Kết quả đọc phiếu / batch report", show_lines=False)
+    for col in ("File", "Trang", "Kết quả", "Phiếu", "Lý do"):
+        table.add_column(col, overflow="fold")
+    colours = {"read": "green", "duplicate": "yellow", "rejected": "red"}
+    for p in report.pages:
+        table.add_row(Path(p.file).name, str(p.page),
+                      f"[{colours.get(p.outcome, 'white')}]{p.outcome}[/]",
+                      p.sheet or "", p.reason)
+    console.print(table)
+    console.print(
+        f"{len(report.pages)} page(s): {report.count('read')} read, "
+        f"{report.count('duplicate')} duplicate, {report.count('rejected')} rejected; "
+        f"{len(report.sheets)} sheet(s), {report.review_count} field(s) to review."
+    )
