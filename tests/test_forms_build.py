@@ -184,7 +184,8 @@ def test_register_is_landscape_with_header_on_every_page(built):
                           "Xác nhận của trưởng phòng/đơn vị"):
                 # header cells wrap over lines: every word must be there
                 assert all(word in text.split() for word in label.split()), label
-            assert len(page.lines) > 30, "ruled empty rows are missing"
+            rules = [ln for ln in page.lines if ln["x1"] - ln["x0"] > page.width * 0.8]
+            assert len(rules) >= 9, "ruled empty rows are missing"
         assert "SỔ GHI NHẬN Ý KIẾN CỦA KHÁCH HÀNG" in _norm(pdf.pages[0].extract_text())
         assert "NĂM: 2026" in _norm(pdf.pages[0].extract_text())
 
