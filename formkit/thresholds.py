@@ -33,5 +33,14 @@ class Thresholds:
     text_ink_min: float = 0.004  # ink share of a zone under which it is empty (no OCR)
     ocr_review_confidence: float = 0.80  # OCR mean word confidence under which → review
 
+    # ---- annual evaluation (report proposals)
+    # a criterion whose "Chưa đạt yêu cầu" share of valid answers is above this gets a
+    # proposal and a suggested corrective action (QT.SCT.04) in the annual report
+    unsatisfied_share_max: float = 0.10
+    # a paper survey return rate under this is named as a limit of the evaluation
+    response_rate_min: float = 0.50
+    # significance level of the year-on-year and quarter comparisons (two-sided)
+    comparison_alpha: float = 0.05
+
 
 T = Thresholds()

@@ -1,0 +1,1 @@
+"""Exports for people: workbooks, the annual report and its charts."""

@@ -1,0 +1,382 @@
+"""The annual report on customer satisfaction (QT.SCT.05, 5.3) as DOCX, then PDF.
+
+Layout per Nghị định 30/2020/NĐ-CP (formkit.render.official): A4, Times New Roman 14 pt,
+two-column header, "Số: …/BC-<abbr>", italic place and date, "BÁO CÁO" and its subject,
+sections I–IV, page numbers in the top margin from page 2, signature and "Nơi nhận:".
+Every sentence with a figure comes from formkit.analyze.narrative.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm
+
+from formkit.analyze import narrative as N
+from formkit.analyze import stats as S
+from formkit.analyze.tallies import CHUA_DAT, DAT, TOT, YearTallies
+from formkit.config import Settings
+from formkit.errors import OutputError, TemplateError
+from formkit.export.charts import criteria_bars_png, quarter_trend_png
+from formkit.render import docx_xml as X
+from formkit.render import official as O
+from formkit.render.docx_writer import substitutions
+from formkit.spec import load_form, template_path
+from formkit.thresholds import T, Thresholds
+
+BODY_PT = 14.0
+TABLE_PT = 12.0
+W = O.CONTENT_W
+
+
+@dataclass
+class ReportResult:
+    docx: Path
+    pdf: Path | None
+    charts: list[Path] = field(default_factory=list)
+
+
+def default_recipients(settings: Settings) -> list[str]:
+    return ["Giám đốc Sở (để báo cáo)", "Các Phó Giám đốc Sở", "Các phòng, đơn vị thuộc Sở",
+            f"Lưu: VT, {settings.iso_unit}"]
+
+
+def report_subject(settings: Settings, year: int) -> list[str]:
+    return ["Kết quả khảo sát, đánh giá sự hài lòng của tổ chức, cá nhân",
+            f"đối với sự phục vụ của {settings.agency_short_name} năm {year}"]
+
+
+def _form_name(settings: Settings, short: str) -> str:
+    """"Sổ ghi nhận ý kiến của khách hàng" from the template title (not from this code)."""
+    try:
+        title = load_form(template_path(settings.templates_dir, short)).title
+    except TemplateError:
+        return settings.form_code(short)
+    return title[:1] + title[1:].lower()
+
+
+def _count_pct(count: int, share: float | None) -> str:
+    return f"{N.num(count)} ({N.pct(share)})" if share is not None else N.num(count)
+
+
+class _Report:
+    def __init__(self, settings: Settings, year: int, t: YearTallies, chart_dir: Path,
+                 th: Thresholds):
+        self.s, self.year, self.t, self.th = settings, year, t, th
+        self.chart_dir = chart_dir
+        self.doc = Document()
+        self.charts: list[Path] = []
+        self.subs = substitutions(settings, year)
+        self._table_no = 0
+        self._chart_no = 0
+        O.setup_document(self.doc, BODY_PT)
+        O.page_numbers(self.doc, 13)
+
+    # ---- small blocks ----------------------------------------------------------------------
+    def p(self, text: str, **kw):
+        return O.body(self.doc, text, size=BODY_PT, **kw)
+
+    def paras(self, texts: Sequence[str]) -> None:
+        for text in texts:
+            self.p(text)
+
+    def caption(self, text: str, kind: str = "table") -> None:
+        if kind == "table":
+            self._table_no += 1
+            label = f"Bảng {self._table_no}. {text}"
+        else:
+            self._chart_no += 1
+            label = f"Biểu đồ {self._chart_no}. {text}"
+        O.body(self.doc, label, size=12, bold=kind == "table", italic=kind != "table",
+               indent_mm=0, align=WD_ALIGN_PARAGRAPH.CENTER, before=3, after=3,
+               line=1.0, keep_next=kind == "table")
+
+    def table(self, title: str, header: Sequence[str], rows: Sequence[Sequence[str]],
+              widths: Sequence[float], align: Sequence[str] | None = None,
+              bold_last: bool = False) -> None:
+        self.caption(title)
+        O.data_table(self.doc, header, rows, widths, TABLE_PT, align, bold_last)
+        O.body(self.doc, "", size=6, after=3, indent_mm=0)
+
+    def picture(self, png: Path, title: str, width_mm: float = 150.0) -> None:
+        self.charts.append(png)
+        p = self.doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_before = 0
+        p.paragraph_format.keep_with_next = True
+        p.add_run().add_picture(str(png), width=Mm(width_mm))
+        self.caption(title, "chart")
+
+    # ---- sections --------------------------------------------------------------------------
+    def front(self, number: str | None, report_date: date) -> None:
+        O.agency_header(self.doc, self.s, W, O.number_line("BC", self.s.abbreviation, number),
+                        O.date_line(self.s.place, report_date), agency_rule_indent_mm=24.0,
+                        motto_rule_indent_mm=17.0)
+        O.title_block(self.doc, "BÁO CÁO", report_subject(self.s, self.year))
+
+    def section_i(self) -> None:
+        s, t = self.s, self.t
+        O.heading(self.doc, "I. Mục đích, phạm vi và phương pháp")
+        O.heading(self.doc, "1. Mục đích", level=2)
+        self.p(f"Thực hiện Quy trình {s.procedure} về thu thập và phân tích sự thỏa mãn của "
+               f"khách hàng thuộc Hệ thống quản lý chất lượng theo TCVN ISO 9001:2015, "
+               f"{s.agency_short_name} tổng hợp, đánh giá mức độ hài lòng của tổ chức, cá nhân "
+               f"đối với sự phục vụ của {s.agency_short_name} năm {self.year}, làm căn cứ cho "
+               "việc xem xét của lãnh đạo và đề ra các biện pháp nâng cao chất lượng cung cấp "
+               "dịch vụ hành chính công.")
+        O.heading(self.doc, "2. Phạm vi", level=2)
+        units = [t.unit_label(u.key) for u in t.by_unit if u.key]
+        scope = (f"Số liệu từ ngày 01/01/{self.year} đến ngày 31/12/{self.year}, so sánh giữa "
+                 f"các quý trong năm và với cùng kỳ năm {t.previous_year}")
+        if units:
+            scope += f"; gồm {len(units)} đơn vị: {', '.join(units)}"
+        self.p(scope + ".")
+        O.heading(self.doc, "3. Phương pháp", level=2)
+        survey = _form_name(s, "05-02")
+        register = _form_name(s, "05-01")
+        channels = [t.channel_label(c.key) for c in t.by_channel]
+        self.p(f"Nguồn thông tin: {survey} ({s.form_code('05-02')}); {register} "
+               f"({s.form_code('05-01')}); phản ánh, kiến nghị qua công tác tiếp dân, các phương "
+               "tiện truyền thông, các cuộc họp và cấp có thẩm quyền (mục 5.2 của Quy trình)."
+               + (f" Kênh khảo sát: {', '.join(channels)}." if channels else ""))
+        self.p(f"Cách tính: {S.RATE_FORMULA}. {S.INDEX_FORMULA}. {S.INDEX_DESCRIPTION}")
+        self.p(f"Độ tin cậy: mỗi tỷ lệ được kèm {S.INTERVAL_NAME}. {S.TEST_DESCRIPTION}")
+
+    def section_ii(self) -> None:
+        t, sch = self.t, self.t.scheme
+        O.heading(self.doc, "II. Kết quả khảo sát và tổng hợp ý kiến")
+        # 1. returns
+        O.heading(self.doc, "1. Kết quả thu phiếu khảo sát", level=2)
+        self.paras(N.response_sentences(t))
+        rr = t.response_rate
+        rows = [["Số phiếu giấy phát hành (có đánh số)", N.num(rr.issued) if rr.issued else "–"],
+                ["Số phiếu giấy thu về", N.num(rr.returned_paper)],
+                ["Tỷ lệ phản hồi (phiếu giấy)", N.pct(rr.rate)]]
+        if rr.other_channels:
+            rows.append(["Số ý kiến qua kênh trực tuyến", N.num(rr.other_channels)])
+        rows += [["Số phiếu đưa vào phân tích", N.num(t.current.answered)],
+                 ["Số phiếu có câu đánh dấu không hợp lệ", N.num(t.current.with_invalid)]]
+        tr = t.current.transactions
+        for fid, label in sch.flags:
+            n = tr.by_flag.get(fid, 0)
+            rows.append([f"Nội dung giao dịch: {label}",
+                         _count_pct(n, n / tr.responses if tr.responses else None)])
+        self.table("Kết quả thu phiếu", ["Chỉ tiêu", "Số lượng"], rows, [115, 50], ["l", "c"])
+        if len(t.by_channel) > 1:
+            rows = [[t.channel_label(c.key), N.num(c.answered), N.pct(c.index),
+                     N.interval_text(c.index_proportion)] for c in t.by_channel]
+            self.table("Kết quả theo kênh khảo sát",
+                       ["Kênh", "Số phiếu", S.INDEX_NAME, "Khoảng tin cậy 95%"], rows,
+                       [55, 30, 40, 40])
+            self.paras(N.channel_sentences(t))
+
+        # 2. criteria
+        O.heading(self.doc, "2. Mức độ hài lòng theo từng tiêu chí", level=2)
+        lv = sch.level_labels
+        rows = []
+        for c in t.current.criteria:
+            rows.append([c.criterion.question, c.criterion.label,
+                         _count_pct(c.tot, c.share(TOT)), _count_pct(c.dat, c.share(DAT)),
+                         _count_pct(c.chua_dat, c.share(CHUA_DAT)), N.num(c.valid),
+                         f"{N.num(c.blank)} / {N.num(c.invalid)}"])
+        self.table(f"Kết quả đánh giá theo tiêu chí năm {self.year}",
+                   ["Câu hỏi", "Tiêu chí", lv[TOT], lv[DAT], lv[CHUA_DAT], "Hợp lệ",
+                    "Trống / không hợp lệ"], rows, [19, 38, 22, 22, 22, 19, 23],
+                   ["c", "l", "c", "c", "c", "c", "c"])
+        rows = []
+        for c in t.current.criteria:
+            ch = t.criterion_year_on_year(c.criterion.field_id)
+            rows.append([c.criterion.label, N.pct(c.rate), N.interval_text(c.satisfied),
+                         N.pct(ch.reference.rate), N.signed_points(ch.points), N.verdict(ch)])
+        idx = t.index_year_on_year
+        rows.append([S.INDEX_NAME, N.pct(idx.current.rate), N.interval_text(idx.current),
+                     N.pct(idx.reference.rate), N.signed_points(idx.points), N.verdict(idx)])
+        self.table(f"{S.RATE_NAME} theo tiêu chí, so với năm {t.previous_year}",
+                   ["Tiêu chí", f"{S.RATE_NAME} {self.year}", "Khoảng tin cậy 95%",
+                    f"Năm {t.previous_year}", "Thay đổi (điểm %)", "Đánh giá"], rows,
+                   [40, 23, 27, 20, 20, 35], ["l", "c", "c", "c", "c", "c"], bold_last=True)
+        self.paras(N.criteria_sentences(t, self.th))
+        self.paras(N.year_on_year_sentences(t))
+        self.picture(criteria_bars_png(t, self.chart_dir / f"tieu_chi_{self.year}.png"),
+                     f"Tỷ lệ các mức đánh giá theo tiêu chí năm {self.year}")
+
+        # 3. harassment
+        O.heading(self.doc, "3. Phiền hà, sách nhiễu (Câu hỏi 2)", level=2)
+        h = t.current.harassment
+        yes = sch.harassment_labels.get(sch.harassment_yes, sch.harassment_yes)
+        no = sch.harassment_labels.get(sch.harassment_no, sch.harassment_no)
+        rows = [[no, N.num(h.no), N.pct(h.share(h.no))]]
+        for value, label in sch.frequency_labels.items():
+            n = h.yes_by_level.get(value, 0)
+            rows.append([f"{yes} – {label}", N.num(n), N.pct(h.share(n))])
+        if h.yes_unspecified:
+            rows.append([f"{yes} – không ghi mức độ", N.num(h.yes_unspecified),
+                         N.pct(h.share(h.yes_unspecified))])
+        rows.append(["Cộng (phiếu trả lời hợp lệ)", N.num(h.valid),
+                     N.pct(1.0 if h.valid else None)])
+        self.table("Ý kiến về phiền hà, sách nhiễu", ["Trả lời", "Số phiếu", "Tỷ lệ"], rows,
+                   [95, 35, 35], ["l", "c", "c"], bold_last=True)
+        extra = []
+        if h.blank or h.level_without_answer:
+            extra.append(f"bỏ trống {N.num(h.blank + h.level_without_answer)}")
+        if h.invalid:
+            extra.append(f"không hợp lệ {N.num(h.invalid)}")
+        if h.contradictions:
+            extra.append(f"mâu thuẫn {N.num(h.contradictions)}")
+        self.paras(N.harassment_sentences(t))
+        if extra:
+            self.p("Không tính vào tỷ lệ: " + ", ".join(extra) + " phiếu.")
+
+        # 4. quarters
+        O.heading(self.doc, "4. So sánh các quý trong năm và cùng kỳ năm trước", level=2)
+        rows = []
+        for row in t.quarters:
+            ch = row.year_on_year
+            rows.append([N.QUARTER_NAMES[row.quarter], N.num(row.current.answered),
+                         N.pct(row.current.index), N.interval_text(row.current.index_proportion),
+                         N.num(row.previous.answered), N.pct(row.previous.index),
+                         N.signed_points(ch.points), N.verdict(ch)])
+        ch = t.index_year_on_year
+        rows.append(["Cả năm", N.num(t.current.answered), N.pct(t.current.index),
+                     N.interval_text(t.current.index_proportion), N.num(t.previous.answered),
+                     N.pct(t.previous.index), N.signed_points(ch.points), N.verdict(ch)])
+        self.table(f"{S.INDEX_NAME} theo quý, năm {self.year} và cùng kỳ năm {t.previous_year}",
+                   ["Kỳ", f"Số phiếu {self.year}", f"Chỉ số {self.year}", "Khoảng tin cậy 95%",
+                    f"Số phiếu {t.previous_year}", f"Chỉ số {t.previous_year}",
+                    "Thay đổi (điểm %)", "Đánh giá"], rows,
+                   [15, 17, 18, 27, 17, 18, 20, 33], bold_last=True)
+        self.picture(quarter_trend_png(t, self.chart_dir / f"theo_quy_{self.year}.png"),
+                     f"{S.INDEX_NAME} theo quý năm {self.year} so với năm {t.previous_year}")
+        self.paras(N.quarter_sentences(t))
+
+        # 5. units
+        if len([u for u in t.by_unit if u.key]) > 1:
+            O.heading(self.doc, "5. Kết quả theo đơn vị", level=2)
+            rows = [[t.unit_label(u.key), N.num(u.answered), N.pct(u.index),
+                     N.interval_text(u.index_proportion),
+                     N.pct(u.criterion(t.scheme.criteria[-1].field_id).share(CHUA_DAT))]
+                    for u in t.by_unit]
+            last = t.scheme.criteria[-1].label
+            self.table("Kết quả theo đơn vị", ["Đơn vị", "Số phiếu", S.INDEX_NAME,
+                                              "Khoảng tin cậy 95%",
+                                              f"“{lv[CHUA_DAT]}” – {last}"],
+                       rows, [55, 22, 30, 30, 28])
+            n_feedback = "6"
+        else:
+            n_feedback = "5"
+
+        # 6. feedback
+        O.heading(self.doc, f"{n_feedback}. Phản ánh, kiến nghị từ các nguồn", level=2)
+        f = t.feedback
+        self.paras(N.feedback_sentences(t))
+        if f.total:
+            rows = [[str(i + 1), g.label, N.num(g.count), N.pct(g.share), N.num(g.handled),
+                     N.num(f.previous_by_group.get(g.code, 0))]
+                    for i, g in enumerate(f.by_group)]
+            rows.append(["", "Cộng", N.num(f.total), N.pct(1.0), N.num(f.handled),
+                         N.num(f.previous_total)])
+            self.table("Phản ánh, kiến nghị theo nhóm ý kiến",
+                       ["STT", "Nhóm ý kiến", "Số lượng", "Tỷ lệ", "Đã xử lý",
+                        f"Năm {t.previous_year}"], rows, [12, 68, 20, 20, 22, 23],
+                       ["c", "l", "c", "c", "c", "c"], bold_last=True)
+            rows = [[g.label, N.num(g.count), N.pct(g.share), N.num(g.handled),
+                     N.pct(g.handled_share)] for g in f.by_source]
+            self.table("Phản ánh, kiến nghị theo nguồn tiếp nhận",
+                       ["Nguồn", "Số lượng", "Tỷ lệ", "Đã xử lý", "Tỷ lệ xử lý"], rows,
+                       [70, 22, 22, 25, 26])
+
+    def section_iii(self) -> None:
+        O.heading(self.doc, "III. Đánh giá chung")
+        self.paras(N.assessment_paragraphs(self.t, self.s.corrective_procedure, self.th))
+
+    def section_iv(self) -> None:
+        O.heading(self.doc, "IV. Đề xuất, kiến nghị")
+        proposals = N.draft_proposals(self.t, self.s.corrective_procedure, self.th)
+        if not proposals:
+            self.p("Các tiêu chí đều đạt yêu cầu; đề nghị các phòng tiếp tục duy trì chất lượng "
+                   "phục vụ, thực hiện khảo sát định kỳ và cập nhật đầy đủ Sổ ghi nhận ý kiến "
+                   "của khách hàng.")
+        for i, pr in enumerate(proposals, 1):
+            para = self.p("")
+            X.set_run_font(para.add_run(f"{i}. {pr.title}. "), O.FONT, BODY_PT, bold=True)
+            X.set_run_font(para.add_run(f"Căn cứ: {pr.reason[:1].upper()}{pr.reason[1:]} "),
+                           O.FONT, BODY_PT)
+            X.set_run_font(para.add_run("Biện pháp đề xuất: "), O.FONT, BODY_PT, italic=True)
+            X.set_run_font(para.add_run(pr.action), O.FONT, BODY_PT)
+        corrective = [pr for pr in proposals if pr.corrective]
+        if corrective:
+            self.p(f"Các đề xuất mục {', '.join(str(proposals.index(c) + 1) for c in corrective)}"
+                   f" cần được lập phiếu yêu cầu hành động khắc phục theo Quy trình "
+                   f"{self.s.corrective_procedure} và theo dõi hiệu lực trong kỳ đánh giá sau.")
+        self.p(f"Trên đây là báo cáo kết quả khảo sát, đánh giá sự hài lòng của tổ chức, cá nhân "
+               f"năm {self.year} của {self.s.agency_short_name}./.")
+
+    def build(self, number: str | None, report_date: date, recipients: Sequence[str]) -> None:
+        self.front(number, report_date)
+        self.section_i()
+        self.section_ii()
+        self.section_iii()
+        self.section_iv()
+        O.body(self.doc, "", size=6, after=6, indent_mm=0)
+        O.signature_block(self.doc, self.s, recipients, W)
+        props = self.doc.core_properties
+        props.title = " ".join(report_subject(self.s, self.year))
+        props.author = self.s.agency_short_name
+        props.keywords = f"formkit {self.s.procedure} {self.year}"
+
+
+def write_report_docx(settings: Settings, year: int, tallies: YearTallies, path: Path, *,
+                      number: str | None = None, report_date: date | None = None,
+                      recipients: Sequence[str] | None = None, thresholds: Thresholds = T,
+                      chart_dir: Path | None = None) -> ReportResult:
+    """Write the annual report DOCX (charts as PNG beside it, or in chart_dir)."""
+    if tallies.year != year:
+        raise ValueError(f"tallies are for {tallies.year}, not {year}")
+    chart_dir = chart_dir or path.parent / "charts"
+    rep = _Report(settings, year, tallies, chart_dir, thresholds)
+    try:
+        rep.build(number, report_date or date.today(),
+                  list(recipients) if recipients else default_recipients(settings))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        rep.doc.save(str(tmp))
+        tmp.replace(path)
+    except OSError as exc:
+        raise OutputError(f"Cannot write the report {path}: {exc.strerror or exc}.") from exc
+    return ReportResult(path, None, rep.charts)
+
+
+def report_to_pdf(docx: Path, convert: Callable[[list[Path], Path], list[Path]] | None = None
+                  ) -> Path:
+    """PDF beside the DOCX, through LibreOffice (one call); atomic: converted in a scratch
+    folder, then moved, so a failed run leaves no half PDF."""
+    if convert is None:
+        from formkit._exec.soffice import convert_to_pdf as convert
+    with tempfile.TemporaryDirectory(prefix="formkit-report-", dir=docx.parent) as tmp:
+        (made,) = convert([docx], Path(tmp))
+        dest = docx.with_suffix(".pdf")
+        made.replace(dest)
+    return dest
+
+
+def write_report(settings: Settings, year: int, tallies: YearTallies, path: Path, *,
+                 pdf: bool = True, number: str | None = None, report_date: date | None = None,
+                 recipients: Sequence[str] | None = None, thresholds: Thresholds = T
+                 ) -> ReportResult:
+    """DOCX, charts and (unless pdf=False) the PDF of the annual report."""
+    result = write_report_docx(settings, year, tallies, path, number=number,
+                               report_date=report_date, recipients=recipients,
+                               thresholds=thresholds)
+    if pdf:
+        result.pdf = report_to_pdf(result.docx)
+    return result
+
+
+__all__ = ["ReportResult", "write_report", "write_report_docx", "report_to_pdf",
+           "default_recipients", "report_subject"]

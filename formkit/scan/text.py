@@ -1,0 +1,389 @@
+"""Free text on scanned sheets: one text zone of an aligned page → a FieldResult.
+
+The scan reader warps every page onto the layout's coordinates (grayscale uint8, white
+paper ≈ 255, `px_per_mm` pixels per mm from the page's top-left) and calls
+`read_text_zone` once per zone. The steps:
+
+1. crop the zone, with a little room above the first line for ascenders and diacritics
+   and below the last one for descenders;
+2. flatten the paper (divide by a closing of the image) and find the ink;
+3. take the printed parts out: the grey guide lines (long thin horizontal runs near the
+   layout's line positions, bridging strokes that cross them), the "Ý kiến khác:" prompt
+   left of the first line, and print that reaches into the margin from above;
+4. decide whether anything is written (ink share under T.text_ink_min → blank, no OCR);
+5. per guide line: gather the ink components that belong to it, straighten the residual
+   skew, upscale, and run Tesseract (`-l vie`, one line per call, psm 7);
+6. confidence = mean word confidence, lowered when the reading is implausible (characters
+   outside Vietnamese, far too few characters for the ink, isolated glyph soup). A reading
+   under T.ocr_review_confidence is `uncertain` and goes to review with its crop.
+
+Typed, printed and stamped text reads well; handwriting mostly does not, and then the
+confidence must be low so that a person types it in: wrong text must never pass as ok.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from formkit._exec import tesseract
+from formkit.errors import OutputError
+from formkit.scan.result import FieldResult, Status
+from formkit.spec.layout import ZonePos
+from formkit.textnorm import nfc
+from formkit.thresholds import T
+
+#: room above the zone's rectangle (its top is one line pitch above the first guide line):
+#: enough for a tall capital's diacritic, not enough to reach the printed question above
+MARGIN_TOP_MM = 1.0
+#: room below the last guide line for descenders and dots below (ạ, ị, ụ)
+MARGIN_BOTTOM_MM = 2.0
+MARGIN_SIDE_MM = 0.5
+#: a guide line may sit this far from its layout position after registration
+GUIDE_BAND_MM = 1.0
+#: a horizontal run at least this long inside the band is printed guide line, not writing
+GUIDE_MIN_RUN_MM = 6.0
+#: ink below which a pixel (of the flattened image) counts, 0..255
+INK_LEVEL = 160
+#: components smaller than this (mm²) are specks of dust or scanner noise
+SPECK_MM2 = 0.05
+#: OCR input is scaled so that a line's ink is about this tall (px): Tesseract's LSTM
+#: models are trained around an x-height of 20–30 px
+OCR_TARGET_LINE_PX = 64
+OCR_MAX_SCALE = 3.0
+#: a guide line's own ink that reaches the boundary to the next line (mm below the line)
+LINE_SPLIT_BELOW_MM = 1.6
+
+
+@dataclass
+class _Zone:
+    """The cropped zone in crop pixel coordinates."""
+
+    gray: np.ndarray  # flattened grayscale, paper 255
+    ink: np.ndarray  # bool: ink after removing the printed parts
+    lines_y: list[float]  # guide line y per line, crop px
+    lines_x0: list[float]  # guide line start per line, crop px
+    area_px: float  # the zone rectangle's area, for the ink share
+
+
+# ---- image helpers ------------------------------------------------------------------------
+def _flatten(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """Divide by the paper's own brightness (a grey closing larger than any stroke), so a
+    yellowed sheet, a shadow or a dark scanner lid does not read as ink."""
+    k = max(3, int(round(2.5 * px_per_mm)) | 1)
+    bg = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (k, k)))
+    bg = cv2.max(bg, np.full_like(bg, 96))  # an all-dark crop must not divide to white
+    return cv2.divide(gray, bg, scale=255)
+
+
+def _remove_guides(ink: np.ndarray, lines_y: list[float], px_per_mm: float) -> np.ndarray:
+    """Take the printed guide lines out of the ink mask. Inside a band around each line,
+    long horizontal runs are the line; a short vertical closing afterwards joins the strokes
+    that crossed it again (a descender through the line stays one stroke)."""
+    out = ink.copy()
+    h, w = ink.shape
+    band = max(2, int(round(GUIDE_BAND_MM * px_per_mm)))
+    run = max(8, int(round(GUIDE_MIN_RUN_MM * px_per_mm)))
+    horiz = cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1))
+    for y in lines_y:
+        y0, y1 = max(0, int(y) - band), min(h, int(y) + band + 1)
+        if y1 <= y0:
+            continue
+        strip = ink[y0:y1].astype(np.uint8)
+        line = cv2.morphologyEx(strip, cv2.MORPH_OPEN, horiz)
+        # grow the found line by a pixel up and down: anti-aliased edges of the grey rule
+        line = cv2.dilate(line, np.ones((3, 1), np.uint8))
+        kept = strip & (1 - line)
+        # reconnect strokes that crossed the rule: close vertically over its thickness
+        thick = int(line.sum(axis=0).max()) if line.any() else 0
+        if thick:
+            vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, thick + 2))
+            closed = cv2.morphologyEx(kept, cv2.MORPH_CLOSE, vk)
+            kept = kept | (closed & line)
+        out[y0:y1] = kept.astype(bool)
+    return out
+
+
+def _components(ink: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), 8)
+    return n, labels, stats
+
+
+def _prepare(aligned: np.ndarray, px_per_mm: float, zone: ZonePos) -> _Zone | None:
+    s = px_per_mm
+    r = zone.rect
+    last_y = max(ln[2] for ln in zone.lines) if zone.lines else r.y + r.h
+    x0 = int(math.floor((r.x - MARGIN_SIDE_MM) * s))
+    x1 = int(math.ceil((r.x + r.w + MARGIN_SIDE_MM) * s))
+    y0 = int(math.floor((r.y - MARGIN_TOP_MM) * s))
+    y1 = int(math.ceil((last_y + MARGIN_BOTTOM_MM) * s))
+    h, w = aligned.shape[:2]
+    cx0, cy0, cx1, cy1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    # the zone must lie on the page: a page cut short by the scanner is unreadable, not blank
+    if cx1 - cx0 < 0.8 * (x1 - x0) or cy1 - cy0 < 0.8 * (y1 - y0):
+        return None
+    crop = aligned[cy0:cy1, cx0:cx1]
+    if crop.ndim == 3:
+        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    crop = np.ascontiguousarray(crop, dtype=np.uint8)
+    # a 3×3 median removes scanner salt and JPEG ringing before anything is counted
+    gray = _flatten(cv2.medianBlur(crop, 3), s)
+    ink = gray < INK_LEVEL
+    lines_y = [ln[2] * s - cy0 for ln in zone.lines]
+    lines_x0 = [ln[0] * s - cx0 for ln in zone.lines]
+    ink = _remove_guides(ink, lines_y, s)
+
+    # the printed prompt ("Ý kiến khác:") sits left of a first line that starts further
+    # right than the zone: nothing written there is part of the answer
+    if lines_x0 and lines_x0[0] > (r.x * s - cx0) + 2 * s:
+        ink[: int(lines_y[0] + 0.8 * s), : max(0, int(lines_x0[0] - 0.5 * s))] = False
+
+    n, labels, stats = _components(ink)
+    top_edge = (r.y * s) - cy0  # the zone rectangle's top inside the crop
+    speck = max(2, int(SPECK_MM2 * s * s))
+    drop = np.zeros(n, bool)
+    for i in range(1, n):
+        x, y, cw, ch, area = stats[i]
+        if area < speck:
+            drop[i] = True
+        elif y + ch <= top_edge:
+            # wholly inside the top margin: descenders of the printed text above
+            drop[i] = True
+        elif ch <= max(2, int(0.3 * s)) and cw >= 3 * s and any(
+            abs((y + ch / 2) - ly) <= GUIDE_BAND_MM * s for ly in lines_y
+        ):
+            # a flat sliver on a guide line: what the opening left of the rule
+            drop[i] = True
+    if drop.any():
+        ink = ink & ~drop[labels]
+    return _Zone(gray, ink, lines_y, lines_x0, r.w * r.h * s * s)
+
+
+# ---- OCR per line -------------------------------------------------------------------------
+def _line_masks(z: _Zone, px_per_mm: float) -> list[np.ndarray]:
+    """Split the zone's ink into one mask per guide line. A component belongs to the line
+    its vertical centre sits above: descenders of one line stay with it, diacritics of the
+    next line (above its letters) go with the next."""
+    n, labels, stats = _components(z.ink)
+    bounds = [ly + LINE_SPLIT_BELOW_MM * px_per_mm for ly in z.lines_y]
+    owner = np.zeros(n, np.int32) - 1
+    for i in range(1, n):
+        _x, y, _w, h, _a = stats[i]
+        cy = y + h / 2
+        for li, b in enumerate(bounds):
+            if cy <= b:
+                owner[i] = li
+                break
+        else:
+            owner[i] = len(bounds) - 1
+    return [(owner[labels] == li) & z.ink for li in range(len(z.lines_y))]
+
+
+def _deskew(img: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Straighten what the page registration left (a line written uphill): the angle that
+    makes the row profile of the ink sharpest, within ±4°."""
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 50 or xs.max() - xs.min() < 40:
+        return img
+    best, best_score = 0.0, -1.0
+    cx = xs.mean()
+    for deg in np.arange(-4.0, 4.01, 0.5):
+        t = math.tan(math.radians(deg))
+        rows = np.round(ys - (xs - cx) * t).astype(np.int64)
+        rows -= rows.min()
+        prof = np.bincount(rows).astype(np.float64)
+        score = float((prof ** 2).sum())
+        if score > best_score * 1.0001:
+            best, best_score = float(deg), score
+    if abs(best) < 0.75:
+        return img
+    h, w = img.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), best, 1.0)
+    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def _line_image(z: _Zone, mask: np.ndarray, px_per_mm: float) -> tuple[np.ndarray, float]:
+    """Clean image of one written line for Tesseract: the line's own ink (its grey values,
+    so anti-aliasing is kept) on white, padded, deskewed and upscaled. Returns the image and
+    the scale applied."""
+    ys, xs = np.nonzero(mask)
+    pad = int(round(1.5 * px_per_mm))
+    y0, y1 = max(0, ys.min() - pad), min(mask.shape[0], ys.max() + pad + 1)
+    x0, x1 = max(0, xs.min() - pad), min(mask.shape[1], xs.max() + pad + 1)
+    m = mask[y0:y1, x0:x1]
+    # keep the soft edge of each stroke: the grey pixels right next to the ink
+    soft = cv2.dilate(m.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    img = np.where(soft, z.gray[y0:y1, x0:x1], 255).astype(np.uint8)
+    img = _deskew(img, m)
+    ink_h = ys.max() - ys.min() + 1
+    scale = min(OCR_MAX_SCALE, max(1.0, OCR_TARGET_LINE_PX / max(1, ink_h)))
+    if scale > 1.01:
+        img = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    # Otsu after upscaling: crisp binary strokes are what the LSTM model reads best from a
+    # noisy scan, and the threshold adapts to a faint pen
+    thr, _ = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    thr = min(max(thr, 90.0), 215.0)
+    img = np.where(img < thr, 0, 255).astype(np.uint8)
+    img = cv2.copyMakeBorder(img, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
+    return img, scale
+
+
+# ---- plausibility ---------------------------------------------------------------------
+_VI_LETTERS = set(
+    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstu"
+    "ùúủũụưừứửữựvwxyỳýỷỹỵz"
+)
+_ALLOWED = _VI_LETTERS | set("0123456789") | set(" .,;:-–—/()\"'“”‘’!?%&+*#@_")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _odd_share(text: str) -> float:
+    """Share of characters that Vietnamese text on this form would not contain."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 1.0
+    odd = sum(1 for c in chars if c.lower() not in _ALLOWED)
+    return odd / len(chars)
+
+
+def _syllable_share(text: str) -> float:
+    """Share of words that look like Vietnamese syllables (or numbers): letters only, at
+    most 7 of them, no more than one tone mark. Glyph soup from handwriting fails this."""
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    good = 0
+    for w in words:
+        if w.isdigit():
+            good += 1
+            continue
+        if not w.isalpha() or len(w) > 7 or any(c.lower() not in _VI_LETTERS for c in w):
+            continue
+        tones = sum(1 for c in unicodedata.normalize("NFD", w)
+                    if c in "\u0300\u0301\u0303\u0309\u0323")
+        if tones <= 1:
+            good += 1
+    return good / len(words)
+
+
+@dataclass
+class _LineRead:
+    text: str
+    word_conf: list[float]
+    word_len: list[int]
+    ink_width_mm: float
+    ink_height_mm: float
+
+
+def _plausibility(lines: list[_LineRead]) -> tuple[float, str]:
+    """A factor 0..1 that scales the OCR confidence down when the reading does not look
+    like what was written, with the reason."""
+    text = " ".join(ln.text for ln in lines if ln.text)
+    factor, why = 1.0, []
+    odd = _odd_share(text)
+    if odd > 0.02:
+        factor *= max(0.0, 1.0 - 3.0 * odd)
+        why.append(f"{odd:.0%} unexpected characters")
+    syl = _syllable_share(text)
+    if syl < 0.9:
+        factor *= max(0.0, syl)
+        why.append(f"only {syl:.0%} of words look Vietnamese")
+    # characters per mm of ink: typed Vietnamese at 11–14 pt runs about 0.4–0.6 chars/mm,
+    # large handwriting about 0.25; far fewer means marks the OCR dropped
+    width = sum(ln.ink_width_mm for ln in lines)
+    chars = len(text.replace(" ", ""))
+    if width > 15 and chars / width < 0.15:
+        factor *= max(0.0, (chars / width) / 0.15)
+        why.append(f"{chars} characters for {width:.0f} mm of writing")
+    return factor, "; ".join(why)
+
+
+# ---- the reader -----------------------------------------------------------------------
+def _save_crop(aligned: np.ndarray, zone: ZonePos, px_per_mm: float, path: Path) -> str:
+    s = px_per_mm
+    r = zone.rect
+    h, w = aligned.shape[:2]
+    y0 = max(0, int((r.y - MARGIN_TOP_MM) * s))
+    y1 = min(h, int((r.y + r.h + MARGIN_BOTTOM_MM) * s))
+    x0, x1 = max(0, int((r.x - MARGIN_SIDE_MM) * s)), min(w, int((r.x + r.w + 1) * s))
+    crop = aligned[y0:y1, x0:x1]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ok, buf = cv2.imencode(".png", crop)
+        if not ok:
+            raise OSError("PNG encoding failed")
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_bytes(buf.tobytes())
+        tmp.replace(path)
+    except OSError as exc:
+        raise OutputError(f"Cannot write the crop image {path}: {exc}.") from exc
+    return str(path)
+
+
+def ink_share(aligned: np.ndarray, px_per_mm: float, zone: ZonePos) -> float | None:
+    """Share of the zone covered by writing, printed parts removed (None: off the page)."""
+    z = _prepare(aligned, px_per_mm, zone)
+    if z is None:
+        return None
+    return float(z.ink.sum()) / max(1.0, z.area_px)
+
+
+def read_text_zone(aligned: np.ndarray, px_per_mm: float, zone: ZonePos, *,
+                   crop_path: Path | None = None, page: int = 0) -> FieldResult:
+    """Read one free-text zone of an aligned page (see the module notes).
+
+    value: the text (NFC, lines joined with spaces), "" when blank, None when unreadable.
+    confidence: OCR mean word confidence scaled by plausibility; text_confidence: the mean
+    word confidence alone. status: blank / ok / uncertain (→ review) / unreadable.
+    """
+    crop = _save_crop(aligned, zone, px_per_mm, crop_path) if crop_path else None
+
+    def result(value, status: Status, conf: float, text_conf: float | None = None,
+               note: str = "") -> FieldResult:
+        return FieldResult(zone.field, "text", value, status, conf, text_confidence=text_conf,
+                           crop=crop, page=page, source="scan", note=note)
+
+    z = _prepare(aligned, px_per_mm, zone)
+    if z is None:
+        return result(None, Status.UNREADABLE, 0.0, note="the zone lies outside the scan")
+    share = float(z.ink.sum()) / max(1.0, z.area_px)
+    if share < T.text_ink_min:
+        # nothing written: confident, and no OCR run at all (most zones of most sheets)
+        return result("", Status.BLANK, 1.0, note=f"ink {share:.4f}")
+
+    reads: list[_LineRead] = []
+    for mask in _line_masks(z, px_per_mm):
+        # a line with only a speck or a stray dot is not worth a Tesseract call
+        if mask.sum() < max(20, 0.15 * T.text_ink_min * z.area_px):
+            continue
+        ys, xs = np.nonzero(mask)
+        img, scale = _line_image(z, mask, px_per_mm)
+        dpi = int(round(px_per_mm * 25.4 * scale))
+        words = tesseract.ocr_words(img, psm=7, dpi=dpi)
+        reads.append(_LineRead(
+            text=nfc(" ".join(w.text for w in words)),
+            word_conf=[w.confidence for w in words],
+            word_len=[len(w.text) for w in words],
+            ink_width_mm=(xs.max() - xs.min() + 1) / px_per_mm,
+            ink_height_mm=(ys.max() - ys.min() + 1) / px_per_mm,
+        ))
+    text = nfc(" ".join(r.text for r in reads if r.text))
+    confs = [c for r in reads for c in r.word_conf]
+    if not text or not confs:
+        return result("", Status.UNCERTAIN, 0.0, 0.0,
+                      note=f"ink {share:.4f} but no text recognised")
+    lens = [n for r in reads for n in r.word_len]
+    # weight by word length: a confident long word says more than a confident comma
+    text_conf = float(np.average(confs, weights=lens))
+    factor, why = _plausibility(reads)
+    conf = text_conf * factor
+    status = Status.OK if conf >= T.ocr_review_confidence else Status.UNCERTAIN
+    note = f"ink {share:.4f}" + (f"; {why}" if why else "")
+    return result(text, status, conf, text_conf, note)

@@ -1,0 +1,714 @@
+"""The Store: sessions, batches of read sheets, responses, feedback, the review queue and
+the anonymisation of a year. Register entries live in formkit/store/register.py.
+
+Every write happens in a short transaction (one per sheet or page when saving a batch), so a
+run that is cut off leaves the database consistent and a rerun completes it. Nothing here
+deletes a record; `anonymize_year` blanks personal text and keeps the anonymous answers.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from formkit.analyze.records import FeedbackRecord, ResponseRecord
+from formkit.config import Settings
+from formkit.errors import FormkitError, InputError, StoreError, TemplateError
+from formkit.scan.result import SheetResult
+from formkit.spec import Field, FormSpec, load_form, template_path
+from formkit.store import migrations
+from formkit.store.db import (
+    DEFAULT_BUSY_TIMEOUT_S,
+    READ_ONLY,
+    describe_db_error,
+    make_engine,
+    resolve_url,
+    sqlite_path,
+)
+from formkit.store.models import (
+    Answer,
+    AuditLog,
+    Batch,
+    Page,
+    RegisterEntry,
+    Response,
+    ReviewItem,
+    Sheet,
+)
+from formkit.store.review import REVIEW_INVALID, VALID_STATUSES, normalize_value
+from formkit.store.rows import BatchSummary, ReviewRecord, StoredSheet
+
+PAPER_CHANNEL = "giay"
+
+
+def now() -> datetime:
+    """Local wall-clock time to the second (what the office reads in the audit log)."""
+    return datetime.now().replace(microsecond=0)
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def loads(text: str | None) -> Any:
+    if text is None or text == "":
+        return None
+    return json.loads(text)
+
+
+def _parse_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _parse_datetime(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value).replace(tzinfo=None, microsecond=0)
+        except ValueError:
+            return None
+    return None
+
+
+def _resolve(path: str | None, base: str | Path | None) -> str | None:
+    """A crop or overlay path made usable later: relative paths are relative to the batch
+    folder when the report names one."""
+    if not path:
+        return None
+    p = Path(path)
+    if not p.is_absolute() and base:
+        p = Path(base) / p
+    return str(p)
+
+
+@cache
+def _spec_cached(templates_dir: str, form: str) -> FormSpec | None:
+    try:
+        return load_form(template_path(Path(templates_dir), form))
+    except TemplateError:
+        return None
+
+
+class Store:
+    """The records of one workspace. Use as a context manager or call close()."""
+
+    def __init__(self, engine: Engine, settings: Settings, where: str):
+        self.engine = engine
+        self.settings = settings
+        #: how the database is named in messages (file path or URL without password)
+        self.where = where
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_engine = engine.execution_options(**{READ_ONLY: True})
+        self._read_sessions = sessionmaker(self._read_engine, expire_on_commit=False)
+
+    # ---- sessions ------------------------------------------------------------------------
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A write transaction: committed at the end of the block, rolled back on any error.
+        Database failures become StoreError."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except FormkitError:
+            raise
+        except (DBAPIError, sqlite3.DatabaseError) as exc:
+            raise describe_db_error(exc, self.where) from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Database error in {self.where}: {exc}.") from exc
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        try:
+            with self._read_sessions() as session:
+                yield session
+                session.rollback()
+        except FormkitError:
+            raise
+        except (DBAPIError, sqlite3.DatabaseError) as exc:
+            raise describe_db_error(exc, self.where) from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Database error in {self.where}: {exc}.") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- helpers -------------------------------------------------------------------------
+
+    def spec(self, form: str) -> FormSpec | None:
+        """The template of a form code ("05-02"), or None when the workspace has none."""
+        return _spec_cached(str(self.settings.templates_dir), form)
+
+    def spec_field(self, form: str, field_id: str) -> Field | None:
+        spec = self.spec(form)
+        return spec.fields.get(field_id) if spec else None
+
+    @staticmethod
+    def audit(session: Session, action: str, actor: str | None = None, **details: Any) -> None:
+        """Write one audit line. Callers never put customer text in `details`."""
+        session.add(AuditLog(at=now(), actor=actor if actor is not None else current_user(),
+                             action=action, details=dumps(details)))
+
+    def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The latest audit lines, newest first."""
+        with self.read_session() as s:
+            rows = s.scalars(select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)).all()
+            return [{"id": r.id, "at": r.at, "actor": r.actor, "action": r.action,
+                     "details": loads(r.details)} for r in rows]
+
+    # ---- batches -------------------------------------------------------------------------
+
+    @staticmethod
+    def _page_key(sha256: str | None, file: str, page: int) -> str:
+        if sha256:
+            return sha256
+        return "file:" + hashlib.sha256(f"{file}#{page}".encode()).hexdigest()[:64]
+
+    def save_batch(self, report: Mapping[str, Any], sheets: Sequence[SheetResult],
+                   actor: str | None = None) -> int:
+        """Store the sheets read in one scan run and the fate of every input page.
+
+        `report` is the scan stage's batch report; used keys (all optional):
+          started, finished  ISO times of the run
+          inputs / files     the input file paths
+          batch_dir          folder that relative crop and overlay paths are relative to
+          channel            channel of these sheets (default "giay", paper)
+          pages              list of {file, page, sha256, outcome, reason, sheet_key,
+                             form_page, overlay}; outcome is read, duplicate or rejected
+        Idempotent: sheets are keyed by SheetResult.sheet_key and pages by sha256, so
+        rerunning the same files adds nothing twice, and a run that was cut off is completed
+        by its rerun. Returns the batch id.
+        """
+        report = dict(report)
+        inputs = [str(p) for p in (report.get("inputs") or report.get("files") or [])]
+        report_pages = [dict(p) for p in report.get("pages") or []]
+        batch_dir = report.get("batch_dir") or report.get("folder")
+        channel = str(report.get("channel") or PAPER_CHANNEL)
+        actor = actor if actor is not None else current_user()
+
+        keys = sorted(
+            {self._page_key(p.sha256, p.file, p.page) for sh in sheets for p in sh.pages}
+            | {self._page_key(p.get("sha256"), str(p.get("file", "")), int(p.get("page", 0)))
+               for p in report_pages}
+        )
+        fingerprint = hashlib.sha256(
+            dumps({"inputs": sorted(inputs), "pages": keys,
+                   "sheets": sorted(sh.sheet_key for sh in sheets)}).encode()
+        ).hexdigest()
+
+        with self.write_session() as s:
+            batch = s.scalar(select(Batch).where(Batch.fingerprint == fingerprint))
+            if batch is not None and batch.status == "finished":
+                return batch.id
+            if batch is None:
+                batch = Batch(
+                    fingerprint=fingerprint,
+                    started=_parse_datetime(report.get("started")) or now(),
+                    status="running", input_files=dumps(inputs),
+                    report=dumps({k: v for k, v in report.items() if k != "pages"}),
+                )
+                s.add(batch)
+                s.flush()
+            batch_id = batch.id
+
+        already_stored = 0
+        sheet_page_keys: set[str] = set()
+        for sheet in sheets:
+            sheet_page_keys |= {self._page_key(p.sha256, p.file, p.page) for p in sheet.pages}
+            with self.write_session() as s:
+                if not self._save_sheet(s, batch_id, sheet, batch_dir, channel):
+                    already_stored += 1
+
+        for p in report_pages:
+            file, index = str(p.get("file", "")), int(p.get("page", 0))
+            key = self._page_key(p.get("sha256"), file, index)
+            if key in sheet_page_keys:
+                continue  # stored with its sheet
+            with self.write_session() as s:
+                if s.scalar(select(Page.id).where(Page.page_key == key)) is not None:
+                    continue
+                outcome = str(p.get("outcome") or "rejected")
+                if outcome not in ("read", "duplicate", "rejected"):
+                    outcome = "rejected"
+                s.add(Page(batch_id=batch_id, file=file, page_index=index,
+                           form_page=p.get("form_page"), page_key=key, sha256=p.get("sha256"),
+                           outcome=outcome, reason=str(p.get("reason") or ""),
+                           sheet_key=p.get("sheet_key"),
+                           overlay=_resolve(p.get("overlay"), batch_dir), created=now()))
+
+        with self.write_session() as s:
+            batch = s.get(Batch, batch_id)
+            assert batch is not None
+            by_outcome = dict(s.execute(
+                select(Page.outcome, func.count()).where(Page.batch_id == batch_id)
+                .group_by(Page.outcome)).all())
+            batch.pages_total = sum(by_outcome.values())
+            batch.duplicates = by_outcome.get("duplicate", 0)
+            batch.rejected = by_outcome.get("rejected", 0)
+            batch.sheets_added = s.scalar(
+                select(func.count()).select_from(Sheet).where(Sheet.batch_id == batch_id)) or 0
+            batch.review_items = s.scalar(
+                select(func.count()).select_from(ReviewItem).join(Sheet)
+                .where(Sheet.batch_id == batch_id)) or 0
+            batch.already_stored = already_stored
+            batch.finished = _parse_datetime(report.get("finished")) or now()
+            batch.status = "finished"
+            self.audit(s, "batch_saved", actor, batch=batch_id, inputs=len(inputs),
+                       pages=batch.pages_total, sheets=batch.sheets_added,
+                       duplicates=batch.duplicates, rejected=batch.rejected,
+                       review_items=batch.review_items)
+        return batch_id
+
+    def _save_sheet(self, s: Session, batch_id: int, sheet: SheetResult,
+                    batch_dir: str | None, channel: str) -> bool:
+        """Insert one sheet with its answers, review items and pages; False when a sheet
+        with its key was already stored (its new pages are then recorded as duplicates)."""
+        key = sheet.sheet_key
+        existing = s.scalar(select(Sheet).where(Sheet.sheet_key == key))
+        created = now()
+        if existing is not None:
+            for p in sheet.pages:
+                page_key = self._page_key(p.sha256, p.file, p.page)
+                if s.scalar(select(Page.id).where(Page.page_key == page_key)) is not None:
+                    continue
+                s.add(Page(batch_id=batch_id, file=p.file, page_index=p.page,
+                           form_page=p.form_page, page_key=page_key, sha256=p.sha256,
+                           outcome="duplicate",
+                           reason=f"same copy as sheet {key}, stored by batch "
+                                  f"{existing.batch_id}",
+                           sheet_key=key, overlay=_resolve(p.overlay, batch_dir),
+                           created=created))
+            return existing.batch_id == batch_id
+
+        row = Sheet(sheet_key=key, form=sheet.form, layout=sheet.layout, year=sheet.year,
+                    unit=sheet.unit or "", serial=sheet.serial,
+                    received=_parse_date(sheet.received), channel=channel,
+                    complete=sheet.complete, result_json=dumps(sheet.to_json()),
+                    batch_id=batch_id, created=created, anonymized=False)
+        s.add(row)
+        s.flush()
+        overlays = {p.form_page: p.overlay for p in sheet.pages}
+        single_overlay = sheet.pages[0].overlay if len(sheet.pages) == 1 else None
+        for field_id, fr in sheet.fields.items():
+            s.add(Answer(sheet_id=row.id, field=field_id, kind=fr.kind, value=dumps(fr.value),
+                         status=str(fr.status), confidence=float(fr.confidence),
+                         machine_value=dumps(fr.value), source=fr.source))
+            if fr.needs_review:
+                overlay = overlays.get(fr.page) or single_overlay
+                s.add(ReviewItem(sheet_id=row.id, field=field_id, kind=fr.kind,
+                                 machine_value=dumps(fr.value), machine_status=str(fr.status),
+                                 confidence=float(fr.confidence),
+                                 crop_path=_resolve(fr.crop, batch_dir),
+                                 overlay_path=_resolve(overlay, batch_dir),
+                                 status="pending", note="", created=created))
+        for p in sheet.pages:
+            page_key = self._page_key(p.sha256, p.file, p.page)
+            known = s.scalar(select(Page).where(Page.page_key == page_key))
+            if known is not None:
+                # e.g. rejected before (unknown layout) and read now: the page is a sheet's
+                known.outcome, known.sheet_key = "read", key
+                known.reason = f"read by batch {batch_id}; before: {known.reason}".strip()
+                known.batch_id = batch_id
+                continue
+            s.add(Page(batch_id=batch_id, file=p.file, page_index=p.page,
+                       form_page=p.form_page, page_key=page_key, sha256=p.sha256,
+                       outcome="read", reason="", sheet_key=key,
+                       overlay=_resolve(p.overlay, batch_dir), created=created))
+        return True
+
+    def batch(self, batch_id: int) -> BatchSummary:
+        with self.read_session() as s:
+            b = s.get(Batch, batch_id)
+            if b is None:
+                raise InputError(f"There is no batch {batch_id} in {self.where}.",
+                                 hint="List the batches with `formkit batches`.")
+            return self._batch_summary(b)
+
+    def batches(self) -> list[BatchSummary]:
+        with self.read_session() as s:
+            return [self._batch_summary(b)
+                    for b in s.scalars(select(Batch).order_by(Batch.id)).all()]
+
+    @staticmethod
+    def _batch_summary(b: Batch) -> BatchSummary:
+        return BatchSummary(b.id, b.started, b.finished, b.status, loads(b.input_files) or [],
+                            b.pages_total or 0, b.sheets_added or 0, b.duplicates or 0,
+                            b.rejected or 0, b.review_items or 0, b.already_stored or 0)
+
+    def pages(self, batch_id: int | None = None) -> list[dict[str, Any]]:
+        """Every stored page with its outcome (read, duplicate, rejected) and reason."""
+        with self.read_session() as s:
+            q = select(Page).order_by(Page.id)
+            if batch_id is not None:
+                q = q.where(Page.batch_id == batch_id)
+            return [{"id": p.id, "batch": p.batch_id, "file": p.file, "page": p.page_index,
+                     "sha256": p.sha256, "outcome": p.outcome, "reason": p.reason,
+                     "sheet_key": p.sheet_key} for p in s.scalars(q).all()]
+
+    # ---- sheets and responses ------------------------------------------------------------
+
+    def sheets(self, year: int | None = None, unit: str | None = None) -> list[StoredSheet]:
+        """Stored sheets with their current answers, by year and unit code (both optional)."""
+        with self.read_session() as s:
+            q = select(Sheet).order_by(Sheet.year, Sheet.unit, Sheet.serial, Sheet.id)
+            if year is not None:
+                q = q.where(Sheet.year == year)
+            if unit is not None:
+                q = q.where(Sheet.unit == unit.upper())
+            rows = s.scalars(q).all()
+            answers = self._answers_by_sheet(s, [r.id for r in rows])
+            pending = self._pending_by_sheet(s, [r.id for r in rows])
+            return [
+                StoredSheet(
+                    id=r.id, sheet_key=r.sheet_key, form=r.form, layout=r.layout, year=r.year,
+                    unit=r.unit, serial=r.serial, received=r.received, channel=r.channel,
+                    complete=bool(r.complete), created=r.created, batch_id=r.batch_id,
+                    answers={a.field: loads(a.value) for a in answers.get(r.id, [])},
+                    statuses={a.field: a.status for a in answers.get(r.id, [])},
+                    pending_review=len(pending.get(r.id, ())),
+                    anonymized=bool(r.anonymized),
+                )
+                for r in rows
+            ]
+
+    @staticmethod
+    def _answers_by_sheet(s: Session, ids: list[int]) -> dict[int, list[Answer]]:
+        out: dict[int, list[Answer]] = {}
+        for chunk in _chunks(ids):
+            for a in s.scalars(select(Answer).where(Answer.sheet_id.in_(chunk))).all():
+                out.setdefault(a.sheet_id, []).append(a)
+        return out
+
+    @staticmethod
+    def _pending_by_sheet(s: Session, ids: list[int]) -> dict[int, set[str]]:
+        out: dict[int, set[str]] = {}
+        for chunk in _chunks(ids):
+            q = select(ReviewItem.sheet_id, ReviewItem.field).where(
+                ReviewItem.sheet_id.in_(chunk), ReviewItem.status == "pending")
+            for sheet_id, field_id in s.execute(q).all():
+                out.setdefault(sheet_id, set()).add(field_id)
+        return out
+
+    def responses(self, year: int, include_unreviewed: bool = False) -> list[ResponseRecord]:
+        """Survey responses of `year` for the analysis: paper sheets (channel "giay") and
+        the responses imported from other channels.
+
+        Only choice fields are answers (free text never enters the statistics). A field
+        still waiting for review is listed in `invalid`, so the statistics never count a
+        reading nobody has confirmed; `include_unreviewed=True` counts the machine's
+        ok/blank readings anyway (for a preview before the review is finished).
+        """
+        out: list[ResponseRecord] = []
+        with self.read_session() as s:
+            rows = s.scalars(select(Sheet).where(Sheet.year == year)
+                             .order_by(Sheet.unit, Sheet.serial, Sheet.id)).all()
+            answers = self._answers_by_sheet(s, [r.id for r in rows])
+            pending = self._pending_by_sheet(s, [r.id for r in rows])
+            for r in rows:
+                values: dict[str, Any] = {}
+                invalid: set[str] = set()
+                waiting = pending.get(r.id, set())
+                for a in answers.get(r.id, []):
+                    if a.kind == "text":
+                        continue
+                    if a.status not in VALID_STATUSES or (
+                            a.field in waiting and not include_unreviewed):
+                        invalid.add(a.field)
+                    else:
+                        value = loads(a.value)
+                        values[a.field] = None if value == REVIEW_INVALID else value
+                out.append(ResponseRecord(
+                    response_id=r.sheet_key, year=r.year, received=r.received, unit=r.unit,
+                    channel=r.channel, answers=values, invalid=frozenset(invalid),
+                    serial=r.serial))
+            for resp in s.scalars(select(Response).where(Response.year == year)
+                                  .order_by(Response.id)).all():
+                out.append(ResponseRecord(
+                    response_id=resp.response_id, year=resp.year, received=resp.received,
+                    unit=resp.unit, channel=resp.channel, answers=loads(resp.answers) or {},
+                    invalid=frozenset(loads(resp.invalid) or []), serial=resp.serial))
+        return out
+
+    def add_responses(self, records: Sequence[ResponseRecord],
+                      actor: str | None = None) -> tuple[int, int]:
+        """Store responses of other channels (online exports); returns (added, skipped
+        duplicates). A response id already stored, or equal to a paper sheet's key, is
+        skipped, so importing the same export twice adds nothing."""
+        added = skipped = 0
+        with self.write_session() as s:
+            ids = [r.response_id for r in records]
+            known: set[str] = set()
+            for chunk in _chunks(ids):
+                known |= set(s.scalars(select(Response.response_id)
+                                       .where(Response.response_id.in_(chunk))).all())
+                known |= set(s.scalars(select(Sheet.sheet_key)
+                                       .where(Sheet.sheet_key.in_(chunk))).all())
+            created = now()
+            channels: set[str] = set()
+            for r in records:
+                if r.response_id in known:
+                    skipped += 1
+                    continue
+                known.add(r.response_id)
+                channels.add(r.channel)
+                s.add(Response(response_id=r.response_id, year=r.year, received=r.received,
+                               unit=r.unit or "", channel=r.channel, serial=r.serial,
+                               answers=dumps(dict(r.answers)),
+                               invalid=dumps(sorted(r.invalid)), created=created))
+                added += 1
+            if added:
+                self.audit(s, "responses_added", actor, added=added, skipped=skipped,
+                           channels=sorted(channels))
+        return added, skipped
+
+    def feedback(self, year: int) -> list[FeedbackRecord]:
+        """The register entries of `year` as the analysis sees them."""
+        with self.read_session() as s:
+            rows = s.scalars(
+                select(RegisterEntry)
+                .where(RegisterEntry.entry_date >= date(year, 1, 1),
+                       RegisterEntry.entry_date <= date(year, 12, 31))
+                .order_by(RegisterEntry.entry_date, RegisterEntry.id)).all()
+            return [FeedbackRecord(entry_id=e.id, received=e.entry_date, unit=e.unit,
+                                   source=e.source, group=e.group,
+                                   handled=e.status == "handled") for e in rows]
+
+    # ---- review --------------------------------------------------------------------------
+
+    def review_queue(self, pending_only: bool = True) -> list[ReviewRecord]:
+        """Review items in sheet order (year, unit, serial), pending ones only by default."""
+        with self.read_session() as s:
+            q = (select(ReviewItem, Sheet).join(Sheet, ReviewItem.sheet_id == Sheet.id)
+                 .order_by(Sheet.year, Sheet.unit, Sheet.serial, Sheet.id, ReviewItem.id))
+            if pending_only:
+                q = q.where(ReviewItem.status == "pending")
+            return [self._review_record(item, sheet) for item, sheet in s.execute(q).all()]
+
+    def review_item(self, item_id: int) -> ReviewRecord:
+        with self.read_session() as s:
+            item = s.get(ReviewItem, item_id)
+            if item is None:
+                raise InputError(f"There is no review item {item_id} in {self.where}.",
+                                 hint="List the queue with `formkit review export`.")
+            sheet = s.get(Sheet, item.sheet_id)
+            assert sheet is not None
+            return self._review_record(item, sheet)
+
+    @staticmethod
+    def _review_record(item: ReviewItem, sheet: Sheet) -> ReviewRecord:
+        return ReviewRecord(
+            id=item.id, sheet_id=sheet.id, sheet_key=sheet.sheet_key, form=sheet.form,
+            year=sheet.year, unit=sheet.unit, serial=sheet.serial, field=item.field,
+            kind=item.kind, machine_value=loads(item.machine_value),
+            machine_status=item.machine_status, confidence=item.confidence or 0.0,
+            crop_path=item.crop_path, overlay_path=item.overlay_path, status=item.status,
+            corrected_value=loads(item.corrected_value), reviewer=item.reviewer,
+            reviewed_at=item.reviewed_at, note=item.note or "")
+
+    def check_review_value(self, item: ReviewRecord, value: Any, where: str = "") -> Any:
+        """The value a reviewer gave, checked against the field's options (InputError)."""
+        return normalize_value(item.kind, value, self.spec_field(item.form, item.field),
+                               where or f"review item {item.id} ({item.field})")
+
+    def apply_review(self, item_id: int, value: Any, reviewer: str,
+                     note: str = "") -> ReviewRecord:
+        """Record a person's decision on one review item (see formkit.store.review for the
+        values). The machine's reading stays beside the correction; audit-logged."""
+        self.apply_reviews([(item_id, value, note)], reviewer)
+        return self.review_item(item_id)
+
+    def apply_reviews(self, decisions: Sequence[tuple[int, Any, str]], reviewer: str) -> int:
+        """Apply several decisions (item id, value, note) in one transaction: all or none.
+        Every value is checked before anything is written."""
+        reviewer = (reviewer or "").strip()
+        if not reviewer:
+            raise InputError("A review needs the reviewer's name.",
+                             hint="Give --reviewer NAME (it is kept with each correction).")
+        checked: list[tuple[int, Any, str]] = []
+        for item_id, value, note in decisions:
+            item = self.review_item(item_id)
+            checked.append((item_id, self.check_review_value(item, value), note or ""))
+        stamp = now()
+        with self.write_session() as s:
+            for item_id, value, note in checked:
+                item = s.get(ReviewItem, item_id)
+                assert item is not None
+                answer = s.scalar(select(Answer).where(Answer.sheet_id == item.sheet_id,
+                                                       Answer.field == item.field))
+                item.corrected_value = dumps(value)
+                item.reviewer = reviewer
+                item.reviewed_at = stamp
+                item.note = note
+                item.status = "done"
+                if value == REVIEW_INVALID:
+                    status = "invalid"
+                elif value is None or value is False:
+                    status = "blank"  # nothing marked or written
+                else:
+                    status = "ok"
+                if answer is None:  # a review item always has its answer; be safe anyway
+                    answer = Answer(sheet_id=item.sheet_id, field=item.field, kind=item.kind,
+                                    machine_value=item.machine_value, confidence=item.confidence)
+                    s.add(answer)
+                answer.value = dumps(None if value == REVIEW_INVALID else value)
+                answer.status = status
+                answer.source = "review"
+                details: dict[str, Any] = {"item": item_id, "sheet_id": item.sheet_id,
+                                           "field": item.field, "status": status}
+                if item.kind != "text":  # free text may name people: never in the audit log
+                    details["machine_value"] = loads(item.machine_value)
+                    details["value"] = value
+                self.audit(s, "review_applied", reviewer, **details)
+        return len(checked)
+
+    # ---- retention -----------------------------------------------------------------------
+
+    def anonymize_year(self, year: int, actor: str | None = None) -> dict[str, int]:
+        """Remove customer names, free text and crop/overlay paths of `year` from the
+        database; the anonymous answers (choice fields) and the register's dates, units,
+        sources, groups and statuses stay for the statistics. Returns counts per table.
+
+        On SQLite the file is vacuumed afterwards so the removed text does not linger in
+        free pages of the database file. Scan files themselves are the disposal code's job.
+        """
+        counts = {"sheets": 0, "text_answers": 0, "review_items": 0, "pages": 0,
+                  "register_entries": 0, "responses": 0}
+        text_fields = self._text_field_ids()
+        with self.write_session() as s:
+            sheets = s.scalars(select(Sheet).where(Sheet.year == year)).all()
+            ids = [sh.id for sh in sheets]
+            keys = [sh.sheet_key for sh in sheets]
+            for sh in sheets:
+                data = loads(sh.result_json) or {}
+                for fid, fr in (data.get("fields") or {}).items():
+                    fr.pop("crop", None)
+                    if fr.get("kind") == "text" or fid in text_fields:
+                        fr["value"] = None
+                        fr.pop("note", None)
+                for p in data.get("pages") or []:
+                    p["overlay"] = None
+                sh.result_json = dumps(data)
+                sh.anonymized = True
+                counts["sheets"] += 1
+            for chunk in _chunks(ids):
+                for a in s.scalars(select(Answer).where(Answer.sheet_id.in_(chunk))).all():
+                    if a.kind == "text" or a.field in text_fields:
+                        a.value = a.machine_value = dumps(None)
+                        counts["text_answers"] += 1
+                for item in s.scalars(select(ReviewItem)
+                                      .where(ReviewItem.sheet_id.in_(chunk))).all():
+                    item.crop_path = item.overlay_path = None
+                    item.note = ""
+                    if item.kind == "text" or item.field in text_fields:
+                        item.machine_value = dumps(None)
+                        if item.corrected_value is not None:
+                            item.corrected_value = dumps(None)
+                    counts["review_items"] += 1
+            for chunk in _chunks(keys):
+                for p in s.scalars(select(Page).where(Page.sheet_key.in_(chunk))).all():
+                    p.overlay = None
+                    counts["pages"] += 1
+            entries = s.scalars(select(RegisterEntry).where(
+                RegisterEntry.entry_date >= date(year, 1, 1),
+                RegisterEntry.entry_date <= date(year, 12, 31))).all()
+            for e in entries:
+                e.customer = e.content = e.receiver = e.confirmation = e.search_text = ""
+                # the fingerprint is a hash of the names: replace it as well
+                e.fingerprint = f"anonymized:{e.id}"
+                e.updated = now()
+                counts["register_entries"] += 1
+            for r in s.scalars(select(Response).where(Response.year == year)).all():
+                answers = loads(r.answers) or {}
+                kept = {k: v for k, v in answers.items() if k not in text_fields}
+                if kept != answers:
+                    r.answers = dumps(kept)
+                    counts["responses"] += 1
+            self.audit(s, "anonymize_year", actor, year=year, **counts)
+        self._compact()
+        return counts
+
+    def _text_field_ids(self) -> set[str]:
+        spec = self.spec("05-02")
+        return {f.id for f in spec.text_fields} if spec else set()
+
+    def _compact(self) -> None:
+        """VACUUM a SQLite file so deleted text is gone from its free pages and the WAL."""
+        if sqlite_path(self.engine.url) is None:
+            return
+        raw = self.engine.raw_connection()
+        try:
+            conn = raw.driver_connection
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as exc:
+            raise describe_db_error(exc, self.where) from exc
+        finally:
+            raw.close()
+
+
+def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    # SQLite limits the number of bound parameters of one statement
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def open_store(settings: Settings, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S) -> Store:
+    """Open (and create or upgrade) the workspace's database.
+
+    Raises StoreError for a database written by a newer formkit, a locked, damaged or
+    foreign database file; in each case nothing is changed."""
+    url = resolve_url(settings)
+    path = sqlite_path(url)
+    where = str(path) if path is not None else url.render_as_string(hide_password=True)
+    if path is not None and path.exists() and path.is_dir():
+        raise StoreError(f"The database path {path} is a folder.",
+                         hint="Point [paths] database in formkit.toml at a file name.")
+    engine = make_engine(url, busy_timeout)
+    try:
+        migrations.upgrade(engine, where, backup_path=path if path and path.exists() else None)
+    except FormkitError:
+        engine.dispose()
+        raise
+    except (DBAPIError, sqlite3.DatabaseError) as exc:
+        engine.dispose()
+        raise describe_db_error(exc, where) from exc
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(f"Cannot open the database {where}: {exc}.") from exc
+    return Store(engine, settings, where)

@@ -1,0 +1,161 @@
+"""Engine, connection settings and error translation for the store.
+
+SQLite is the default (one file in the workspace). Two things make it safe for several
+processes at once: WAL journaling (readers never block the writer) and write transactions
+that start with BEGIN IMMEDIATE under a busy timeout, so a second writer waits for the
+first instead of failing half-way (a deferred transaction that upgrades to a write lock can
+fail at once with SQLITE_BUSY, whatever the timeout). Any other SQLAlchemy URL works too;
+then the server's own locking applies.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from formkit.config import Settings
+from formkit.errors import StoreError
+
+#: seconds a writer waits for another process's write transaction before giving up
+DEFAULT_BUSY_TIMEOUT_S = 30.0
+
+#: execution option that asks for a read transaction (BEGIN DEFERRED) on SQLite
+READ_ONLY = "formkit_read_only"
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def resolve_url(settings: Settings) -> URL:
+    """Settings.database_url with a relative SQLite path made relative to the workspace."""
+    try:
+        url = make_url(settings.database_url)
+    except ArgumentError as exc:
+        raise StoreError(
+            f"The database address {settings.database_url!r} is not a valid SQLAlchemy URL.",
+            hint="Fix [paths] database in formkit.toml, e.g. database = \"sqlite:///formkit.db\".",
+        ) from exc
+    if url.get_backend_name() == "sqlite":
+        db = url.database or ""
+        if db and db != ":memory:" and not db.startswith("file:"):
+            path = Path(db).expanduser()
+            if not path.is_absolute():
+                path = Path(settings.workspace) / path
+            url = url.set(database=str(path))
+    return url
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file of a SQLite URL; None for other databases and in-memory SQLite."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    db = url.database or ""
+    if not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    return Path(db)
+
+
+def make_engine(url: URL, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S) -> Engine:
+    """An engine with the connection settings above. Creates the SQLite file's folder."""
+    if url.get_backend_name() != "sqlite":
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except (NoSuchModuleError, ImportError) as exc:
+            raise StoreError(
+                f"No database driver for {url.render_as_string(hide_password=True)}: {exc}.",
+                hint="Install the driver for that database, or use the default SQLite file.",
+            ) from exc
+
+    path = sqlite_path(url)
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": busy_timeout}}
+    if path is None:
+        # one shared connection, or every session would see its own empty memory database
+        kwargs["poolclass"] = StaticPool
+        kwargs["connect_args"]["check_same_thread"] = False
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot create the folder of the database {path}: {exc.strerror}.",
+                hint="Check [paths] database in formkit.toml and the folder's permissions.",
+            ) from exc
+    engine = create_engine(url, **kwargs)
+    timeout_ms = int(busy_timeout * 1000)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Take transaction control from the driver (it would BEGIN DEFERRED on its own).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+            if path is not None:
+                cur.execute("PRAGMA journal_mode = WAL")
+                cur.execute("PRAGMA synchronous = NORMAL")
+            cur.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def describe_db_error(exc: BaseException, where: str) -> StoreError:
+    """Turn a database driver failure into a StoreError that says what to do."""
+    text = str(getattr(exc, "orig", None) or exc)
+    low = text.lower()
+    if "locked" in low or "busy" in low:
+        return StoreError(
+            f"The database {where} is locked by another program or formkit process "
+            f"({text}). Nothing was changed.",
+            hint="Wait until the other formkit command has finished (or close the program "
+            "that has the database open), then run the command again.",
+        )
+    if "not a database" in low or "malformed" in low or "file is encrypted" in low:
+        return StoreError(
+            f"The database {where} is damaged or is not a formkit database ({text}). "
+            "Nothing was changed.",
+            hint="Restore the database from the latest backup, or point [paths] database in "
+            "formkit.toml at another file. Keep the damaged file for inspection.",
+        )
+    if "readonly" in low or "read-only" in low or "unable to open" in low:
+        return StoreError(
+            f"The database {where} cannot be opened for writing ({text}).",
+            hint="Check that the folder exists and that you may write to it.",
+        )
+    if "disk" in low and ("full" in low or "i/o" in low):
+        return StoreError(
+            f"The database {where} could not be written ({text}). Nothing was changed.",
+            hint="Free some disk space and run the command again.",
+        )
+    return StoreError(f"Database error in {where}: {text}.")
+
+
+def translate_errors(method: _F) -> _F:
+    """Decorator for Store methods: database failures become StoreError (the transaction
+    has already been rolled back by the session context, so nothing half-written stays)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (DBAPIError, sqlite3.DatabaseError) as exc:
+            raise describe_db_error(exc, self.where) from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Database error in {self.where}: {exc}.") from exc
+
+    return wrapper  # type: ignore[return-value]

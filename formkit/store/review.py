@@ -1,0 +1,128 @@
+"""What a reviewer may answer for a field, and how it is shown in Vietnamese.
+
+A corrected value is one of:
+  - an option value of a single-choice field ("tot", "dat", "chua_dat", …),
+  - True / False for a tick box on its own (flag),
+  - text for a free-text field,
+  - None: nothing was marked or written (the answer is blank),
+  - REVIEW_INVALID: a person confirms the answer is not valid (e.g. two boxes really ticked);
+    it stays out of the statistics like an unreviewed invalid reading.
+Labels come from the survey template; the codes above are what the database keeps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from formkit.errors import InputError
+from formkit.spec.model import Field
+from formkit.textnorm import fold, nfc
+
+REVIEW_INVALID = "!invalid"
+
+BLANK_LABEL = "Để trống (không trả lời)"
+INVALID_LABEL = "Không hợp lệ"
+FLAG_LABELS = {True: "Có đánh dấu", False: "Không đánh dấu"}
+
+#: machine statuses (scan.result.Status) as the office reads them
+STATUS_LABELS = {
+    "ok": "Đọc được",
+    "blank": "Để trống",
+    "multiple": "Đánh nhiều ô",
+    "contradiction": "Mâu thuẫn với câu trả lời khác",
+    "uncertain": "Không chắc chắn",
+    "unreadable": "Không đọc được",
+    "invalid": "Không hợp lệ (đã duyệt)",
+}
+
+#: answer statuses that count in the statistics
+VALID_STATUSES = ("ok", "blank")
+
+
+def choices(kind: str, spec_field: Field | None) -> list[tuple[str, Any]]:
+    """(label, value) pairs a reviewer can pick for a choice field, in the template's
+    order; empty for free text."""
+    if kind == "flag":
+        return [(FLAG_LABELS[True], True), (FLAG_LABELS[False], False)]
+    if kind == "single":
+        options = [(o.label, o.value) for o in spec_field.options] if spec_field else []
+        return [*options, (BLANK_LABEL, None), (INVALID_LABEL, REVIEW_INVALID)]
+    return []
+
+
+def normalize_value(kind: str, value: Any, spec_field: Field | None,
+                    where: str = "") -> Any:
+    """Check a corrected value against the field and return it in stored form."""
+    prefix = f"{where}: " if where else ""
+    if kind == "text":
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise InputError(f"{prefix}a text field needs text, got {value!r}.")
+        text = nfc(value)
+        return text or None
+    if kind == "flag":
+        if value is None:
+            return False
+        if isinstance(value, bool):
+            return value
+        raise InputError(f"{prefix}a tick box is either ticked (True) or not (False), "
+                         f"got {value!r}.")
+    if value is None or value == REVIEW_INVALID:
+        return value
+    if not isinstance(value, str):
+        raise InputError(f"{prefix}expected an option value, got {value!r}.")
+    if spec_field is not None and spec_field.options:
+        allowed = [o.value for o in spec_field.options]
+        if value not in allowed:
+            labels = ", ".join(f"{o.value} ({o.label})" for o in spec_field.options)
+            raise InputError(
+                f"{prefix}{value!r} is not an option of {spec_field.id}.",
+                hint=f"Use one of: {labels}; or leave it blank.",
+            )
+    return value
+
+
+def value_label(kind: str, value: Any, spec_field: Field | None) -> str:
+    """A stored value as the office reads it ("Tốt", "Có đánh dấu", the text itself)."""
+    if value == REVIEW_INVALID:
+        return INVALID_LABEL
+    if kind == "flag":
+        return FLAG_LABELS[bool(value)]
+    if value is None or value == "":
+        return BLANK_LABEL if kind == "single" else ""
+    if kind == "single" and spec_field is not None:
+        for o in spec_field.options:
+            if o.value == value:
+                return o.label
+    return str(value)
+
+
+def parse_choice(kind: str, typed: str, spec_field: Field | None, where: str = "") -> Any:
+    """A label, an option value or (in the terminal) a number typed by a person → value.
+
+    Accent- and case-insensitive: "dat yeu cau", "Đạt yêu cầu" and "dat" are the same."""
+    if kind == "text":
+        return normalize_value(kind, typed, spec_field, where)
+    wanted = fold(typed)
+    if not wanted:
+        raise InputError(f"{where}: empty answer." if where else "Empty answer.")
+    options = choices(kind, spec_field)
+    for number, (label, value) in enumerate(options, start=1):
+        candidates = {fold(label), str(number)}
+        if isinstance(value, str):
+            candidates.add(fold(value))
+        if kind == "flag":
+            candidates |= {"x", "co", "yes", "1", "true"} if value else {"khong", "no", "0",
+                                                                         "false"}
+        if wanted in candidates:
+            return value
+    # "a. Một lần" may be typed without its letter
+    for label, value in options:
+        bare = fold(label).split(". ", 1)[-1]
+        if wanted == bare:
+            return value
+    shown = "; ".join(f"{i}. {label}" for i, (label, _v) in enumerate(options, start=1))
+    prefix = f"{where}: " if where else ""
+    raise InputError(f"{prefix}{typed!r} is not one of the answers for this field.",
+                     hint=f"Choose one of: {shown}.")
