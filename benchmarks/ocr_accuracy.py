@@ -134,7 +134,7 @@ def raster_pages(pdf: Path) -> list[np.ndarray]:
 
     doc = pdfium.PdfDocument(str(pdf))
     try:
-        return [np.array(doc[i].render(scale=PX / PT_MM, grayscale=True).to_pil().convert("L"))
+        return [np.array(doc[i].render(scale=PX * PT_MM, grayscale=True).to_pil().convert("L"))
                 for i in range(len(doc))]
     finally:
         doc.close()

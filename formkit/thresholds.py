@@ -22,6 +22,7 @@ class Thresholds:
     # ---- tick boxes (score = ink share of the box interior after border removal)
     box_empty_max: float = 0.035  # at most this much ink: empty
     box_checked_min: float = 0.075  # at least this much: checked
+    box_dot_min: float = 0.035  # a compact mark in the middle (a dot) needs only this much
     box_filled_min: float = 0.72  # at least this much: completely filled (cancelled)
     box_filled_uncertain: float = 0.55  # between this and filled_min: ambiguous
     fill_cancels: bool = True  # a completely filled box cancels the mark (SDAPS checkcorrect)

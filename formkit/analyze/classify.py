@@ -11,6 +11,7 @@ programs matches the same way.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -105,8 +106,24 @@ def _text_list(node: object, where: str, path: Path) -> tuple[str, ...]:
 
 
 def load_rules(path: Path | None = None, settings: Settings | None = None) -> GroupRules:
-    """Read and check the rules file; every error names the file and the key."""
+    """Read and check the rules file; every error names the file and the key. The result
+    is cached until the file changes (it is read for every entry added)."""
     path = path or rules_path(settings)
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    if stat is None:
+        return _load_rules(path)
+    return _load_rules_cached(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_rules_cached(path: Path, _mtime_ns: int, _size: int) -> GroupRules:
+    return _load_rules(path)
+
+
+def _load_rules(path: Path) -> GroupRules:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -191,16 +208,35 @@ class _Prepared:
         return copy
 
 
-def _find(text: _Prepared, phrase: str) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class _Phrase:
+    """A keyword prepared once: its folded form, whole-word pattern and diacritics."""
+
+    key: str
+    pattern: re.Pattern[str]
+    marks: tuple[tuple[str, ...], ...]
+    #: compare diacritics when the text has them: the keyword has accents, or it is one
+    #: word ("sai" is spelled without marks; an unaccented phrase of several words was
+    #: typed without accents by the file's editor and carries no such information)
+    strict: bool
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase(phrase: str) -> _Phrase:
     key = fold(phrase)
-    if not key:
+    lower = nfc(phrase).lower()
+    return _Phrase(key, re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)"),
+                   tuple(_word_marks(lower)), lower != key or " " not in key)
+
+
+def _find(text: _Prepared, phrase: str) -> list[tuple[int, int]]:
+    p = _phrase(phrase)
+    if not p.key or p.key not in text.folded:  # cheap test first: most keywords are absent
         return []
-    phrase_lower = nfc(phrase).lower()
-    strict = text.accented and phrase_lower != key
-    want = _word_marks(phrase_lower) if strict else None
+    strict = text.accented and p.strict
     spans = []
-    for m in re.finditer(r"(?<!\w)" + re.escape(key) + r"(?!\w)", text.folded):
-        if strict and _word_marks(text.lower[m.start():m.end()]) != want:
+    for m in p.pattern.finditer(text.folded):
+        if strict and tuple(_word_marks(text.lower[m.start():m.end()])) != p.marks:
             continue
         spans.append((m.start(), m.end()))
     return spans

@@ -62,8 +62,10 @@ def wilson_interval(successes: float, n: int, confidence: float = CONFIDENCE
     denom = 1.0 + z2 / n
     centre = (p + z2 / (2 * n)) / denom
     half = (z / denom) * math.sqrt(p * (1.0 - p) / n + z2 / (4 * n * n))
-    # clamp rounding noise: the exact bounds at 0 or n successes are 0 and 1
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # the exact bounds at 0 or n successes are 0 and 1 (the formula leaves rounding noise)
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return (low, high)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,12 @@ MANY_LEVELS = ("pho_bien", "rat_pho_bien")  # "many"
 PAPER_CHANNEL = "giay"
 
 #: Default names of the channels; an import mapping may give its own label.
-DEFAULT_CHANNEL_LABELS = {PAPER_CHANNEL: "Phiếu giấy"}
+DEFAULT_CHANNEL_LABELS = {
+    PAPER_CHANNEL: "Phiếu giấy",
+    "google_forms": "Google Forms",
+    "dvc": "Cổng Dịch vụ công",
+    "zalo": "Zalo",
+}
 
 #: Sources of feedback named in QT.SCT.05 section 5.2 (codes as stored in the register).
 DEFAULT_SOURCE_LABELS = {

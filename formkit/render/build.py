@@ -18,12 +18,14 @@ from pathlib import Path
 
 from formkit.config import Settings, Unit
 from formkit.errors import OutputError, TemplateError
+from formkit.identity import PageIdentity
 from formkit.render.docx_writer import PrintJob, substitutions, write_docx
 from formkit.render.layout_extract import extract_layout
+from formkit.render.stamp import stamp_copies
 from formkit.spec.layout import Layout, LayoutRegistry, layout_filename
 from formkit.spec.model import FormSpec
 
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 PLACEHOLDER_VERSION = "00000000"
 LEDGER = "issued_serials.jsonl"
 
@@ -128,11 +130,31 @@ def _learn_layouts(settings: Settings, reqs: list[BuildRequest], reg: LayoutRegi
             docs.append(write_docx(job, tmpdir / f"probe{i}.docx"))
         pdfs = convert(docs, tmpdir)
         for r, pdf in zip(todo, pdfs, strict=True):
+            _check_page_count(pdf, r, 1)
             lay = extract_layout(pdf, r.spec, settings.form_code(r.spec.code),
                                  pages=r.pages if r.spec.kind == "register" else None)
             lay.design_key = design_key(r.spec, settings, r.pages)
             lay.save(settings.layouts_dir / layout_filename(r.spec.code, lay.version))
             reg.add(lay)
+
+
+def _check_page_count(pdf: Path, req: BuildRequest, copies: int) -> None:
+    """Each copy must print on exactly its pages: text that grew (a longer agency name, a
+    changed template) must not push a question onto an extra page unnoticed."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        n = len(doc)
+    finally:
+        doc.close()
+    per_copy = req.pages if req.spec.kind == "register" else req.spec.page_count
+    if n != per_copy * copies:
+        raise TemplateError(
+            f"{pdf.name} has {n} pages; expected {per_copy} per copy × {copies}: the content "
+            "no longer fits its pages.",
+            hint="Shorten the template text, or move a page_break element in the template.",
+        )
 
 
 def build_forms(settings: Settings, reqs: list[BuildRequest], make_pdf: bool = True,
@@ -160,9 +182,10 @@ def build_forms(settings: Settings, reqs: list[BuildRequest], make_pdf: bool = T
             serials = list(range(first, first + r.copies))
         else:
             serials = [0]
-        stem = _stem(settings, r, serials)
-        job = PrintJob(r.spec, settings, r.year, r.unit, tuple(serials), lay.version, r.pages)
-        docx = write_docx(job, out_dir / f"{stem}.docx")
+        # the DOCX is the editable master (one copy, serial left blank); numbered copies
+        # are stamped onto its PDF
+        job = PrintJob(r.spec, settings, r.year, r.unit, (0,), lay.version, r.pages)
+        docx = write_docx(job, out_dir / f"{_stem(settings, r, [0])}.docx")
         plans.append((r, lay, serials, docx))
 
     pdfs: list[Path | None] = [None] * len(plans)
@@ -170,7 +193,8 @@ def build_forms(settings: Settings, reqs: list[BuildRequest], make_pdf: bool = T
         # convert into a scratch folder, then move: a failed run leaves no half PDF behind
         with tempfile.TemporaryDirectory(prefix="formkit-pdf-", dir=out_dir) as tmp:
             made = convert([p[3] for p in plans], Path(tmp))
-            for i, ((r, lay, _serials, _docx), pdf) in enumerate(zip(plans, made, strict=True)):
+            for i, ((r, lay, serials, _docx), pdf) in enumerate(zip(plans, made, strict=True)):
+                _check_page_count(pdf, r, 1)
                 check = extract_layout(pdf, r.spec, lay.form_code,
                                        pages=r.pages if r.spec.kind == "register" else None)
                 if check.version != lay.version:
@@ -180,8 +204,17 @@ def build_forms(settings: Settings, reqs: list[BuildRequest], make_pdf: bool = T
                         hint="Delete exports/forms/layouts and build again; if it persists, "
                         "the fonts on this machine changed while building.",
                     )
-                dest = out_dir / pdf.name
-                shutil.move(str(pdf), dest)
+                if serials[0]:
+                    dest = out_dir / f"{_stem(settings, r, serials)}.pdf"
+                    unit_code = r.unit.code if r.unit else ""
+                    pages = len(lay.pages)
+                    idents = [[PageIdentity(r.spec.code, lay.version, r.year, unit_code, sn,
+                                            k + 1, pages) for k in range(pages)]
+                              for sn in serials]
+                    stamp_copies(pdf, lay, idents, dest)
+                else:
+                    dest = out_dir / pdf.name
+                    shutil.move(str(pdf), dest)
                 pdfs[i] = dest
 
     ledger = _ledger_path(settings)
@@ -189,7 +222,7 @@ def build_forms(settings: Settings, reqs: list[BuildRequest], make_pdf: bool = T
         lay_path = settings.layouts_dir / layout_filename(r.spec.code, lay.version)
         if not lay_path.exists():
             lay.save(lay_path)
-        if serials and serials[0]:
+        if serials and serials[0] and pdf is not None:
             rec = {"form": r.spec.code, "year": r.year, "unit": r.unit.code if r.unit else "",
                    "first": serials[0], "last": serials[-1], "count": len(serials),
                    "layout": lay.version, "file": docx.name,

@@ -23,7 +23,8 @@ from formkit.identity import PageIdentity
 from formkit.render import docx_xml as X
 from formkit.render import geometry as G
 from formkit.render.images import mark_png, qr_png
-from formkit.spec.model import Element, FieldKind, FormSpec
+from formkit.render.stamp import SERIAL_PLACEHOLDER
+from formkit.spec.model import Element, FormSpec
 
 FONT = "Times New Roman"
 #: marker written into the DOCX core properties so a returned DOCX can be recognised
@@ -171,7 +172,7 @@ class _Writer:
         self._picture(qr, qr_png(ident.encode()), G.QR_MM)
         X.set_cell_valign(text, "center")
         unit = self.job.unit
-        serial = f"{ident.serial:06d}" if ident.serial else "……………"
+        serial = f"{ident.serial:06d}" if ident.serial else SERIAL_PLACEHOLDER
         parts = []
         if self.spec.kind == "survey":
             parts.append(f"Phiếu số: {serial}")
@@ -226,7 +227,7 @@ class _Writer:
         for i, line in enumerate(lines):
             self.para(fill(line, self.subs), bold=True, size=14 if i == 0 else 13,
                       align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-        self.para("", after=2, size=6)
+        self.para("", after=1, size=4)
 
     def _box_cell(self, cell) -> None:
         X.set_cell_borders(cell, X.box_borders(G.BOX_BORDER_PT))
@@ -294,7 +295,7 @@ class _Writer:
             rows.append([("label", f.label, label_w),
                          *self._option_row(f.options, cw - label_w, 12.0)])
         self._box_table(rows, indent_mm=indent)
-        self.para("", after=2, size=6)
+        self.para("", after=1, size=4)
 
     def choice(self, el: Element) -> None:
         f = self.spec.fields[el.field_ids[0]]
@@ -303,7 +304,7 @@ class _Writer:
         if len(f.options) <= 2:  # "Có □   Không □": compact, as on the procedure's form
             cw = min(cw, 30.0 * len(f.options))
         self._box_table([self._option_row(f.options, cw, 8.0)], indent_mm=indent)
-        self.para("", after=2, size=6)
+        self.para("", after=1, size=4)
 
     def checkbox(self, el: Element) -> None:
         label_w = 100.0
@@ -331,7 +332,7 @@ class _Writer:
             else:
                 X.set_cell_borders(cells[0], {"bottom": ("single", 0.5, guide)})
         X.no_split_rows(table)
-        self.para("", after=3, size=6)
+        self.para("", after=2, size=4)
 
     # ---- whole forms -------------------------------------------------------------------
     def survey(self) -> None:
@@ -363,7 +364,7 @@ class _Writer:
                     self.choice(el)
                 elif el.type == "closing":
                     self.para(fill(el.text, self.subs), bold=True,
-                              align=WD_ALIGN_PARAGRAPH.CENTER, before=6)
+                              align=WD_ALIGN_PARAGRAPH.CENTER, before=2, after=0)
 
     def register(self) -> None:
         pages = self.job.register_pages

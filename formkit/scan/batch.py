@@ -250,8 +250,9 @@ class BatchReader:
                      quality: float, sheet: _Open, ident: PageIdentity
                      ) -> dict[str, FieldResult]:
         by_field: dict[str, list] = {}
-        for box in page.boxes:
-            m = B.measure_box(aligned, self.ppm, box)
+        measures = [(box, B.measure_box(aligned, self.ppm, box)) for box in page.boxes]
+        quality = B.alignment_quality(quality, [m for _, m in measures])
+        for box, m in measures:
             ev = B.classify_box(m, box.value)
             by_field.setdefault(box.field, []).append((box, m, ev))
         results: dict[str, FieldResult] = {}

@@ -109,6 +109,21 @@ def measure_box(aligned: np.ndarray, ppm: float, box: BoxPos) -> BoxMeasure:
     return BoxMeasure(ink, light, center, sides, ((x - ex) / ppm, (y - ey) / ppm), rect)
 
 
+def alignment_quality(mark_quality: float, measures: list[BoxMeasure]) -> float:
+    """Registration quality confirmed by the boxes themselves: when the printed squares
+    were found where the fit put them, the page is well aligned even if a registration
+    mark was lost (cropped, stained); when they were not, confidence drops."""
+    if not measures:
+        return mark_quality
+    shifts = np.array([np.hypot(*m.shift_mm) for m in measures])
+    median, worst = float(np.median(shifts)), float(shifts.max())
+    if median <= 0.5 and worst <= T.box_search_mm * 0.9:
+        return max(mark_quality, 0.97)
+    if median > 1.0:
+        return min(mark_quality, 0.5)
+    return mark_quality
+
+
 def _ramp(v: float, lo: float, hi: float) -> float:
     """0 at lo, 1 at hi (either direction), clipped."""
     if hi == lo:
@@ -124,8 +139,10 @@ def classify_box(m: BoxMeasure, value: str) -> BoxEvidence:
         return BoxEvidence(value, BoxState.FILLED, m.ink, score, conf)
     if score >= T.box_filled_uncertain:
         return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.35)
-    if score >= T.box_checked_min and m.center >= 0.03:
-        conf = 0.55 + 0.45 * _ramp(score, T.box_checked_min, 2.2 * T.box_checked_min)
+    compact = score >= T.box_dot_min and m.center >= 2.5 * score  # a dot in the middle
+    if (score >= T.box_checked_min and m.center >= 0.03) or compact:
+        lo = T.box_dot_min if compact else T.box_checked_min
+        conf = 0.55 + 0.45 * _ramp(score, lo, 2.2 * lo)
         conf *= 0.5 + 0.5 * _ramp(m.center, 0.03, 0.08)
         state = BoxState.CHECKED if conf >= 0.5 else BoxState.UNCERTAIN
         return BoxEvidence(value, state, m.ink, score, conf)

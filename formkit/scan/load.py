@@ -46,8 +46,13 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
     for p in paths:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in SUPPORTED:
+                if not f.is_file() or f.name.startswith(".") or f.name.endswith(".json"):
+                    continue  # hidden files and ground-truth/report JSON are not pages
+                if f.suffix.lower() in SUPPORTED:
                     files.append(f)
+                else:
+                    refused.append((f, f"unsupported file type {f.suffix or '(none)'}: "
+                                       "formkit reads PDF, PNG, JPEG, TIFF and DOCX"))
         elif p.is_file():
             if p.suffix.lower() in SUPPORTED:
                 files.append(p)

@@ -202,7 +202,6 @@ def _find_mark(gray: np.ndarray, center: np.ndarray, side_px: float, radius_px: 
 def place(gray: np.ndarray, dpi: float | None, qr: QRHit, identity: PageIdentity,
           page: PageLayout) -> Placement:
     """Fit layout mm → image px from the QR corners and the registration marks."""
-    ppm = estimate_px_per_mm(gray, dpi)
     qr_mm = qr_layout_corners(page.qr)
     H = _affine_h(qr_mm, qr.points)
     ppm_measured = float(np.sqrt(abs(np.linalg.det(H[:2, :2]))))

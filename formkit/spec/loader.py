@@ -41,7 +41,7 @@ class _Ctx:
 
 def template_path(templates_dir: Path, code: str) -> Path:
     """The YAML file for a short code ("05-02") or a full form code."""
-    candidates = sorted(templates_dir.glob("*.yaml"))
+    candidates = form_template_files(templates_dir)
     for p in candidates:
         if p.stem == code or p.stem.endswith(code):
             return p
@@ -216,10 +216,26 @@ def _only_if(ctx: _Ctx, el: dict, where: str) -> tuple[str, str] | None:
     return (cond["field"], cond["value"])
 
 
+_KIND_LINE = re.compile(r"^kind:", re.MULTILINE)
+
+
+def form_template_files(templates_dir: Path) -> list[Path]:
+    """The form templates of a folder: YAML files with a top-level `kind:` (other YAML
+    there, such as the feedback group rules, is not a form)."""
+    out = []
+    for p in sorted(templates_dir.glob("*.yaml")):
+        try:
+            if _KIND_LINE.search(p.read_text(encoding="utf-8")):
+                out.append(p)
+        except (OSError, UnicodeDecodeError):
+            out.append(p)  # let load_form report it properly
+    return out
+
+
 def load_forms(templates_dir: Path) -> dict[str, FormSpec]:
     """Every template in the folder, by short code."""
     out: dict[str, FormSpec] = {}
-    for p in sorted(templates_dir.glob("*.yaml")):
+    for p in form_template_files(templates_dir):
         spec = load_form(p)
         if spec.code in out:
             raise TemplateError(f"{p}: code {spec.code!r} is also used by {out[spec.code].source}")

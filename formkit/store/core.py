@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from formkit.analyze.records import FeedbackRecord, ResponseRecord
 from formkit.config import Settings
 from formkit.errors import FormkitError, InputError, StoreError, TemplateError
-from formkit.scan.result import SheetResult
 from formkit.spec import Field, FormSpec, load_form, template_path
 from formkit.store import migrations
 from formkit.store.db import (
@@ -49,6 +48,9 @@ from formkit.store.models import (
 )
 from formkit.store.review import REVIEW_INVALID, VALID_STATUSES, normalize_value
 from formkit.store.rows import BatchSummary, ReviewRecord, StoredSheet
+
+if TYPE_CHECKING:  # importing formkit.scan at run time would load OpenCV for nothing
+    from formkit.scan.result import SheetResult
 
 PAPER_CHANNEL = "giay"
 
@@ -203,13 +205,15 @@ class Store:
                    actor: str | None = None) -> int:
         """Store the sheets read in one scan run and the fate of every input page.
 
-        `report` is the scan stage's batch report; used keys (all optional):
+        `report` is the scan stage's batch report (formkit.scan.batch.BatchReport.to_json());
+        used keys (all optional):
           started, finished  ISO times of the run
           inputs / files     the input file paths
           batch_dir          folder that relative crop and overlay paths are relative to
           channel            channel of these sheets (default "giay", paper)
-          pages              list of {file, page, sha256, outcome, reason, sheet_key,
-                             form_page, overlay}; outcome is read, duplicate or rejected
+          pages              list of {file, page, sha256, outcome, reason, sheet (or
+                             sheet_key), form_page, overlay}; outcome is read, duplicate or
+                             rejected
         Idempotent: sheets are keyed by SheetResult.sheet_key and pages by sha256, so
         rerunning the same files adds nothing twice, and a run that was cut off is completed
         by its rerun. Returns the batch id.
@@ -240,7 +244,8 @@ class Store:
                     fingerprint=fingerprint,
                     started=_parse_datetime(report.get("started")) or now(),
                     status="running", input_files=dumps(inputs),
-                    report=dumps({k: v for k, v in report.items() if k != "pages"}),
+                    report=dumps({k: v for k, v in report.items()
+                                  if k not in ("pages", "sheets")}),
                 )
                 s.add(batch)
                 s.flush()
@@ -268,7 +273,7 @@ class Store:
                 s.add(Page(batch_id=batch_id, file=file, page_index=index,
                            form_page=p.get("form_page"), page_key=key, sha256=p.get("sha256"),
                            outcome=outcome, reason=str(p.get("reason") or ""),
-                           sheet_key=p.get("sheet_key"),
+                           sheet_key=p.get("sheet_key") or p.get("sheet"),
                            overlay=_resolve(p.get("overlay"), batch_dir), created=now()))
 
         with self.write_session() as s:
@@ -379,6 +384,18 @@ class Store:
             return [{"id": p.id, "batch": p.batch_id, "file": p.file, "page": p.page_index,
                      "sha256": p.sha256, "outcome": p.outcome, "reason": p.reason,
                      "sheet_key": p.sheet_key} for p in s.scalars(q).all()]
+
+    def known_pages(self) -> set[tuple[tuple[str, str, int, str, int], int]]:
+        """(copy key, form page) of every page already read into a numbered sheet, in the
+        shape formkit.scan.batch.read_paths(known_pages=...) takes: a page scanned again in
+        a later batch is then reported as a duplicate instead of being read twice."""
+        with self.read_session() as s:
+            q = (select(Sheet.form, Sheet.layout, Sheet.year, Sheet.unit, Sheet.serial,
+                        Page.form_page)
+                 .join(Page, Page.sheet_key == Sheet.sheet_key)
+                 .where(Page.outcome == "read", Sheet.serial > 0, Page.form_page.is_not(None)))
+            return {((form, layout, year, unit, serial), form_page)
+                    for form, layout, year, unit, serial, form_page in s.execute(q).all()}
 
     # ---- sheets and responses ------------------------------------------------------------
 

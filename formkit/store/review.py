@@ -57,7 +57,7 @@ def normalize_value(kind: str, value: Any, spec_field: Field | None,
     if kind == "text":
         if value is None:
             return None
-        if not isinstance(value, str):
+        if not isinstance(value, str) or value == REVIEW_INVALID:
             raise InputError(f"{prefix}a text field needs text, got {value!r}.")
         text = nfc(value)
         return text or None
@@ -96,6 +96,14 @@ def value_label(kind: str, value: Any, spec_field: Field | None) -> str:
             if o.value == value:
                 return o.label
     return str(value)
+
+
+def machine_label(kind: str, value: Any, status: str, spec_field: Field | None) -> str:
+    """What the machine read, for the reviewer: "—" when it has no value to offer (several
+    boxes, unreadable …), rather than a misleading "blank"."""
+    if value is None and status not in VALID_STATUSES:
+        return "—"
+    return value_label(kind, value, spec_field)
 
 
 def parse_choice(kind: str, typed: str, spec_field: Field | None, where: str = "") -> Any:

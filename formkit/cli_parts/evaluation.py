@@ -1,0 +1,261 @@
+"""CLI of the annual evaluation: report, responses import, archive (seal, verify), retention
+(status, dispose). Thin: parse, call, print. Wire it with `evaluation.register(app)`.
+
+The store is imported lazily so that this module imports (and `archive verify` works)
+even where the database layer is missing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from formkit.config import Settings, load_settings
+from formkit.errors import InputError, RefusedError, StoreError
+
+console = Console()
+
+WorkspaceOpt = Annotated[
+    Path | None, typer.Option("--workspace", "-w", help="Folder with formkit.toml (default: .)")
+]
+YearOpt = Annotated[int, typer.Option("--year", "-y", help="Year of the records")]
+
+responses_app = typer.Typer(no_args_is_help=True,
+                            help="Survey answers from other channels (Google Forms, portal).")
+archive_app = typer.Typer(invoke_without_command=True,
+                          help="Seal a year's records (manifest of SHA-256 sums); verify it.")
+retention_app = typer.Typer(invoke_without_command=True,
+                            help="Retention dates of sealed years; dispose of expired ones.")
+
+
+def _open_store(settings: Settings) -> Any:
+    try:
+        from formkit.store import open_store
+    except ImportError as exc:
+        raise StoreError(f"The database layer is not available ({exc}).",
+                         hint="Install formkit completely (make setup).") from exc
+    return open_store(settings)
+
+
+def _parse_date(text: str | None) -> date | None:
+    if not text:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InputError(f"Date {text!r} not understood; write it as DD/MM/YYYY.")
+
+
+def report(
+    year: Annotated[int, typer.Argument(help="Year to evaluate")],
+    no_pdf: Annotated[bool, typer.Option("--no-pdf", help="DOCX and workbook only")] = False,
+    number: Annotated[str | None, typer.Option(help="Report number (Số …/BC-…)")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Date of the report, DD/MM/YYYY")]
+    = None,
+    preview: Annotated[bool, typer.Option(
+        help="Count readings still waiting for review (a draft before review is done)")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Annual evaluation: summary workbook and report (DOCX, PDF) under exports/<year>/."""
+    from formkit.analyze.narrative import pct
+    from formkit.export.annual import evaluate_from_store
+
+    settings = load_settings(workspace)
+    with console.status("Tổng hợp và lập báo cáo…"), _open_store(settings) as store:
+        out = evaluate_from_store(settings, year, store, pdf=not no_pdf, number=number,
+                                  report_date=_parse_date(on), include_unreviewed=preview)
+    t = out.tallies
+    console.print(f"[green]✓[/] {t.current.answered} phiếu năm {year} "
+                  f"({t.previous.answered} năm {year - 1}); chỉ số hài lòng chung "
+                  f"{pct(t.current.index)}")
+    console.print(f"  {out.summary}\n  {out.report.docx}"
+                  + (f"\n  {out.report.pdf}" if out.report.pdf else ""))
+
+
+@responses_app.command("import")
+def responses_import(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX export", exists=True,
+                                         dir_okay=False)],
+    channel: Annotated[str, typer.Option(help="Channel name, e.g. google_forms or dvc")],
+    mapping: Annotated[Path, typer.Option(help="YAML mapping of columns and scales",
+                                          exists=True, dir_okay=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and report; store nothing")]
+    = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Import survey answers of another channel (rows are deduplicated by their hash)."""
+    from formkit.analyze.channels import import_responses
+    from formkit.spec import load_form, template_path
+
+    settings = load_settings(workspace)
+    spec = load_form(template_path(settings.templates_dir, "05-02"))
+    records = import_responses(file, channel, mapping, spec=spec)
+    for r in {r.unit for r in records if r.unit}:
+        settings.unit(r)  # unknown unit codes in the mapping fail here, before storing
+    added = skipped = 0
+    if not dry_run and records:
+        with _open_store(settings) as store:
+            added, skipped = store.add_responses(list(records))
+    console.print(f"{file.name}: {len(records)} dòng hợp lệ"
+                  + ("" if dry_run else f", thêm {added}, bỏ qua {skipped} đã có")
+                  + (f", {len(records.duplicate_rows)} dòng trùng trong tệp"
+                     if records.duplicate_rows else ""))
+    if records.bad_rows:
+        table = Table(title=f"{len(records.bad_rows)} dòng không nhập được")
+        table.add_column("Dòng", justify="right")
+        table.add_column("Lý do")
+        for b in records.bad_rows:
+            table.add_row(str(b.row), b.reason)
+        console.print(table)
+
+
+def _parse_adds(adds: list[str] | None) -> dict[str, list[Path]]:
+    out: dict[str, list[Path]] = {}
+    for item in adds or []:
+        category, sep, path = item.partition("=")
+        if not sep or not category or not path:
+            raise InputError(f"--add {item!r}: write it as CATEGORY=PATH, e.g. review=x.xlsx.")
+        out.setdefault(category.strip(), []).append(Path(path))
+    return out
+
+
+@archive_app.callback()
+def archive_seal(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year", "-y", help="Year to seal")] = None,
+    add: Annotated[list[str] | None, typer.Option(
+        help="More files: CATEGORY=PATH (register, sheets, scans, review, …); repeatable")]
+    = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not read the database")]
+    = False,
+    replace: Annotated[bool, typer.Option(help="Rebuild an existing (not disposed) archive")]
+    = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Seal a year: copy register, summary, report, sheet data, scans and review files into
+    exports/<year>/archive with manifest.json (SHA-256, sizes, retention date)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if year is None:
+        raise typer.BadParameter("give --year (or use `archive verify PATH`)")
+    from formkit.archive import seal
+    from formkit.archive.collect import collect_year_files
+
+    settings = load_settings(workspace)
+    with tempfile.TemporaryDirectory(prefix="formkit-seal-") as scratch:
+        if no_store:
+            files = collect_year_files(settings, year)
+        else:
+            with _open_store(settings) as store:
+                files = collect_year_files(settings, year, store, Path(scratch))
+        for category, paths in _parse_adds(add).items():
+            files.setdefault(category, []).extend(paths)
+        folder = seal(settings, year, files, replace=replace)
+    from formkit.archive.manifest import read_manifest
+
+    _, manifest = read_manifest(folder)
+    table = Table(title=f"Lưu trữ năm {year}: {folder}")
+    table.add_column("Loại")
+    table.add_column("Số tệp", justify="right")
+    for category in sorted({f["category"] for f in manifest["files"]}):
+        n = sum(1 for f in manifest["files"] if f["category"] == category)
+        table.add_row(category, str(n))
+    console.print(table)
+    console.print(f"Lưu đến hết {manifest['retain_until']}; "
+                  f"được hủy từ {manifest['dispose_from']}.")
+
+
+@archive_app.command("verify")
+def archive_verify(
+    path: Annotated[Path, typer.Argument(help="Archive folder or its manifest.json")],
+) -> None:
+    """Check every file against manifest.json: changed, missing or added files."""
+    from formkit.archive import verify
+
+    rep = verify(path)
+    for label, items, colour in (("Đã thay đổi", rep.changed, "red"),
+                                 ("Bị thiếu", rep.missing, "red"),
+                                 ("Thêm vào", rep.added, "yellow")):
+        for item in items:
+            console.print(f"[{colour}]{label}:[/] {item}")
+    if rep.disposed:
+        console.print(f"{len(rep.disposed)} tệp đã hủy theo biên bản.")
+    if rep.ok:
+        console.print(f"[green]✓[/] {rep.checked} tệp khớp với manifest ({rep.folder}).")
+    else:
+        raise RefusedError(f"The archive {rep.folder} differs from its manifest: "
+                           f"{len(rep.changed)} changed, {len(rep.missing)} missing, "
+                           f"{len(rep.added)} added.",
+                           hint="Restore the files from a backup copy of the archive.")
+
+
+@retention_app.callback()
+def retention_list(
+    ctx: typer.Context,
+    on: Annotated[str | None, typer.Option("--date", help="Check as of DD/MM/YYYY")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """List sealed years, their retention dates and which are due for disposal."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from formkit.archive import retention_status
+
+    settings = load_settings(workspace)
+    entries = retention_status(settings, _parse_date(on))
+    if not entries:
+        console.print("Chưa có năm nào được niêm phong lưu trữ.")
+        return
+    table = Table(title="Thời hạn lưu trữ")
+    for col in ("Năm", "Lưu đến", "Hủy từ", "Tệp", "Có dữ liệu cá nhân", "Trạng thái"):
+        table.add_column(col)
+    for e in entries:
+        state = (f"đã hủy {e.disposed_at}" if e.disposed_at
+                 else "[bold red]đến hạn hủy[/]" if e.due else "đang lưu")
+        table.add_row(str(e.year), e.retain_until.strftime("%d/%m/%Y"),
+                      e.dispose_from.strftime("%d/%m/%Y"), str(e.files), str(e.personal_files),
+                      state)
+    console.print(table)
+
+
+@retention_app.command("dispose")
+def retention_dispose(
+    year: YearOpt,
+    confirm: Annotated[str | None, typer.Option(
+        help="The year typed again (asked interactively when missing)")] = None,
+    operator: Annotated[str, typer.Option(help="Name of the person disposing")] = "",
+    remove_originals: Annotated[bool, typer.Option(
+        help="Also delete the original files outside the archive (only unchanged ones)")]
+    = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Destroy the personal-data records of an expired year and write the biên bản hủy."""
+    from formkit.archive import dispose
+
+    settings = load_settings(workspace)
+    if confirm is None:
+        confirm = typer.prompt(f"Hủy vĩnh viễn hồ sơ năm {year}? Gõ lại năm để xác nhận")
+    with _open_store(settings) as store:
+        res = dispose(settings, year, confirm, date.today(), anonymize=store.anonymize_year,
+                      remove_sources=remove_originals, operator=operator)
+    console.print(f"[green]✓[/] Đã hủy {len(res.removed)} tệp; giữ lại {len(res.kept)} tệp "
+                  f"không chứa dữ liệu cá nhân. Cơ sở dữ liệu: {res.anonymized}")
+    console.print(f"  Biên bản: {res.record}")
+    if res.sources_left:
+        console.print(f"[yellow]Còn {len(res.sources_left)} tệp gốc ngoài thư mục lưu trữ[/] "
+                      "(xem phụ lục biên bản; dùng --remove-originals để xóa).")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the evaluation commands to the main app."""
+    app.command("report")(report)
+    app.add_typer(responses_app, name="responses")
+    app.add_typer(archive_app, name="archive")
+    app.add_typer(retention_app, name="retention")

@@ -1,0 +1,391 @@
+"""The summary workbook of the annual evaluation: one sheet per table of the report, numbers
+as numbers (percentages formatted, not text), frozen headers, native Excel charts.
+
+Sheet names are Vietnamese and at most 31 characters (Excel's limit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from formkit.analyze import narrative as N
+from formkit.analyze import stats as S
+from formkit.analyze.stats import Change
+from formkit.analyze.tallies import CHUA_DAT, DAT, TOT, YearTallies
+from formkit.config import Settings
+from formkit.errors import OutputError
+from formkit.textnorm import nfc
+from formkit.thresholds import T, Thresholds
+
+SHEETS = {
+    "summary": "Tổng hợp",
+    "criteria": "Theo tiêu chí",
+    "quarters": "Theo quý",
+    "same_period": "Cùng kỳ",
+    "harassment": "Câu 2",
+    "channels": "Kênh",
+    "units": "Đơn vị",
+    "feedback_groups": "Phản ánh theo nhóm",
+    "feedback_sources": "Phản ánh theo nguồn",
+    "proposals": "Đề xuất",
+    "method": "Phương pháp",
+}
+assert all(len(n) <= 31 for n in SHEETS.values())
+
+PCT = "0.0%"
+INT = "#,##0"
+PTS = '+0.0;"−"0.0;0.0'
+HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
+THIN = Side(style="thin", color="A6A6A6")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+TITLE_FONT = Font(name="Times New Roman", bold=True, size=13)
+HEAD_FONT = Font(name="Times New Roman", bold=True, size=11)
+CELL_FONT = Font(name="Times New Roman", size=11)
+NOTE_FONT = Font(name="Times New Roman", italic=True, size=10)
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    width: float
+    fmt: str | None = None  # number format; None: text
+
+
+HEADER_ROW = 3  # row 1 title, row 2 note, row 3 header, data from row 4
+
+
+def _sheet(wb: Workbook, key: str, title: str, note: str, cols: Sequence[Col],
+           rows: Sequence[Sequence[Any]], bold_last: bool = False) -> Worksheet:
+    ws = wb.create_sheet(SHEETS[key])
+    ws["A1"] = nfc(title)
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = nfc(note)
+    ws["A2"].font = NOTE_FONT
+    for c, col in enumerate(cols, 1):
+        cell = ws.cell(HEADER_ROW, c, nfc(col.header))
+        cell.font = HEAD_FONT
+        cell.fill = HEAD_FILL
+        cell.border = BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(c)].width = col.width
+    ws.row_dimensions[HEADER_ROW].height = 32
+    for r, values in enumerate(rows, HEADER_ROW + 1):
+        last = bold_last and r == HEADER_ROW + len(rows)
+        for c, (col, value) in enumerate(zip(cols, values, strict=True), 1):
+            cell = ws.cell(r, c, nfc(value) if isinstance(value, str) else value)
+            cell.border = BOX
+            cell.font = Font(name="Times New Roman", size=11, bold=last)
+            if col.fmt and isinstance(value, (int, float)):
+                cell.number_format = col.fmt
+                cell.alignment = Alignment(horizontal="right")
+            else:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 2)
+    # printed on landscape pages, one page wide (office users print the sheets)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    return ws
+
+
+def _change_cells(ch: Change) -> list[Any]:
+    return [ch.points, ch.p_value, N.verdict(ch)]
+
+
+def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Path,
+                  thresholds: Thresholds = T) -> Path:
+    """Write the summary workbook of `year` (atomically) and return its path."""
+    t = tallies
+    if t.year != year:
+        raise ValueError(f"tallies are for {t.year}, not {year}")
+    sch = t.scheme
+    lv = sch.level_labels
+    py = t.previous_year
+    wb = Workbook()
+    wb.remove(wb.active)
+    origin = f"{settings.agency_short_name} – {settings.procedure} – năm {year}"
+
+    # ---- Tổng hợp
+    rr = t.response_rate
+    idx = t.index_year_on_year
+    h = t.current.harassment
+    f = t.feedback
+    rows: list[list[Any]] = [
+        ["Số phiếu giấy phát hành (có đánh số)", rr.issued, None],
+        ["Số phiếu giấy thu về", rr.returned_paper, None],
+        ["Tỷ lệ phản hồi (phiếu giấy)", rr.rate, None],
+        ["Số ý kiến qua kênh trực tuyến", rr.other_channels, None],
+        ["Số phiếu đưa vào phân tích", t.current.answered, t.previous.answered],
+        ["Số phiếu có câu đánh dấu không hợp lệ", t.current.with_invalid,
+         t.previous.with_invalid],
+        ["Số phiếu không xác định được ngày (không tính vào quý)", t.undated, None],
+        [S.INDEX_NAME, idx.current.rate, idx.reference.rate],
+        ["Khoảng tin cậy 95% – cận dưới", idx.current.low, idx.reference.low],
+        ["Khoảng tin cậy 95% – cận trên", idx.current.high, idx.reference.high],
+        ["Thay đổi so với năm trước (điểm %)", idx.points, None],
+        ["Đánh giá thay đổi", N.verdict(idx), None],
+        ["Tỷ lệ phiếu cho biết có phiền hà, sách nhiễu", h.share(h.yes),
+         t.previous.harassment.share(t.previous.harassment.yes)],
+        ["Số ý kiến phản ánh, kiến nghị (mọi nguồn)", f.total, f.previous_total],
+        ["Tỷ lệ phản ánh, kiến nghị đã xử lý", f.handled_share, None],
+    ]
+    tr = t.current.transactions
+    for fid, label in sch.flags:
+        rows.append([f"Nội dung giao dịch: {label}", tr.by_flag.get(fid, 0), None])
+    ws = _sheet(wb, "summary", f"TỔNG HỢP KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG NĂM {year}", origin,
+                [Col("Chỉ tiêu", 58), Col(f"Năm {year}", 16, INT), Col(f"Năm {py}", 16, INT)],
+                rows)
+    pct_rows = {"Tỷ lệ", S.INDEX_NAME, "Khoảng tin cậy"}
+    for r in range(HEADER_ROW + 1, ws.max_row + 1):
+        label = str(ws.cell(r, 1).value)
+        if any(label.startswith(p) for p in pct_rows):
+            ws.cell(r, 2).number_format = ws.cell(r, 3).number_format = PCT
+        if label.startswith("Thay đổi"):
+            ws.cell(r, 2).number_format = PTS
+    note_row = ws.max_row + 2
+    for i, text in enumerate((S.RATE_FORMULA, S.INDEX_FORMULA, S.INDEX_DESCRIPTION)):
+        cell = ws.cell(note_row + i, 1, text)
+        cell.font = NOTE_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=note_row + i, start_column=1, end_row=note_row + i,
+                       end_column=3)
+        ws.row_dimensions[note_row + i].height = 15 * (1 + len(text) // 95)
+    ws.sheet_view.zoomScale = 110
+
+    # ---- Theo tiêu chí
+    rows = []
+    for c in t.current.criteria:
+        p = c.satisfied
+        rows.append([c.criterion.question, c.criterion.label, c.tot, c.share(TOT), c.dat,
+                     c.share(DAT), c.chua_dat, c.share(CHUA_DAT), c.valid, c.blank, c.invalid,
+                     c.rate, p.low, p.high])
+    ip = t.current.index_proportion
+    rows.append(["", S.INDEX_NAME, None, None, None, None, None, None, ip.n, None, None,
+                 ip.rate, ip.low, ip.high])
+    ws = _sheet(wb, "criteria", f"KẾT QUẢ THEO TIÊU CHÍ NĂM {year}",
+                f"{S.RATE_FORMULA}. Tỷ lệ tính trên số câu trả lời hợp lệ.",
+                [Col("Câu hỏi", 11), Col("Tiêu chí", 30), Col(lv[TOT], 9, INT),
+                 Col(f"{lv[TOT]} (%)", 9, PCT), Col(lv[DAT], 9, INT),
+                 Col(f"{lv[DAT]} (%)", 11, PCT),
+                 Col(lv[CHUA_DAT], 10, INT), Col(f"{lv[CHUA_DAT]} (%)", 12, PCT),
+                 Col("Hợp lệ", 9, INT), Col("Bỏ trống", 9, INT), Col("Không hợp lệ", 10, INT),
+                 Col(S.RATE_NAME, 11, PCT), Col("KTC 95% – dưới", 11, PCT),
+                 Col("KTC 95% – trên", 11, PCT)], rows, bold_last=True)
+    first, last = HEADER_ROW + 1, HEADER_ROW + len(t.current.criteria)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "percentStacked"
+    chart.overlap = 100
+    chart.title = f"Mức độ đánh giá theo tiêu chí năm {year}"
+    for col in (3, 5, 7):
+        chart.add_data(Reference(ws, min_col=col, min_row=HEADER_ROW, max_row=last),
+                       titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
+    for series, colour in zip(chart.series, ("1B5E20", "81C784", "C62828"), strict=True):
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
+    chart.x_axis.scaling.orientation = "maxMin"  # first criterion on top, as in the table
+    chart.height, chart.width = 9, 20
+    ws.add_chart(chart, f"B{last + 4}")
+
+    # ---- Theo quý (this year, per criterion)
+    rows = []
+    for c in sch.criteria:
+        row: list[Any] = [c.label]
+        for q in t.quarters:
+            cq = q.current.criterion(c.field_id)
+            row += [cq.valid, cq.rate]
+        rows.append(row)
+    row = [S.INDEX_NAME]
+    for q in t.quarters:
+        row += [q.current.answered, q.current.index]
+    rows.append(row)
+    cols = [Col("Tiêu chí", 30)]
+    for q in t.quarters:
+        name = N.QUARTER_NAMES[q.quarter]
+        cols += [Col(f"{name} – hợp lệ", 10, INT), Col(f"{name} – {S.RATE_NAME.lower()}", 12,
+                                                        PCT)]
+    _sheet(wb, "quarters", f"{S.RATE_NAME.upper()} THEO QUÝ NĂM {year}",
+           "Phiếu không xác định được ngày chỉ tính vào kết quả cả năm.", cols, rows,
+           bold_last=True)
+
+    # ---- Cùng kỳ: quarters beside last year's, then each criterion year on year
+    rows = []
+    for q in t.quarters:
+        ch = q.year_on_year
+        rows.append([N.QUARTER_NAMES[q.quarter], q.current.answered, q.current.index,
+                     ch.current.low, ch.current.high, q.previous.answered, q.previous.index,
+                     ch.reference.low, ch.reference.high, *_change_cells(ch)])
+    ch = t.index_year_on_year
+    rows.append(["Cả năm", t.current.answered, t.current.index, ch.current.low, ch.current.high,
+                 t.previous.answered, t.previous.index, ch.reference.low, ch.reference.high,
+                 *_change_cells(ch)])
+    ws = _sheet(wb, "same_period", f"{S.INDEX_NAME.upper()} THEO QUÝ, NĂM {year} VÀ CÙNG KỲ "
+                f"NĂM {py}", f"So sánh bằng {S.TEST_NAME}; khoảng tin cậy Wilson 95%.",
+                [Col("Kỳ", 10), Col(f"Số phiếu {year}", 10, INT), Col(f"Chỉ số {year}", 10, PCT),
+                 Col("KTC dưới", 9, PCT), Col("KTC trên", 9, PCT),
+                 Col(f"Số phiếu {py}", 10, INT), Col(f"Chỉ số {py}", 10, PCT),
+                 Col("KTC dưới", 9, PCT), Col("KTC trên", 9, PCT),
+                 Col("Thay đổi (điểm %)", 11, PTS), Col("p", 8, "0.000"),
+                 Col("Đánh giá", 22)], rows, bold_last=True)
+    chart = LineChart()
+    chart.title = f"{S.INDEX_NAME} theo quý: {year} và {py}"
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.title = S.INDEX_NAME
+    for col in (3, 7):
+        chart.add_data(Reference(ws, min_col=col, min_row=HEADER_ROW, max_row=HEADER_ROW + 4),
+                       titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=HEADER_ROW + 1,
+                                   max_row=HEADER_ROW + 4))
+    chart.height, chart.width = 8, 16
+    start = ws.max_row + 3
+    ws.add_chart(chart, f"A{start}")
+    # per criterion, year on year (below the chart)
+    crit_row = start + 18
+    ws.cell(crit_row, 1, f"{S.RATE_NAME} theo tiêu chí, năm {year} so với năm {py}").font = \
+        HEAD_FONT
+    heads = ["Tiêu chí", f"Hợp lệ {year}", f"Tỷ lệ {year}", "KTC dưới", "KTC trên",
+             f"Hợp lệ {py}", f"Tỷ lệ {py}", "KTC dưới", "KTC trên", "Thay đổi (điểm %)", "p",
+             "Đánh giá"]
+    fmts = [None, INT, PCT, PCT, PCT, INT, PCT, PCT, PCT, PTS, "0.000", None]
+    for c, text in enumerate(heads, 1):
+        cell = ws.cell(crit_row + 1, c, text)
+        cell.font, cell.fill, cell.border = HEAD_FONT, HEAD_FILL, BOX
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for i, c in enumerate(sch.criteria):
+        ch = t.criterion_year_on_year(c.field_id)
+        values = [c.label, ch.current.n, ch.current.rate, ch.current.low, ch.current.high,
+                  ch.reference.n, ch.reference.rate, ch.reference.low, ch.reference.high,
+                  *_change_cells(ch)]
+        for j, (v, fmt) in enumerate(zip(values, fmts, strict=True), 1):
+            cell = ws.cell(crit_row + 2 + i, j, v)
+            cell.border, cell.font = BOX, CELL_FONT
+            if fmt and isinstance(v, (int, float)):
+                cell.number_format = fmt
+    ws.column_dimensions["A"].width = 30
+
+    # ---- Câu 2
+    rows = [[sch.harassment_labels.get(sch.harassment_no, ""), h.no, h.share(h.no),
+             t.previous.harassment.no]]
+    yes = sch.harassment_labels.get(sch.harassment_yes, "")
+    for value, label in sch.frequency_labels.items():
+        n = h.yes_by_level.get(value, 0)
+        rows.append([f"{yes} – {label}", n, h.share(n),
+                     t.previous.harassment.yes_by_level.get(value, 0)])
+    rows += [
+        [f"{yes} – không ghi mức độ", h.yes_unspecified, h.share(h.yes_unspecified),
+         t.previous.harassment.yes_unspecified],
+        ["Cộng (trả lời hợp lệ)", h.valid, 1.0 if h.valid else None, t.previous.harassment.valid],
+        ["Không bị phiền hà", h.no, h.none_share, t.previous.harassment.no],
+        ["Một lần hoặc một số lần (a, b)", h.some, h.some_share, t.previous.harassment.some],
+        ["Phổ biến hoặc rất phổ biến (c, d)", h.many, h.many_share, t.previous.harassment.many],
+        ["Không tính vào tỷ lệ: bỏ trống", h.blank + h.level_without_answer, None,
+         t.previous.harassment.blank + t.previous.harassment.level_without_answer],
+        ["Không tính vào tỷ lệ: không hợp lệ", h.invalid, None, t.previous.harassment.invalid],
+        ["Không tính vào tỷ lệ: mâu thuẫn (Không + mức độ)", h.contradictions, None,
+         t.previous.harassment.contradictions],
+    ]
+    _sheet(wb, "harassment", f"CÂU HỎI 2 – PHIỀN HÀ, SÁCH NHIỄU, NĂM {year}",
+           nfc(sch.harassment_question.replace("{co_quan}", settings.agency_short_name)),
+           [Col("Trả lời", 46), Col("Số phiếu", 10, INT), Col("Tỷ lệ", 10, PCT),
+            Col(f"Số phiếu {py}", 12, INT)], rows)
+
+    # ---- Kênh, Đơn vị
+    def slice_rows(slices, label) -> list[list[Any]]:
+        out = []
+        for s in slices:
+            p = s.index_proportion
+            c5 = s.criteria[-1]
+            out.append([label(s.key), s.responses, s.answered, s.index, p.low, p.high,
+                        c5.rate, c5.share(CHUA_DAT), s.harassment.share(s.harassment.yes)])
+        return out
+
+    last_label = sch.criteria[-1].label
+    slice_cols = [Col("", 34), Col("Số phiếu", 10, INT), Col("Phiếu phân tích", 11, INT),
+                  Col(S.INDEX_NAME, 12, PCT), Col("KTC dưới", 9, PCT), Col("KTC trên", 9, PCT),
+                  Col(f"{S.RATE_NAME} – {last_label}", 14, PCT),
+                  Col(f"“{lv[CHUA_DAT]}” – {last_label}", 14, PCT),
+                  Col("Có phiền hà", 10, PCT)]
+    _sheet(wb, "channels", f"KẾT QUẢ THEO KÊNH KHẢO SÁT NĂM {year}",
+           "Người trả lời trực tuyến tự lựa chọn tham gia: các kênh được trình bày riêng.",
+           [Col("Kênh", 34), *slice_cols[1:]], slice_rows(t.by_channel, t.channel_label))
+    _sheet(wb, "units", f"KẾT QUẢ THEO ĐƠN VỊ NĂM {year}", origin,
+           [Col("Đơn vị", 34), *slice_cols[1:]], slice_rows(t.by_unit, t.unit_label))
+
+    # ---- Phản ánh
+    rows = [[g.code, g.label, g.count, g.share, g.handled, g.handled_share,
+             f.previous_by_group.get(g.code, 0)] for g in f.by_group]
+    rows.append(["", "Cộng", f.total, 1.0 if f.total else None, f.handled, f.handled_share,
+                 f.previous_total])
+    ws = _sheet(wb, "feedback_groups", f"PHẢN ÁNH, KIẾN NGHỊ THEO NHÓM Ý KIẾN NĂM {year}",
+                "Mọi nguồn: Sổ ghi nhận ý kiến, tiếp dân, truyền thông, họp, cấp trên, khảo sát.",
+                [Col("Mã nhóm", 9), Col("Nhóm ý kiến", 44), Col("Số lượng", 10, INT),
+                 Col("Tỷ lệ", 9, PCT), Col("Đã xử lý", 10, INT), Col("Tỷ lệ xử lý", 11, PCT),
+                 Col(f"Năm {py}", 10, INT)], rows, bold_last=True)
+    if f.by_group:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = f"Phản ánh, kiến nghị theo nhóm năm {year}"
+        first, last = HEADER_ROW + 1, HEADER_ROW + len(f.by_group)
+        chart.add_data(Reference(ws, min_col=3, min_row=HEADER_ROW, max_row=last),
+                       titles_from_data=True)
+        chart.add_data(Reference(ws, min_col=7, min_row=HEADER_ROW, max_row=last),
+                       titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
+        chart.x_axis.scaling.orientation = "maxMin"
+        chart.height, chart.width = 10, 18
+        ws.add_chart(chart, f"B{ws.max_row + 3}")
+    sources = [[g.code, g.label, g.count, g.share, g.handled, g.handled_share]
+               for g in f.by_source]
+    _sheet(wb, "feedback_sources", f"PHẢN ÁNH, KIẾN NGHỊ THEO NGUỒN NĂM {year}",
+           "Nguồn theo mục 5.2 của Quy trình.",
+           [Col("Mã nguồn", 13), Col("Nguồn", 40), Col("Số lượng", 10, INT), Col("Tỷ lệ", 9, PCT),
+            Col("Đã xử lý", 10, INT), Col("Tỷ lệ xử lý", 11, PCT)], sources)
+
+    # ---- Đề xuất, Phương pháp
+    proposals = N.draft_proposals(t, settings.corrective_procedure, thresholds)
+    _sheet(wb, "proposals", f"ĐỀ XUẤT, KIẾN NGHỊ NĂM {year} (DỰ THẢO)",
+           f"Đề xuất có đánh dấu cần mở hành động khắc phục theo {settings.corrective_procedure}.",
+           [Col("STT", 6, INT), Col("Đề xuất", 36), Col("Căn cứ", 60), Col("Biện pháp", 60),
+            Col(f"Khắc phục ({settings.corrective_procedure})", 14)],
+           [[i, p.title, p.reason, p.action, "Có" if p.corrective else ""]
+            for i, p in enumerate(proposals, 1)])
+    rows = [
+        [S.RATE_NAME, S.RATE_FORMULA],
+        [S.INDEX_NAME, f"{S.INDEX_FORMULA}. {S.INDEX_DESCRIPTION}"],
+        ["Khoảng tin cậy", S.INTERVAL_NAME],
+        ["So sánh", f"{S.TEST_NAME}. {S.TEST_DESCRIPTION}"],
+        ["Ngưỡng “Chưa đạt yêu cầu”", f"{N.pct(thresholds.unsatisfied_share_max, 0)} số câu trả "
+         "lời hợp lệ của một tiêu chí"],
+        ["Ngưỡng tỷ lệ phản hồi", N.pct(thresholds.response_rate_min, 0)],
+        ["Lập lúc", datetime.now().strftime("%d/%m/%Y %H:%M")],
+    ]
+    ws = _sheet(wb, "method", "PHƯƠNG PHÁP TÍNH", origin, [Col("Nội dung", 28),
+                                                            Col("Mô tả", 110)], rows)
+    for r in range(HEADER_ROW + 1, ws.max_row + 1):
+        ws.row_dimensions[r].height = None
+
+    wb.properties.title = f"Tổng hợp khảo sát sự hài lòng năm {year}"
+    wb.properties.creator = settings.agency_short_name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        wb.save(tmp)
+        tmp.replace(path)
+    except OSError as exc:
+        raise OutputError(f"Cannot write the summary workbook {path}: "
+                          f"{exc.strerror or exc}.") from exc
+    return path

@@ -1,0 +1,194 @@
+"""Round trips: a built form, printed to an image, ticked, degraded, read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from formkit.scan import read_paths
+from formkit.scan.result import Status
+
+from .scanhelp import fill_sheet, one_bit, photocopy, render_page, transform
+
+pytestmark = pytest.mark.slow
+
+ANSWERS = {
+    "noi_dung.tiep_nhan_xu_ly": True,
+    "c1.thai_do_giao_tiep": "tot", "c1.lang_nghe_y_kien": "dat",
+    "c1.tan_tinh_chu_dao": "chua_dat", "c1.tuan_thu_quy_trinh": "tot",
+    "c2.phien_ha": "khong",
+    "c3.chinh_xac_khach_quan": "dat", "c4.dung_thoi_han": "tot",
+    "c5.muc_do_hai_long": "tot",
+}
+
+
+def _sheet_pages(built, copy: int = 0, dpi: float = 200, style: str = "x",
+                 answers: dict | None = None):
+    res = built["survey"]
+    pages = [render_page(res.pdf, 2 * copy + i, dpi) for i in range(2)]
+    fill_sheet(pages, res.layout, answers or ANSWERS, dpi, style)
+    return pages
+
+
+def _check(sheet, answers=ANSWERS):
+    for fid, want in answers.items():
+        f = sheet.fields[fid]
+        assert f.status is Status.OK, f"{fid}: {f.status} {f.note}"
+        assert f.value == want, f"{fid}: read {f.value!r}, expected {want!r}"
+        assert not f.needs_review, f"{fid} flagged (confidence {f.confidence:.2f})"
+    assert sheet.fields["noi_dung.giai_quyet_tthc"].value is False
+    assert sheet.fields["c2.muc_do"].status is Status.BLANK
+
+
+def _read(settings, paths, **kw):
+    return read_paths(settings, [Path(p) for p in paths], ocr=False, **kw)
+
+
+@pytest.mark.parametrize("angle,scale,rot90,crop", [
+    (0, 1.0, 0, 0), (3.5, 0.92, 1, 0), (-5, 1.0, 2, 0), (2, 0.95, 3, 5), (-1, 1.1, 0, 0),
+    (-1, 1.05, 0, 4), (-1.5, 1.1, 2, 0), (5, 0.9, 1, 5),
+])
+def test_pages_in_any_orientation_skewed_scaled_and_cropped_read_right(
+        built, tmp_path, angle, scale, rot90, crop):
+    pages = _sheet_pages(built)
+    paths = []
+    for i, img in enumerate(pages):
+        out = tmp_path / f"p{i}.jpg"
+        cv2.imwrite(str(out), transform(img, angle, scale, rot90, crop), [
+            cv2.IMWRITE_JPEG_QUALITY, 80])
+        paths.append(out)
+    report = _read(built["settings"], paths[::-1])  # page order does not matter
+    assert [p.outcome for p in report.pages] == ["read", "read"]
+    assert len(report.sheets) == 1 and report.sheets[0].complete
+    assert report.sheets[0].serial == 1
+    _check(report.sheets[0])
+
+
+def test_photocopied_150dpi_and_one_bit_300dpi_tiff_read_right(built, tmp_path):
+    a = [photocopy(transform(p, 1.5, 0.97)) for p in _sheet_pages(built, 1, dpi=150)]
+    b = [one_bit(transform(p, -2, 1.0, 2)) for p in _sheet_pages(built, 2, dpi=300)]
+    cv2.imwrite(str(tmp_path / "copy1.png"), a[0])
+    cv2.imwrite(str(tmp_path / "copy2.png"), a[1])
+    frames = [Image.fromarray(x).convert("1") for x in b]
+    frames[0].save(tmp_path / "onebit.tif", save_all=True, append_images=frames[1:],
+                   compression="group4", dpi=(300, 300))
+    report = _read(built["settings"], [tmp_path])
+    assert report.count("read") == 4, [(p.file, p.reason) for p in report.pages]
+    assert sorted(s.serial for s in report.sheets) == [2, 3]
+    for s in report.sheets:
+        _check(s)
+
+
+def test_scanner_pdf_with_pages_of_two_copies_in_any_order(built, tmp_path):
+    imgs = _sheet_pages(built, 0) + _sheet_pages(built, 1, style="tick")
+    order = [3, 0, 2, 1]
+    frames = [Image.fromarray(imgs[i]).convert("L") for i in order]
+    pdf = tmp_path / "scan.pdf"
+    frames[0].save(pdf, save_all=True, append_images=frames[1:], resolution=200)
+    report = _read(built["settings"], [pdf])
+    assert report.count("read") == 4
+    assert sorted(s.serial for s in report.sheets) == [1, 2]
+    for s in report.sheets:
+        _check(s)
+
+
+def test_filled_box_cancels_and_the_other_tick_counts(built, tmp_path):
+    res = built["survey"]
+    pages = _sheet_pages(built, 0, answers={**ANSWERS, "c1.thai_do_giao_tiep": "dat"})
+    # the respondent first ticked "tot", then blacked it out
+    fill_sheet(pages, res.layout, {"c1.thai_do_giao_tiep": "tot"}, 200, "fill")
+    for i, img in enumerate(pages):
+        cv2.imwrite(str(tmp_path / f"p{i}.png"), img)
+    report = _read(built["settings"], [tmp_path])
+    f = report.sheets[0].fields["c1.thai_do_giao_tiep"]
+    assert (f.value, f.status) == ("dat", Status.OK)
+    assert "cancelled" in f.note
+
+
+def test_two_ticks_in_one_row_are_multiple_and_contradiction_is_flagged(built, tmp_path):
+    res = built["survey"]
+    pages = _sheet_pages(built, 0, answers={**ANSWERS, "c2.muc_do": "pho_bien"})
+    fill_sheet(pages, res.layout, {"c3.chinh_xac_khach_quan": "tot"}, 200)
+    for i, img in enumerate(pages):
+        cv2.imwrite(str(tmp_path / f"p{i}.png"), img)
+    sheet = _read(built["settings"], [tmp_path]).sheets[0]
+    assert sheet.fields["c3.chinh_xac_khach_quan"].status is Status.MULTIPLE
+    assert sheet.fields["c2.muc_do"].status is Status.CONTRADICTION
+    assert sheet.fields["c3.chinh_xac_khach_quan"].needs_review
+    assert sheet.fields["c2.muc_do"].needs_review
+
+
+def test_light_pencil_ticks_are_not_read_as_blank(built, tmp_path):
+    pages = _sheet_pages(built, 0, style="pencil")
+    for i, img in enumerate(pages):
+        cv2.imwrite(str(tmp_path / f"p{i}.png"), img)
+    sheet = _read(built["settings"], [tmp_path]).sheets[0]
+    for fid, want in ANSWERS.items():
+        f = sheet.fields[fid]
+        # either read right, or sent to a person: never silently blank or wrong
+        assert (f.value == want and f.status is Status.OK) or f.needs_review, fid
+
+
+def test_bad_pages_are_reported_and_the_batch_goes_on(built, tmp_path):
+    pages = _sheet_pages(built, 0)
+    good = tmp_path / "good"
+    good.mkdir()
+    for i, img in enumerate(pages):
+        cv2.imwrite(str(good / f"p{i}.png"), img)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    data = (good / "p0.png").read_bytes()
+    (bad / "truncated.png").write_bytes(data[: len(data) // 3])
+    cv2.imwrite(str(bad / "blank.png"), np.full((2339, 1654), 255, np.uint8))
+    other = np.full((2339, 1654), 255, np.uint8)
+    cv2.putText(other, "Some other letter, no QR code", (100, 400), cv2.FONT_HERSHEY_SIMPLEX,
+                2, 0, 3)
+    cv2.imwrite(str(bad / "other.png"), other)
+    (bad / "notes.txt").write_text("hello")
+    dup = tmp_path / "dup"
+    dup.mkdir()
+    cv2.imwrite(str(dup / "again.jpg"), pages[0])  # the same sheet scanned twice
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    report = _read(built["settings"], [good, bad, dup])
+    outcomes = {Path(p.file).name: (p.outcome, p.reason) for p in report.pages}
+    assert outcomes["p0.png"][0] == outcomes["p1.png"][0] == "read"
+    assert outcomes["truncated.png"][0] == "rejected"
+    assert "truncated" in outcomes["truncated.png"][1]
+    assert outcomes["blank.png"] == ("rejected", "blank page")
+    assert "no formkit QR code" in outcomes["other.png"][1]
+    assert "unsupported file type" in outcomes["notes.txt"][1]
+    assert outcomes["again.jpg"][0] == "duplicate"
+    assert len(report.sheets) == 1
+    after = {p: p.read_bytes() for p in before}
+    assert after == before, "input files were modified"
+
+
+def test_unknown_layout_version_is_refused_not_guessed(built, tmp_path):
+    from formkit.identity import PageIdentity
+    from formkit.render.images import qr_png
+
+    res = built["survey"]
+    img = render_page(res.pdf, 0)
+    q = res.layout.pages[0].qr
+    fake = PageIdentity("05-02", "deadbeef", 2026, "QLCN", 9, 1, 2).encode()
+    qr = cv2.imdecode(np.frombuffer(qr_png(fake), np.uint8), cv2.IMREAD_GRAYSCALE)
+    ppm = 200 / 25.4
+    size = int(round(q.w * ppm))
+    x, y = int(round(q.x * ppm)), int(round(q.y * ppm))
+    img[y:y + size, x:x + size] = cv2.resize(qr, (size, size), interpolation=cv2.INTER_AREA)
+    cv2.imwrite(str(tmp_path / "old.png"), img)
+    report = _read(built["settings"], [tmp_path / "old.png"])
+    assert report.pages[0].outcome == "rejected"
+    assert "unknown layout version deadbeef" in report.pages[0].reason
+
+
+def test_register_page_is_rejected_as_another_form(built, tmp_path):
+    img = render_page(built["register"].pdf, 0)
+    cv2.imwrite(str(tmp_path / "reg.png"), img)
+    report = _read(built["settings"], [tmp_path / "reg.png"])
+    assert report.pages[0].outcome == "rejected"
+    assert "not a survey" in report.pages[0].reason
