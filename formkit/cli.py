@@ -95,6 +95,16 @@ def read(
         raise BatchIncomplete(f"{rejected} page(s) rejected; see the reasons above.")
 
 
+def _mount_parts() -> None:
+    """Sub-commands of the later stages live in formkit/cli_parts/."""
+    from formkit.cli_parts import evaluation
+
+    evaluation.register(app)
+
+
+_mount_parts()
+
+
 def main() -> None:
     try:
         app()

@@ -95,7 +95,7 @@ def cli(monkeypatch, workspace):
 
 def test_report_command_writes_workbook_and_docx(cli):
     run, _stores, settings = cli
-    res = run("report", "2026", "--no-pdf", "--date", "05/01/2027")
+    res = run("report", "--year", "2026", "--no-pdf", "--date", "05/01/2027")
     assert res.exit_code == 0, res.output
     assert (settings.exports_dir / "2026" / "tong_hop_khao_sat_2026.xlsx").exists()
     assert (settings.exports_dir / "2026" / "bao_cao_hai_long_2026.docx").exists()
@@ -127,7 +127,7 @@ def test_responses_import_stores_new_rows_once(cli, tmp_path):
 
 def test_archive_seal_verify_and_retention(cli):
     run, stores, settings = cli
-    assert run("report", "2026", "--no-pdf").exit_code == 0
+    assert run("report", "--year", "2026", "--no-pdf").exit_code == 0
     res = run("archive", "--year", "2026")
     assert res.exit_code == 0, res.output
     folder = settings.exports_dir / "2026" / "archive"
@@ -156,7 +156,7 @@ class _Day(date):
 
 def test_retention_dispose_is_refused_before_the_date_and_done_after(cli, monkeypatch):
     run, stores, settings = cli
-    assert run("report", "2026", "--no-pdf").exit_code == 0
+    assert run("report", "--year", "2026", "--no-pdf").exit_code == 0
     assert run("archive", "--year", "2026", "--no-store").exit_code == 0
     monkeypatch.setattr(evaluation, "date", _Day)
     res = run("retention", "dispose", "--year", "2026", "--confirm", "2026")

@@ -128,7 +128,7 @@ def test_values_agree_with_boxes(clean):
 def test_clean_page_qr_decodes(clean):
     truth = S.load_truth(clean)
     det = cv2.QRCodeDetector()
-    for copy in truth["copies"][:2]:
+    for copy in truth["copies"][:1]:
         for p in copy["pages"]:
             img = _pages(clean / p["file"])[p["index"] - 1]
             text, _pts, _ = det.detectAndDecode(img)

@@ -8,7 +8,7 @@ even where the database layer is missing.
 from __future__ import annotations
 
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -44,18 +44,13 @@ def _open_store(settings: Settings) -> Any:
 
 
 def _parse_date(text: str | None) -> date | None:
-    if not text:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InputError(f"Date {text!r} not understood; write it as DD/MM/YYYY.")
+    from formkit.api import parse_vn_date
+
+    return parse_vn_date(text) if text else None
 
 
 def report(
-    year: Annotated[int, typer.Argument(help="Year to evaluate")],
+    year: Annotated[int, typer.Option("--year", "-y", help="Year to evaluate")],
     no_pdf: Annotated[bool, typer.Option("--no-pdf", help="DOCX and workbook only")] = False,
     number: Annotated[str | None, typer.Option(help="Report number (Số …/BC-…)")] = None,
     on: Annotated[str | None, typer.Option("--date", help="Date of the report, DD/MM/YYYY")]
