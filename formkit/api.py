@@ -71,20 +71,21 @@ def read(settings: Settings, paths: list[Path], received: date | None = None,
     """Read returned surveys; store the batch unless store=False. Returns the BatchReport."""
     from formkit.scan import read_paths
 
+    from formkit.store import open_store
+
     if unit:
         settings.unit(unit)  # unknown codes fail early with the list of known ones
-    report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr, progress=progress)
+    if not store:
+        report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr,
+                            progress=progress)
+    else:
+        # pages read in earlier batches are duplicates, not counted twice
+        with open_store(settings) as st:
+            known = st.known_pages()
+        report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr,
+                            progress=progress, known_pages=known)
+        with open_store(settings) as st:
+            st.save_batch(report.to_json(), report.sheets)
     if out_dir is not None:
         write_json(report.to_json(), out_dir / "batch.json")
-    if store:
-        _store_batch(settings, report)
     return report
-
-
-def _store_batch(settings: Settings, report) -> None:
-    try:
-        from formkit.store import open_store
-    except ImportError:
-        return
-    with open_store(settings) as st:
-        st.save_batch(report.to_json(), report.sheets)

@@ -98,8 +98,14 @@ def read(
 def _mount_parts() -> None:
     """Sub-commands of the later stages live in formkit/cli_parts/."""
     from formkit.cli_parts import evaluation
+    from formkit.cli_parts.records import export_register_cmd, register_app, review_app
 
     evaluation.register(app)
+    app.add_typer(register_app, name="register")
+    app.add_typer(review_app, name="review")
+    export_app = typer.Typer(no_args_is_help=True, help="Workbooks for people (Excel).")
+    export_app.command("register")(export_register_cmd)
+    app.add_typer(export_app, name="export")
 
 
 _mount_parts()

@@ -23,6 +23,8 @@ class Thresholds:
     box_empty_max: float = 0.035  # at most this much ink: empty
     box_checked_min: float = 0.075  # at least this much: checked
     box_dot_min: float = 0.035  # a compact mark in the middle (a dot) needs only this much
+    box_faint_trace: float = 0.7  # a faint connected trace spanning this share of the middle
+    box_circle_segments: int = 6  # of 11 segments around an empty box inked: circled?
     box_filled_min: float = 0.72  # at least this much: completely filled (cancelled)
     box_filled_uncertain: float = 0.55  # between this and filled_min: ambiguous
     fill_cancels: bool = True  # a completely filled box cancels the mark (SDAPS checkcorrect)

@@ -12,6 +12,8 @@ else
   need_apt+=(tesseract-ocr-vie)
 fi
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
+# Calc's import filter: the tests open the exported workbooks in LibreOffice
+[ -e /usr/lib/libreoffice/program/libscfiltlo.so ] || need_apt+=(libreoffice-calc-nogui)
 [ -d /usr/share/fonts/truetype/liberation2 ] || need_apt+=(fonts-liberation2)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 

@@ -66,6 +66,13 @@ def test_an_official_register_workbook_is_imported_with_every_kind_of_date(store
     assert _sha(path) == before  # the input is only read
 
 
+def test_a_header_repeated_on_a_later_page_is_not_a_bad_row(store, tmp_path):
+    path = _xlsx(tmp_path / "hai_trang.xlsx", [["06/01/2025", "An", "Hồ sơ chậm", "Lan", ""],
+                                               OFFICIAL,
+                                               ["07/01/2025", "Bình", "Phí cao", "Lan", ""]])
+    assert reg.import_register(store, path, today=TODAY).added == 2
+
+
 def test_importing_the_same_file_again_adds_nothing(store, tmp_path):
     path = _xlsx(tmp_path / "so.xlsx", [["06/01/2025", "An", "Hồ sơ chậm", "Lan", ""],
                                         ["07/01/2025", "Bình", "Thủ tục rườm rà", "Lan", ""]])

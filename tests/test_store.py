@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from dataclasses import replace
 from datetime import date
 
@@ -88,6 +89,33 @@ def test_a_stored_sheet_scanned_again_in_a_new_batch_is_a_duplicate_page(store):
     assert (summary.sheets_added, summary.duplicates, summary.already_stored) == (0, 2, 1)
     assert all("already stored" in p["reason"] or "stored by batch" in p["reason"]
                for p in store.pages(batch_id))
+
+
+def test_the_same_image_in_two_files_keeps_a_line_for_each_input_page(store):
+    sheet = make_sheet(1)
+    report = report_for([sheet])
+    copy = {**report["pages"][0], "file": "copy of scan.pdf", "outcome": "duplicate",
+            "reason": "the same image was already read in this batch"}
+    report["pages"].append(copy)
+    batch_id = store.save_batch(report, [sheet])
+    pages = store.pages(batch_id)
+    assert len(pages) == 3
+    assert [(p["file"], p["outcome"]) for p in pages if p["sha256"] == copy["sha256"]] == \
+        [("scan.pdf", "read"), ("copy of scan.pdf", "duplicate")]
+    store.save_batch({**report, "inputs": ["again"]}, [sheet])
+    assert len(store.pages()) == 3
+
+
+def test_a_page_rejected_before_and_read_now_becomes_a_read_page(store):
+    sheet = make_sheet(1)
+    first = sheet.pages[0]
+    store.save_batch(report_for([], rejected=[]) | {"pages": [
+        {"file": first.file, "page": first.page, "outcome": "rejected", "sha256": first.sha256,
+         "reason": "unknown layout version"}]}, [])
+    store.save_batch(report_for([sheet]), [sheet])
+    page = next(p for p in store.pages() if p["sha256"] == first.sha256)
+    assert page["outcome"] == "read" and "unknown layout version" in page["reason"]
+    assert len(store.pages()) == 2
 
 
 def test_a_batch_cut_off_midway_leaves_whole_sheets_and_its_rerun_completes_it(
@@ -233,6 +261,16 @@ def test_anonymize_year_removes_names_text_and_crops_but_keeps_the_answers(store
     raw = (workspace.workspace / "formkit.db").read_bytes()
     assert "Trần Văn Bình".encode() not in raw  # not even in free pages of the file
     assert "Lê Thị Hoa".encode() in raw
+
+
+def test_text_read_in_decomposed_unicode_is_stored_composed(store):
+    nfd = unicodedata.normalize("NFD", "Công ty Đắk Lắk")
+    sheet = make_sheet(1, name=nfd)
+    store.save_batch(report_for([sheet]), [sheet])
+    assert store.sheets()[0].answers["to_chuc"] == unicodedata.normalize("NFC", nfd)
+    online = ResponseRecord("dvc:1", 2025, None, "", "dvc", {"to_chuc": nfd})
+    store.add_responses([online])
+    assert store.responses(2025)[-1].answers["to_chuc"] == "Công ty Đắk Lắk"
 
 
 def test_known_pages_lets_the_reader_skip_pages_already_stored(store):

@@ -83,6 +83,7 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_entries(workspace):
         assert "overlay_path" in columns
         assert inspect(store.engine).has_table("responses")
         reg.add_entry(store, entry_date="04/06/2024", content="Thái độ cáu gắt")
+        backups = store.backup_files()
     conn = sqlite3.connect(_db(workspace))
     try:
         versions = [v for (v,) in conn.execute("SELECT version FROM schema_version ORDER BY 1")]
@@ -90,6 +91,7 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_entries(workspace):
         conn.close()
     assert versions == list(range(1, SCHEMA_VERSION + 1))
     backup = workspace.workspace / f"formkit.db.before-v{SCHEMA_VERSION}.bak"
+    assert backups == [backup]  # listed for the disposal code: it holds the old names
     old = sqlite3.connect(backup)
     try:  # the copy taken before the upgrade is the old database, whole
         assert old.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1

@@ -44,6 +44,10 @@ review_app = typer.Typer(
     help="Duyệt các ô máy đọc chưa chắc chắn. Without a sub-command: review in the terminal, "
     "one item at a time.")
 
+#: short source names for the terminal table (the workbook uses the full labels)
+SOURCE_SHORT = {"khieu_nai": "Khiếu nại", "tiep_dan": "Tiếp dân", "truyen_thong": "Truyền thông",
+                "hop": "Họp", "cap_tren": "Cấp trên", "khao_sat": "Khảo sát"}
+
 WorkspaceOpt = Annotated[
     Path | None, typer.Option("--workspace", "-w", help="Folder with formkit.toml (default: .)")
 ]
@@ -61,11 +65,12 @@ def _entries_table(entries: list[reg.RegisterRecord], labels: dict[str, str]) ->
     table = Table(show_lines=False)
     for header in ("#", "Ngày", "Khách hàng", "Nội dung", "Nhóm", "Nguồn", "Đơn vị",
                    "Tình trạng"):
-        table.add_column(header, overflow="fold")
+        table.add_column(header, overflow="fold", no_wrap=header in ("#", "Ngày"))
     for e in entries:
         group = labels.get(e.group, e.group) + (" ✎" if e.group_override else "")
         table.add_row(str(e.id), f"{e.entry_date:%d/%m/%Y}", e.customer, e.content, group,
-                      reg.source_label(e.source), e.unit, reg.status_label(e.status))
+                      SOURCE_SHORT.get(e.source, e.source), e.unit,
+                      reg.status_label(e.status))
     return table
 
 
@@ -170,7 +175,8 @@ def register_classify(
     counts: dict[str, int] = {}
     for r in results:
         counts[r.group] = counts.get(r.group, 0) + 1
-    summary = Table(title=f"{len(results)} entries by group / theo nhóm ý kiến")
+    summary = Table(title=f"{len(results)} entr{'y' if len(results) == 1 else 'ies'} by "
+                          "group / theo nhóm ý kiến")
     summary.add_column("Nhóm")
     summary.add_column("Số ý kiến", justify="right")
     for code, name in rules.labels().items():
@@ -300,7 +306,8 @@ def _review_one(store: Any, item: ReviewRecord, n: int, total: int, reviewer: st
             return "skipped"
         if not typed:
             if not can_accept:
-                console.print("[yellow]The machine has no valid reading here: choose one.[/]")
+                console.print("[yellow]Máy không có giá trị hợp lệ ở ô này, hãy chọn một giá "
+                              "trị (no valid reading here).[/]")
                 continue
             value = item.machine_value
         else:

@@ -17,7 +17,14 @@ from formkit.config import Settings
 from formkit.identity import PageIdentity
 from formkit.scan import boxes as B
 from formkit.scan import load
-from formkit.scan.locate import LocateError, estimate_px_per_mm, find_qr, place, warp_to_layout
+from formkit.scan.locate import (
+    AlignedPage,
+    LocateError,
+    estimate_px_per_mm,
+    find_qr,
+    place,
+    thumbnail,
+)
 from formkit.scan.result import BoxState, FieldResult, PageSource, SheetResult, Status
 from formkit.spec.layout import Layout, LayoutRegistry, PageLayout
 from formkit.spec.model import FieldKind, FormSpec
@@ -124,12 +131,12 @@ class BatchReader:
             out.reason = (f"resolution too low (about {ppm_scan * 25.4:.0f} dpi): scan at "
                           "150–300 dpi")
             return
-        small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+        small = thumbnail(gray, ppm_scan)
         thr = min(200, int(np.percentile(small, 95)) - 60)
         if float((small < thr).mean()) < T.blank_page_ink:
             out.reason = "blank page"
             return
-        qr = find_qr(gray, ppm_scan)
+        qr = find_qr(gray, ppm_scan, small)
         if qr is None:
             out.reason = ("no formkit QR code found: not a formkit form, or its QR code "
                           "(bottom right) is damaged or cut off; enter this sheet by hand")
@@ -168,7 +175,7 @@ class BatchReader:
         except LocateError as exc:
             out.reason = str(exc)
             return
-        aligned = warp_to_layout(gray, placement, layout.page_size, self.ppm)
+        aligned = AlignedPage(gray, placement, layout.page_size, self.ppm)
         sheet = self._sheet_for(ident, layout, pg)
         fields = self._read_fields(spec, page_layout, aligned, placement.quality, sheet,
                                    ident)
@@ -246,7 +253,7 @@ class BatchReader:
         return sheets
 
     # ---- fields -------------------------------------------------------------------------
-    def _read_fields(self, spec: FormSpec, page: PageLayout, aligned: np.ndarray,
+    def _read_fields(self, spec: FormSpec, page: PageLayout, aligned: AlignedPage,
                      quality: float, sheet: _Open, ident: PageIdentity
                      ) -> dict[str, FieldResult]:
         by_field: dict[str, list] = {}
@@ -267,7 +274,7 @@ class BatchReader:
             if self.out_dir is not None:
                 crop_path = self.out_dir / "crops" / f"{_safe(sheet.sheet)}_{zone.field}.png"
             if self._text_reader is not None:
-                res = self._text_reader(aligned, self.ppm, zone, crop_path=crop_path,
+                res = self._text_reader(aligned.full(), self.ppm, zone, crop_path=crop_path,
                                         page=ident.page)
                 res.confidence *= quality if res.status is not Status.BLANK else 1.0
                 if crop_path is not None and crop_path.exists():
@@ -278,7 +285,7 @@ class BatchReader:
             results[zone.field] = res
         return results
 
-    def _crop_boxes(self, aligned: np.ndarray, rects: list[tuple[int, int, int, int]],
+    def _crop_boxes(self, aligned: AlignedPage, rects: list[tuple[int, int, int, int]],
                     sheet: SheetResult, fid: str) -> str:
         pad = int(4 * self.ppm)
         x0 = max(0, min(r[0] for r in rects) - int(60 * self.ppm))
@@ -287,14 +294,13 @@ class BatchReader:
         y1 = min(aligned.shape[0], max(r[3] for r in rects) + pad)
         path = self.out_dir / "crops" / f"{_safe(sheet)}_{fid}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(path), aligned[y0:y1, x0:x1])
+        cv2.imwrite(str(path), aligned.crop(x0, y0, x1, y1))
         return str(path)
 
-    def _overlay(self, aligned: np.ndarray, page: PageLayout, fields: dict[str, FieldResult],
+    def _overlay(self, aligned: AlignedPage, page: PageLayout, fields: dict[str, FieldResult],
                  sheet: SheetResult, form_page: int) -> str:
         f = 0.5  # half resolution keeps overlays small and quick to write
-        img = cv2.cvtColor(cv2.resize(aligned, None, fx=f, fy=f, interpolation=cv2.INTER_AREA),
-                           cv2.COLOR_GRAY2BGR)
+        img = cv2.cvtColor(aligned.scaled(self.ppm * f), cv2.COLOR_GRAY2BGR)
         s = self.ppm * f
         for box in page.boxes:
             res = fields.get(box.field)

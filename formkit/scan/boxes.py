@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from formkit.scan.locate import AlignedPage
 from formkit.scan.result import BoxEvidence, BoxState, FieldResult, Status
 from formkit.spec.layout import BoxPos
 from formkit.spec.model import FieldKind, FormSpec
@@ -32,6 +33,7 @@ class BoxMeasure:
     ink: float
     light: float
     center: float
+    faint: float  # share of the interior with any visible mark after strong smoothing
     ring_sides: int
     shift_mm: tuple[float, float]
     rect_px: tuple[int, int, int, int]  # refined box (x0, y0, x1, y1) in aligned px
@@ -48,7 +50,7 @@ def _best_pair(profile: np.ndarray, gap: int, lo: int, hi: int, expected: int) -
     return best_x
 
 
-def measure_box(aligned: np.ndarray, ppm: float, box: BoxPos) -> BoxMeasure:
+def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
     r = box.rect
     search = int(round(T.box_search_mm * ppm))
     ring_pad = int(round(2.6 * ppm))
@@ -58,7 +60,7 @@ def measure_box(aligned: np.ndarray, ppm: float, box: BoxPos) -> BoxMeasure:
     h, w = aligned.shape
     wx0, wy0 = max(0, bx0 - pad), max(0, by0 - pad)
     wx1, wy1 = min(w, bx0 + bw + pad + 1), min(h, by0 + bh + pad + 1)
-    win = aligned[wy0:wy1, wx0:wx1].astype(np.float32)
+    win = aligned.crop(wx0, wy0, wx1, wy1).astype(np.float32)
     win = cv2.GaussianBlur(win, (3, 3), 0)
     paper = float(np.percentile(win, 90))
     dark = np.clip(paper - win, 0, None)
@@ -86,27 +88,49 @@ def measure_box(aligned: np.ndarray, ppm: float, box: BoxPos) -> BoxMeasure:
         interior = np.zeros((1, 1), np.float32)
     ink = float((interior > 0.5).mean())
     light = float((interior > 0.2).mean())
+    # faint marks (a hard pencil, a pale ballpoint): smooth harder so paper noise and JPEG
+    # ringing average out while a stroke 0.3 mm wide survives
+    smooth = cv2.GaussianBlur(dark[y + inset:y + bh - inset + 1, x + inset:x + bw - inset + 1],
+                              (5, 5), 0) / black
+    if smooth.size:
+        sh, sw = smooth.shape
+        core = smooth[int(sh * 0.2):sh - int(sh * 0.2), int(sw * 0.2):sw - int(sw * 0.2)]
+        # the middle only: shading and JPEG ringing of the border stay near the edges. A
+        # stroke is one long connected trace across the middle; noise, however strong,
+        # breaks up into blobs: measure the extent of the largest connected trace
+        faint = 0.0
+        if core.size:
+            mask = (core > 0.09).astype(np.uint8)
+            n, _lab, stats, _c = cv2.connectedComponentsWithStats(mask, connectivity=8)
+            if n > 1:
+                big = stats[1:, cv2.CC_STAT_AREA].argmax() + 1
+                ext = max(stats[big, cv2.CC_STAT_WIDTH] / core.shape[1],
+                          stats[big, cv2.CC_STAT_HEIGHT] / core.shape[0])
+                faint = float(ext)
+    else:
+        faint = 0.0
     ih, iw = interior.shape
     cy0, cx0 = int(ih * 0.22), int(iw * 0.22)
     center_part = interior[cy0:ih - cy0, cx0:iw - cx0]
     center = float((center_part > 0.2).mean()) if center_part.size else 0.0
 
-    # ring around the box (0.9–2.4 mm out): top, right, bottom, and the two right corners;
-    # the left side carries the option's label, so it is not counted
-    o1, o2 = int(round(0.9 * ppm)), int(round(2.4 * ppm))
-    sides = 0
-    regions = [
-        norm[max(0, y - o2):max(0, y - o1), x:x + bw],  # above
-        norm[y + bh + o1:y + bh + o2, x:x + bw],  # below
-        norm[y:y + bh, x + bw + o1:x + bw + o2],  # right
-        norm[max(0, y - o2):max(0, y - o1), x + bw + o1:x + bw + o2],  # top-right
-        norm[y + bh + o1:y + bh + o2, x + bw + o1:x + bw + o2],  # bottom-right
-    ]
-    for reg in regions:
-        if reg.size and (reg > 0.3).mean() > 0.03:
-            sides += 1
+    # a band 0.5–2.0 mm around the box, in eleven segments (three along the top, the
+    # bottom and the right side, and the two right corners; the left side carries the
+    # option's label). A circle drawn around the box leaves ink in most of them; noise, a
+    # neighbour's stray stroke or the next row's box (2.5 mm away) in few.
+    o1, o2 = int(round(0.5 * ppm)), int(round(2.0 * ppm))
+    thirds_x = [x + bw * i // 3 for i in range(4)]
+    thirds_y = [y + bh * i // 3 for i in range(4)]
+    segments = []
+    for i in range(3):
+        segments.append(norm[max(0, y - o2):max(0, y - o1), thirds_x[i]:thirds_x[i + 1]])
+        segments.append(norm[y + bh + o1:y + bh + o2, thirds_x[i]:thirds_x[i + 1]])
+        segments.append(norm[thirds_y[i]:thirds_y[i + 1], x + bw + o1:x + bw + o2])
+    segments.append(norm[max(0, y - o2):max(0, y - o1), x + bw + o1:x + bw + o2])
+    segments.append(norm[y + bh + o1:y + bh + o2, x + bw + o1:x + bw + o2])
+    sides = sum(1 for seg in segments if seg.size and (seg > 0.25).mean() > 0.04)
     rect = (wx0 + x, wy0 + y, wx0 + x + bw, wy0 + y + bh)
-    return BoxMeasure(ink, light, center, sides, ((x - ex) / ppm, (y - ey) / ppm), rect)
+    return BoxMeasure(ink, light, center, faint, sides, ((x - ex) / ppm, (y - ey) / ppm), rect)
 
 
 def alignment_quality(mark_quality: float, measures: list[BoxMeasure]) -> float:
@@ -147,8 +171,10 @@ def classify_box(m: BoxMeasure, value: str) -> BoxEvidence:
         state = BoxState.CHECKED if conf >= 0.5 else BoxState.UNCERTAIN
         return BoxEvidence(value, state, m.ink, score, conf)
     if score <= T.box_empty_max and m.light <= 2.5 * T.box_empty_max:
-        if m.ring_sides >= 4:  # a circle drawn around an empty box: the person's intent
+        if m.ring_sides >= T.box_circle_segments:  # a circle drawn around an empty box
             return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.3)
+        if m.faint >= T.box_faint_trace:  # a pale trace across the middle: ask a person
+            return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.35)
         conf = 0.6 + 0.4 * _ramp(T.box_empty_max - score, 0.0, T.box_empty_max * 0.8)
         return BoxEvidence(value, BoxState.EMPTY, m.ink, score, conf)
     # between empty and checked, or ink that stays at the edges: ask a person

@@ -85,7 +85,21 @@ def to_gray(img: Image.Image) -> np.ndarray:
 
 
 def page_hash(gray: np.ndarray) -> str:
-    return hashlib.sha256(gray.tobytes()).hexdigest()
+    return hashlib.sha256(np.ascontiguousarray(gray).data).hexdigest()
+
+
+def _long_side_dpi(width: int, height: int, dpi: float | None) -> float:
+    """The file's resolution, or the one an A4 page of this size would have."""
+    return dpi if dpi else max(width, height) / (297.0 / 25.4)
+
+
+def _dpi_of(img: Image.Image) -> float | None:
+    dpi = img.info.get("dpi", (None, None))
+    try:
+        value = float(dpi[0] if isinstance(dpi, tuple | list) else dpi)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value > 30 else None
 
 
 def _image_pages(path: Path) -> Iterator[PageImage]:
@@ -99,8 +113,17 @@ def _image_pages(path: Path) -> Iterator[PageImage]:
                     img.seek(i)
                     if img.width * img.height > T.max_image_pixels:
                         raise Image.DecompressionBombError("too large")
-                    frame = ImageOps.exif_transpose(img) if i == 0 else img
+                    full_size = img.size
+                    file_dpi = _dpi_of(img)
+                    if img.format == "JPEG" and _long_side_dpi(*img.size, file_dpi) > 280:
+                        # decode at half size in the DCT domain: 300–600 dpi scans are read
+                        # at 150–300 dpi, several times faster, with no loss for reading
+                        img.draft("L", (img.width // 2, img.height // 2))
+                    # phone photos carry their orientation in EXIF; scanners do not
+                    oriented = i == 0 and img.getexif().get(0x0112, 1) != 1
+                    frame = ImageOps.exif_transpose(img) if oriented else img
                     gray = to_gray(frame)
+                    factor = img.size[0] / full_size[0]
                 except Image.DecompressionBombError:
                     yield PageImage(path, i + 1, None, None,
                                     f"image too large ({img.width}×{img.height} px; the limit is "
@@ -110,13 +133,8 @@ def _image_pages(path: Path) -> Iterator[PageImage]:
                     yield PageImage(path, i + 1, None, None,
                                     f"unreadable or truncated image ({exc}): scan it again")
                     continue
-                dpi = img.info.get("dpi", (None, None))[0]
-                try:
-                    dpi = float(dpi) if dpi else None
-                except (TypeError, ValueError):
-                    dpi = None
-                yield PageImage(path, i + 1, gray, dpi if dpi and dpi > 30 else None,
-                                sha256=page_hash(gray))
+                dpi = file_dpi * factor if file_dpi else None
+                yield PageImage(path, i + 1, gray, dpi, sha256=page_hash(gray))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         yield PageImage(path, 1, None, None,
                         f"image too large (over {T.max_image_pixels:,} pixels): scan at 600 dpi "

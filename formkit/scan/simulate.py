@@ -7,10 +7,12 @@ packages pull the GUI OpenCV in and are not allowed.
 How a copy is made
   1. The blank survey is built once through the real renderer (``formkit.api.build`` with
      ``copies=0`` in a temporary workspace, so the user's exports and serial ledger are never
-     touched), cached under ``cache_dir`` and rasterised with pypdfium2 at 300 dpi.
+     touched), cached under ``cache_dir`` (by the renderer's design key) and rasterised with
+     pypdfium2 at 300 dpi; pages are drawn at about their output resolution (area-averaged
+     from 300 dpi), which keeps a page well under 0.5 s.
   2. Per copy the QR of that copy's serial is pasted at the layout's QR rectangle (rendering N
      copies through LibreOffice would take seconds each) and the serial is written on the
-     dotted "Phiếu số" line of the footer.
+     dotted "Phiếu số" line of the footer, as the renderer's stamping does.
   3. Answers are drawn at the layout's box rectangles in several hand styles, free text is
      written on the guide lines of the text zones (handwriting-like glyphs with per-glyph
      jitter, or typed serif text).
@@ -28,9 +30,12 @@ Mark styles (``style`` of a box in the truth)
   next to the real answer), ``intrusion`` (a stroke from the answer in the neighbouring box
   crosses into this box).
 
-Degradation levels: ``none`` (the pixel-exact 300-dpi page, mm × 300/25.4 = px), ``light``,
-``moderate``, ``heavy``, ``phone`` (perspective photo on a desk) and ``mixed`` (a level drawn
-per copy). See ``LEVELS``.
+Degradation levels: ``none`` (the pixel-exact 300-dpi colour page, px = mm × 300/25.4),
+``light``, ``moderate``, ``heavy``, ``phone`` (perspective photo on a desk, lamp light) and
+``mixed`` (a level drawn per copy). See ``LEVELS``. Print scaling is limited so that the
+registration marks, QR and boxes stay on the paper, and no edge is cut closer than 2 mm to
+them: a page that lost its marks by construction measures nothing. Colour scans are made at
+≤ 240 dpi (office scanners default to 150–200 dpi in colour); grey and 1-bit at 150–300.
 
 Truth file (``truth.json`` beside the scans; all text NFC)::
 
@@ -40,14 +45,14 @@ Truth file (``truth.json`` beside the scans; all text NFC)::
     "year": 2026, "unit": "QLCN",
     "seed": 7, "count": 6, "level": "moderate", "formats": ["pdf"], "styles": {"x": 0.36, ...},
     "files": [                       # every file written, pages in file order (1-based index)
-      {"file": "scan_001.pdf", "format": "pdf",
+      {"file": "scan_batch_001.pdf", "format": "pdf",
        "pages": [{"index": 1, "serial": 3, "form_page": 2, "rescan": false}, ...]}],
     "copies": [
       {"serial": 3, "level": "moderate", "format": "pdf",
        "pen": {"ink": "blue", "rgb": [34, 52, 160], "width_mm": 0.52},
        "hand": {"font": "DejaVuSans-Oblique.ttf", "size_mm": 4.3, "slant_deg": 8.1},
        "pages": [                    # where each form page is, and what was done to it
-         {"form_page": 1, "file": "scan_001.pdf", "index": 5, "rescan": false,
+         {"form_page": 1, "file": "scan_batch_001.pdf", "index": 5, "rescan": false,
           "degradation": {
             "level": "moderate", "rotation": 180,  # quarter turns, clockwise in the image
             "skew_deg": -1.3,                      # small extra rotation, clockwise positive
@@ -55,20 +60,30 @@ Truth file (``truth.json`` beside the scans; all text NFC)::
             "edges_mm": {"left": -2.1, "top": 1.0, "right": 0.3, "bottom": -4.0},
                                      # < 0: that much of the paper cut off; > 0: background
             "dpi": 200, "colour": "gray",          # rgb, gray or bilevel (1-bit)
+            "work_dpi": 194,                       # resolution the marks were drawn at
             "size_px": [1720, 2380], "paper": 241, "black": 22, "background": [250, 250, 250],
-            "blur_sigma_px": 0.6, "noise_sigma": 4.2, "gradient": {...} | null,
-            "shadow": {...} | null, "photocopy": {...} | null, "speckle": 120,
-            "bilevel_threshold": 168 | null, "jpeg_quality": 75 | null,
-            "perspective": [[x, y] × 4 paper corners in px] | null,
+            "blur_sigma_px": 0.6, "noise_sigma": 4.2,
+            "gradient": {"strength": 0.06, "angle_deg": 212.0} | null,
+            "shadow": {"edge": "left", "strength": 0.2, "width_mm": 9.0} | null,
+                                     # phone: {"blob": [x, y], "strength", "radius"} (0..1)
+            "vignette": 0.0, "colour_cast": [r, g, b] | null,            # phone only
+            "photocopy": {"low": 30, "high": 190, "toner": 900, "streaks": 1} | null,
+            "speckle": 120, "bilevel_threshold": 168 | null,
+            "jpeg_quality": 75 | null,                 # JPEG files and PDF pages
+            "jpeg_roundtrip": 70,                      # present when a PNG/TIFF went via JPEG
+            "perspective": [[x, y] × 4 paper corners in px] | null,   # phone: also
+            "dpi_equivalent": 187.3,                   # "dpi" is then the 72 of a phone JPEG
             "mm_to_px": [[a, b, c], [d, e, f], [g, h, 1]]}}],
                                      # homography: layout mm (x, y, 1) → image px (column,
                                      # row) in the written image, every step included
        "fields": {
          "c1.thai_do_giao_tiep": {"kind": "single", "page": 2, "value": "tot", "expect": "ok",
             "boxes": {"tot": {"style": "x", "selected": true, "ink": "blue",
-                              "width_mm": 0.5},
+                              "rgb": [34, 52, 160], "opacity": 0.93, "width_mm": 0.5},
                       "dat": {"style": "filled", "selected": false, ...},
                       "chua_dat": {"style": "empty", "selected": false}}},
+         "c1.lang_nghe_y_kien": {... "dat": {"style": "intrusion", "selected": false,
+                                             "from": "c1.thai_do_giao_tiep=dat", ...}},
          "noi_dung.giai_quyet_tthc": {"kind": "flag", "value": true, "expect": "ok", ...},
          "to_chuc": {"kind": "text", "page": 1, "value": "Công ty TNHH ...",
                      "hand": "handwritten", "lines": ["Công ty TNHH", "..."],
@@ -78,6 +93,11 @@ Truth file (``truth.json`` beside the scans; all text NFC)::
   False for a flag, the written text or None for a text field. ``expect``: the status a
   perfect reader gives: ``ok``, ``blank``, ``multiple`` (two options marked; value None) or
   ``contradiction`` (c2.muc_do marked while c2.phien_ha = khong; value is the marked option).
+  A ``circle`` or light ``pencil`` answer counts as the respondent's intent (selected): a
+  reader that cannot see it should flag the field, not call it blank.
+  Files are named ``<prefix>_batch_NNN.pdf``, ``<prefix>_<serial>_p<page>.png|jpg`` and
+  ``<prefix>_<serial>.tif``. When the survey's layout (other agency wording) is not one the
+  workspace knows, ``layout_05-02_<version>.json`` is written beside the scans.
   A ``rescan`` page is a second scan of a page already in the batch (a duplicate).
 """
 
@@ -190,7 +210,7 @@ PENS: dict[str, tuple[tuple[int, int, int], int, tuple[float, float], tuple[floa
     "pencil": ((80, 80, 84), 12, (0.7, 0.88), (0.3, 0.6)),
 }
 PEN_WEIGHTS = {"blue": 0.6, "black": 0.3, "pencil": 0.1}
-LIGHT_PENCIL = ((135, 135, 140), 15, (0.5, 0.75), (0.3, 0.4))
+LIGHT_PENCIL = ((120, 120, 126), 15, (0.6, 0.85), (0.3, 0.4))
 
 # ---------------------------------------------------------------------------------------------
 # Text written by respondents (NFC; realistic for the Department of Industry and Trade)
@@ -384,7 +404,7 @@ def default_cache_dir() -> Path:
 def _blank_pdf(settings: Settings, year: int, unit: str, cache_dir: Path) -> tuple[Path, Path]:
     """Build (once) the unnumbered blank survey in a throw-away workspace; cache PDF + layout
     by the renderer's design key, so a changed template or agency wording rebuilds."""
-    from formkit.render.build import design_key
+    from formkit.render.build import design_key, registry
     from formkit.spec import load_form, template_path
 
     spec = load_form(template_path(settings.templates_dir, FORM))
@@ -392,7 +412,14 @@ def _blank_pdf(settings: Settings, year: int, unit: str, cache_dir: Path) -> tup
     stem = f"blank_{FORM}_{key}_{year}_{unit or '-'}"
     pdf, lay = cache_dir / f"{stem}.pdf", cache_dir / f"{stem}.json"
     if pdf.is_file() and lay.is_file():
-        return pdf, lay
+        known = registry(settings).by_design_key(key)
+        try:
+            cached = json.loads(lay.read_text(encoding="utf-8")).get("version")
+        except (OSError, ValueError):
+            cached = None
+        # a renderer change that kept the design key moves the committed layout: rebuild
+        if cached and (known is None or known.version == cached):
+            return pdf, lay
     from formkit import api
 
     try:
@@ -484,6 +511,7 @@ class CopySpec:
     dpi: int | None = None
     rotation: tuple[int, ...] | None = None  # per form page, 0/90/180/270
     page_levels: tuple[str | None, ...] | None = None  # per form page level override
+    jpeg_quality: int | None = None  # JPEG pages (files or inside a PDF)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1075,7 +1103,8 @@ def _shape(style: str, rect: tuple[float, float, float, float], w: float,
         if rng.random() < 0.5:  # the pen leaves a small tail
             ink.stroke(_bezier(ctr, ctr + rng.normal(0, 0.8, 2) * ppm, 0.1, 6), w)
     elif style == "scribble":
-        n = int(rng.integers(4, 8))
+        # back-and-forth shading that covers about half the box: denser is a cancellation
+        n = int(np.clip(0.5 * u / max(w, 1.0) * float(rng.uniform(0.8, 1.1)), 3, 7))
         pts = []
         for i in range(n):
             y = -0.32 + 0.64 * i / (n - 1)
@@ -1146,7 +1175,7 @@ def _composite(img: np.ndarray, mask: np.ndarray, x0: int, y0: int, rgb: Sequenc
 def _texture(rng: np.random.Generator, shape: tuple[int, int], pencil: bool) -> np.ndarray:
     """Ballpoint ink is a little uneven; pencil is grainy."""
     if pencil:
-        t = rng.uniform(0.35, 1.0, shape).astype(np.float32)
+        t = rng.uniform(0.5, 1.0, shape).astype(np.float32)
         return cv2.GaussianBlur(t, (0, 0), 0.7)
     small = rng.uniform(0.78, 1.0, (max(1, shape[0] // 6), max(1, shape[1] // 6)))
     return cv2.resize(small.astype(np.float32), (shape[1], shape[0]),
@@ -1758,6 +1787,8 @@ def _page_job(plan: dict[str, Any], p: int, npages: int, tpl: _Template, fmt: st
         prof["colour"] = over.colour
     if over.dpi and lvl != "phone":
         prof["dpi"] = over.dpi
+    if over.jpeg_quality:
+        prof["jpeg_quality"] = over.jpeg_quality
     if fmt == "jpeg" and prof["colour"] == "bilevel":
         prof["colour"] = "gray"
     if lvl == "none" and not over.colour:

@@ -49,14 +49,17 @@ MARGIN_SIDE_MM = 0.5
 GUIDE_BAND_MM = 1.0
 #: a horizontal run at least this long inside the band is printed guide line, not writing
 GUIDE_MIN_RUN_MM = 6.0
-#: ink below which a pixel (of the flattened image) counts, 0..255
+#: a stroke's core is darker than this (flattened image, paper 255); its faint edges,
+#: hairlines and diacritics darker than INK_WEAK are kept when they touch a core
 INK_LEVEL = 160
+INK_WEAK = 185
 #: components smaller than this (mm²) are specks of dust or scanner noise
 SPECK_MM2 = 0.05
 #: OCR input is scaled so that a line's ink is about this tall (px): Tesseract's LSTM
 #: models are trained around an x-height of 20–30 px
 OCR_TARGET_LINE_PX = 64
 OCR_MAX_SCALE = 3.0
+BINARIZE = True
 #: a guide line's own ink that reaches the boundary to the next line (mm below the line)
 LINE_SPLIT_BELOW_MM = 1.6
 
@@ -66,7 +69,8 @@ class _Zone:
     """The cropped zone in crop pixel coordinates."""
 
     gray: np.ndarray  # flattened grayscale, paper 255
-    ink: np.ndarray  # bool: ink after removing the printed parts
+    ink: np.ndarray  # bool: writing (strokes with their faint edges), printed parts removed
+    core: np.ndarray  # bool: the dark cores of those strokes, what the ink share counts
     lines_y: list[float]  # guide line y per line, crop px
     lines_x0: list[float]  # guide line start per line, crop px
     area_px: float  # the zone rectangle's area, for the ink share
@@ -135,35 +139,35 @@ def _prepare(aligned: np.ndarray, px_per_mm: float, zone: ZonePos) -> _Zone | No
     crop = np.ascontiguousarray(crop, dtype=np.uint8)
     # a 3×3 median removes scanner salt and JPEG ringing before anything is counted
     gray = _flatten(cv2.medianBlur(crop, 3), s)
-    ink = gray < INK_LEVEL
+    # hysteresis: a stroke is found by its dark core (INK_LEVEL) and kept with its lighter
+    # edges, hairlines and diacritics (INK_WEAK) that blur and a grey scan make faint
+    weak = gray < INK_WEAK
     lines_y = [ln[2] * s - cy0 for ln in zone.lines]
     lines_x0 = [ln[0] * s - cx0 for ln in zone.lines]
-    ink = _remove_guides(ink, lines_y, s)
+    weak = _remove_guides(weak, lines_y, s)
 
     # the printed prompt ("Ý kiến khác:") sits left of a first line that starts further
     # right than the zone: nothing written there is part of the answer
     if lines_x0 and lines_x0[0] > (r.x * s - cx0) + 2 * s:
-        ink[: int(lines_y[0] + 0.8 * s), : max(0, int(lines_x0[0] - 0.5 * s))] = False
+        weak[: int(lines_y[0] + 0.8 * s), : max(0, int(lines_x0[0] - 0.5 * s))] = False
 
-    n, labels, stats = _components(ink)
+    strong = weak & (gray < INK_LEVEL)
+    n, labels, stats = _components(weak)
+    strong_count = np.bincount(labels[strong], minlength=n)
+    x, y, cw, ch = (stats[:, i] for i in range(4))
     top_edge = (r.y * s) - cy0  # the zone rectangle's top inside the crop
-    speck = max(2, int(SPECK_MM2 * s * s))
-    drop = np.zeros(n, bool)
-    for i in range(1, n):
-        x, y, cw, ch, area = stats[i]
-        if area < speck:
-            drop[i] = True
-        elif y + ch <= top_edge:
-            # wholly inside the top margin: descenders of the printed text above
-            drop[i] = True
-        elif ch <= max(2, int(0.3 * s)) and cw >= 3 * s and any(
-            abs((y + ch / 2) - ly) <= GUIDE_BAND_MM * s for ly in lines_y
-        ):
-            # a flat sliver on a guide line: what the opening left of the rule
-            drop[i] = True
-    if drop.any():
-        ink = ink & ~drop[labels]
-    return _Zone(gray, ink, lines_y, lines_x0, r.w * r.h * s * s)
+    near_line = np.zeros(n, bool)
+    for ly in lines_y:
+        near_line |= np.abs((y + ch / 2) - ly) <= GUIDE_BAND_MM * s
+    drop = (
+        (strong_count < max(2, int(SPECK_MM2 * s * s)))  # dust, noise, faint smudges
+        | (y + ch <= top_edge)  # wholly in the top margin: descenders of the print above
+        # a flat sliver on a guide line: what the opening left of the rule
+        | ((ch <= max(2, int(0.3 * s))) & (cw >= 3 * s) & near_line)
+    )
+    drop[0] = True  # background
+    ink = ~drop[labels]
+    return _Zone(gray, ink, ink & strong, lines_y, lines_x0, r.w * r.h * s * s)
 
 
 # ---- OCR per line -------------------------------------------------------------------------
@@ -228,9 +232,10 @@ def _line_image(z: _Zone, mask: np.ndarray, px_per_mm: float) -> tuple[np.ndarra
         img = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     # Otsu after upscaling: crisp binary strokes are what the LSTM model reads best from a
     # noisy scan, and the threshold adapts to a faint pen
-    thr, _ = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    thr = min(max(thr, 90.0), 215.0)
-    img = np.where(img < thr, 0, 255).astype(np.uint8)
+    if BINARIZE:
+        thr, _ = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        thr = min(max(thr, 90.0), 215.0)
+        img = np.where(img < thr, 0, 255).astype(np.uint8)
     img = cv2.copyMakeBorder(img, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
     return img, scale
 
@@ -261,10 +266,7 @@ def _ocr_zone(z: _Zone, px_per_mm: float) -> list[_LineRead]:
     else:
         per_line = _ocr_stacked([it[0] for it in items],
                                 int(round(px_per_mm * 25.4 * min(it[1] for it in items))))
-    return [_LineRead(text=nfc(" ".join(w.text for w in words)),
-                      word_conf=[w.confidence for w in words],
-                      word_len=[len(w.text) for w in words],
-                      ink_width_mm=wmm, ink_height_mm=hmm)
+    return [_LineRead(words, wmm, hmm)
             for words, (_img, _sc, wmm, hmm) in zip(per_line, items, strict=True)]
 
 
@@ -296,73 +298,129 @@ def _ocr_stacked(images: list[np.ndarray], dpi: int) -> list[list[tesseract.OcrW
 
 
 # ---- plausibility ---------------------------------------------------------------------
-_VI_LETTERS = set(
-    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstu"
-    "ùúủũụưừứửữựvwxyỳýỷỹỵz"
-)
-_ALLOWED = _VI_LETTERS | set("0123456789") | set(" .,;:-–—/()\"'“”‘’!?%&+*#@_")
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Tesseract's word confidences alone are not enough: on handwriting it is often 0.85–0.9
+# sure of a word that is wrong. Vietnamese helps: every word is one syllable of a closed
+# shape (initial consonant, vowel nucleus, final, at most one tone mark, and after a final
+# c/ch/p/t only the sắc or nặng tone), so misread handwriting ("Quyềt", "thÔnØ", "puần",
+# split fragments like "n" "g") is easy to spot, while typed text passes.
+_TONES = {"\u0300": "huyền", "\u0301": "sắc", "\u0303": "ngã", "\u0309": "hỏi",
+          "\u0323": "nặng"}
+_INIT = "ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x"
+_NUC_CLOSED = "uyê|iê|yê|uô|ươ"  # need a final: tiến, quyết, muốn, người
+_NUC_OPEN = "uya|ia|ua|ưa"  # take no final: mía, của, mưa, khuya
+_NUC = "oa|oă|oe|uâ|uê|uơ|uy|a|ă|â|e|ê|i|y|o|ô|ơ|u|ư"
+_FIN = "ch|ng|nh|c|m|n|p|t|i|y|o|u"
+_SYLLABLE = re.compile(
+    rf"^(?:{_INIT})?(?:(?:{_NUC_CLOSED})(?:{_FIN})|(?:{_NUC_OPEN})|(?:{_NUC})(?:{_FIN})?)$")
+_STOP_FINAL = re.compile(r"(?:c|ch|p|t)$")
+_VOWELS = set("aăâeêioôơuưy")
+#: units and abbreviations that appear on these forms and are not syllables
+_KNOWN_TOKENS = {"kv", "kw", "kwh", "mw", "mwh", "kva", "km", "kg", "m2", "m3", "ha", "tp",
+                 "tnhh", "ubnd", "htx", "dntn", "cp", "sct", "tthc", "qđ", "ttg", "nđ", "bct",
+                 # Ê Đê and M'nông place names of Đắk Lắk (districts, communes)
+                 "krông", "ea", "m'gar", "kuin", "m'đrắk", "h'leo", "búk", "ana", "kar",
+                 "súp", "đrắk", "dray", "drăng", "hđing", "knốp", "tlê", "yang", "m'nông"}
+#: punctuation that may stand at a word's edges
+_EDGE_PUNCT = ".,;:!?()[]\"'“”‘’-–—…"
+_RUNS = re.compile(r"[^\W\d_]+|\d+|[^\w\s]", re.UNICODE)
+_INNER_OK = set("/-.,'%:")  # inside a token: 05/2024, Ông/Bà, 1.000, Cư M'gar, 50%
 
 
-def _odd_share(text: str) -> float:
-    """Share of characters that Vietnamese text on this form would not contain."""
-    chars = [c for c in text if not c.isspace()]
-    if not chars:
-        return 1.0
-    odd = sum(1 for c in chars if c.lower() not in _ALLOWED)
-    return odd / len(chars)
+def _split_tone(syllable: str) -> tuple[str, list[str]]:
+    d = unicodedata.normalize("NFD", syllable)
+    tones = [c for c in d if c in _TONES]
+    return unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONES)), tones
 
 
-def _syllable_share(text: str) -> float:
-    """Share of words that look like Vietnamese syllables (or numbers): letters only, at
-    most 7 of them, no more than one tone mark. Glyph soup from handwriting fails this."""
-    words = _WORD.findall(text)
-    if not words:
-        return 0.0
-    good = 0
-    for w in words:
-        if w.isdigit():
-            good += 1
+def is_vietnamese_syllable(word: str) -> bool:
+    """Whether a run of letters is a well-formed Vietnamese syllable (case-insensitive)."""
+    base, tones = _split_tone(word.lower())
+    if len(tones) > 1 or not _SYLLABLE.match(base):
+        return False
+    return not (tones and _STOP_FINAL.search(base) and _TONES[tones[0]] not in ("sắc", "nặng"))
+
+
+def _suspect(token: str, upper_text: bool) -> str:
+    """Why an OCR token does not look like something written on this form ('' if it does)."""
+    core = token.strip(_EDGE_PUNCT)
+    if not core or core.lower() in _KNOWN_TOKENS:
+        return ""
+    runs = _RUNS.findall(core)
+    letters = [r for r in runs if r.isalpha()]
+    digits = [r for r in runs if r.isdigit()]
+    symbols = [r for r in runs if not r.isalnum()]
+    if any(sym not in _INNER_OK for sym in symbols):
+        return "symbol"
+    if letters and digits and not all(r.lower() in _KNOWN_TOKENS for r in letters):
+        return "letters and digits mixed"
+    for run in letters:
+        low = run.lower()
+        if low in _KNOWN_TOKENS:
             continue
-        if not w.isalpha() or len(w) > 7 or any(c.lower() not in _VI_LETTERS for c in w):
-            continue
-        tones = sum(1 for c in unicodedata.normalize("NFD", w)
-                    if c in "\u0300\u0301\u0303\u0309\u0323")
-        if tones <= 1:
-            good += 1
-    return good / len(words)
+        if len(run) >= 2 and run.isupper() and not (set(low) & _VOWELS):
+            continue  # an abbreviation: TNHH, UBND
+        if not (run.islower() or run.isupper() or (run[0].isupper() and run[1:].islower())):
+            return "mixed case"
+        if run.isupper() and len(run) > 1 and not upper_text:
+            return "capitals inside lower-case text"
+        if not is_vietnamese_syllable(run):
+            return "not a syllable"
+    return ""
 
 
 @dataclass
 class _LineRead:
-    text: str
-    word_conf: list[float]
-    word_len: list[int]
+    words: list[tesseract.OcrWord]
     ink_width_mm: float
     ink_height_mm: float
 
+    @property
+    def text(self) -> str:
+        return nfc(" ".join(w.text for w in self.words))
 
-def _plausibility(lines: list[_LineRead]) -> tuple[float, str]:
-    """A factor 0..1 that scales the OCR confidence down when the reading does not look
-    like what was written, with the reason."""
-    text = " ".join(ln.text for ln in lines if ln.text)
-    factor, why = 1.0, []
-    odd = _odd_share(text)
-    if odd > 0.02:
-        factor *= max(0.0, 1.0 - 3.0 * odd)
-        why.append(f"{odd:.0%} unexpected characters")
-    syl = _syllable_share(text)
-    if syl < 0.9:
-        factor *= max(0.0, syl)
-        why.append(f"only {syl:.0%} of words look Vietnamese")
-    # characters per mm of ink: typed Vietnamese at 11–14 pt runs about 0.4–0.6 chars/mm,
-    # large handwriting about 0.25; far fewer means marks the OCR dropped
+
+#: a word Tesseract is less sure of than this is taken as probably wrong
+WORD_CONF_MIN = 0.70
+#: a word that is not a syllable but read this surely is a name (Krông, M'gar), not an error
+NAME_CONF_MIN = 0.93
+#: confidence = mean word confidence × (1 − share of characters in doubtful words) ^ this;
+#: 2 puts a reading with 10 % doubtful characters under the review line from 0.98 down
+DOUBT_EXPONENT = 2.0
+
+
+def _assess(lines: list[_LineRead]) -> tuple[float, float, str]:
+    """(mean word confidence, confidence after plausibility, reasons)."""
+    words = [w for ln in lines for w in ln.words]
+    if not words:
+        return 0.0, 0.0, "no words"
+    lens = np.array([max(1, len(w.text)) for w in words], float)
+    confs = np.array([w.confidence for w in words], float)
+    # weight by length: a confident long word says more than a confident comma
+    mean = float(np.average(confs, weights=lens))
+    alpha = [w for w in words if any(c.isalpha() for c in w.text)]
+    upper_text = sum(w.text.isupper() for w in alpha) >= max(1, len(alpha)) / 2
+    doubt = 0.0
+    reasons: dict[str, int] = {}
+    for w, n in zip(words, lens, strict=True):
+        why = _suspect(w.text, upper_text)
+        if why == "not a syllable" and w.confidence >= NAME_CONF_MIN:
+            why = ""  # a place or ethnic name the model is sure of
+        if not why and w.confidence < WORD_CONF_MIN:
+            why = "unsure word"
+        if why:
+            doubt += n
+            reasons[why] = reasons.get(why, 0) + 1
+    doubt_share = doubt / float(lens.sum())
+    conf = mean * (1.0 - doubt_share) ** DOUBT_EXPONENT
+    notes = [f"{k} ×{v}" for k, v in reasons.items()]
+    # characters per mm of writing: typed Vietnamese at 11–14 pt runs about 0.4–0.6 per mm,
+    # large handwriting about 0.25; far fewer means the OCR dropped part of the writing
     width = sum(ln.ink_width_mm for ln in lines)
-    chars = len(text.replace(" ", ""))
+    chars = sum(len(w.text) for w in words)
     if width > 15 and chars / width < 0.15:
-        factor *= max(0.0, (chars / width) / 0.15)
-        why.append(f"{chars} characters for {width:.0f} mm of writing")
-    return factor, "; ".join(why)
+        conf *= (chars / width) / 0.15
+        notes.append(f"{chars} characters for {width:.0f} mm of writing")
+    return mean, conf, ", ".join(notes)
 
 
 # ---- the reader -----------------------------------------------------------------------
@@ -392,7 +450,7 @@ def ink_share(aligned: np.ndarray, px_per_mm: float, zone: ZonePos) -> float | N
     z = _prepare(aligned, px_per_mm, zone)
     if z is None:
         return None
-    return float(z.ink.sum()) / max(1.0, z.area_px)
+    return float(z.core.sum()) / max(1.0, z.area_px)
 
 
 def read_text_zone(aligned: np.ndarray, px_per_mm: float, zone: ZonePos, *,
@@ -413,22 +471,17 @@ def read_text_zone(aligned: np.ndarray, px_per_mm: float, zone: ZonePos, *,
     z = _prepare(aligned, px_per_mm, zone)
     if z is None:
         return result(None, Status.UNREADABLE, 0.0, note="the zone lies outside the scan")
-    share = float(z.ink.sum()) / max(1.0, z.area_px)
+    share = float(z.core.sum()) / max(1.0, z.area_px)
     if share < T.text_ink_min:
         # nothing written: confident, and no OCR run at all (most zones of most sheets)
         return result("", Status.BLANK, 1.0, note=f"ink {share:.4f}")
 
     reads = _ocr_zone(z, px_per_mm)
     text = nfc(" ".join(r.text for r in reads if r.text))
-    confs = [c for r in reads for c in r.word_conf]
-    if not text or not confs:
+    if not text:
         return result("", Status.UNCERTAIN, 0.0, 0.0,
                       note=f"ink {share:.4f} but no text recognised")
-    lens = [n for r in reads for n in r.word_len]
-    # weight by word length: a confident long word says more than a confident comma
-    text_conf = float(np.average(confs, weights=lens))
-    factor, why = _plausibility(reads)
-    conf = text_conf * factor
+    text_conf, conf, why = _assess(reads)
     status = Status.OK if conf >= T.ocr_review_confidence else Status.UNCERTAIN
     note = f"ink {share:.4f}" + (f"; {why}" if why else "")
     return result(text, status, conf, text_conf, note)

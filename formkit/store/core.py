@@ -48,6 +48,7 @@ from formkit.store.models import (
 )
 from formkit.store.review import REVIEW_INVALID, VALID_STATUSES, normalize_value
 from formkit.store.rows import BatchSummary, ReviewRecord, StoredSheet
+from formkit.textnorm import nfc
 
 if TYPE_CHECKING:  # importing formkit.scan at run time would load OpenCV for nothing
     from formkit.scan.result import SheetResult
@@ -99,6 +100,11 @@ def _parse_datetime(value: Any) -> datetime | None:
         except ValueError:
             return None
     return None
+
+
+def _text_nfc(value: Any) -> Any:
+    """Text answers are stored NFC (OCR and online exports may hand over NFD)."""
+    return nfc(value) if isinstance(value, str) else value
 
 
 def _resolve(path: str | None, base: str | Path | None) -> str | None:
@@ -201,6 +207,22 @@ class Store:
             return sha256
         return "file:" + hashlib.sha256(f"{file}#{page}".encode()).hexdigest()[:64]
 
+    def _page_slot(self, s: Session, sha256: str | None, file: str,
+                   page: int) -> tuple[str | None, Page | None]:
+        """(key to insert this page under, or None when it is stored already; the stored
+        row at that location, if any). A page is identified by its image hash; the same
+        image found again at another file/page (a copy of a scan file) gets its own row with
+        a key derived from the location, so every input page keeps its line."""
+        key = self._page_key(sha256, file, page)
+        row = s.scalar(select(Page).where(Page.page_key == key))
+        if row is None:
+            return key, None
+        if (row.file, row.page_index) == (file, page):
+            return None, row
+        alt = key[:64] + ":" + hashlib.sha256(f"{file}#{page}".encode()).hexdigest()[:15]
+        row = s.scalar(select(Page).where(Page.page_key == alt))
+        return (alt, None) if row is None else (None, row)
+
     def save_batch(self, report: Mapping[str, Any], sheets: Sequence[SheetResult],
                    actor: str | None = None) -> int:
         """Store the sheets read in one scan run and the fate of every input page.
@@ -252,20 +274,20 @@ class Store:
             batch_id = batch.id
 
         already_stored = 0
-        sheet_page_keys: set[str] = set()
+        sheet_pages: set[tuple[str, int]] = set()
         for sheet in sheets:
-            sheet_page_keys |= {self._page_key(p.sha256, p.file, p.page) for p in sheet.pages}
+            sheet_pages |= {(p.file, p.page) for p in sheet.pages}
             with self.write_session() as s:
                 if not self._save_sheet(s, batch_id, sheet, batch_dir, channel):
                     already_stored += 1
 
         for p in report_pages:
             file, index = str(p.get("file", "")), int(p.get("page", 0))
-            key = self._page_key(p.get("sha256"), file, index)
-            if key in sheet_page_keys:
+            if (file, index) in sheet_pages:
                 continue  # stored with its sheet
             with self.write_session() as s:
-                if s.scalar(select(Page.id).where(Page.page_key == key)) is not None:
+                key, _stored = self._page_slot(s, p.get("sha256"), file, index)
+                if key is None:
                     continue
                 outcome = str(p.get("outcome") or "rejected")
                 if outcome not in ("read", "duplicate", "rejected"):
@@ -308,8 +330,8 @@ class Store:
         created = now()
         if existing is not None:
             for p in sheet.pages:
-                page_key = self._page_key(p.sha256, p.file, p.page)
-                if s.scalar(select(Page.id).where(Page.page_key == page_key)) is not None:
+                page_key, _stored = self._page_slot(s, p.sha256, p.file, p.page)
+                if page_key is None:
                     continue
                 s.add(Page(batch_id=batch_id, file=p.file, page_index=p.page,
                            form_page=p.form_page, page_key=page_key, sha256=p.sha256,
@@ -330,25 +352,26 @@ class Store:
         overlays = {p.form_page: p.overlay for p in sheet.pages}
         single_overlay = sheet.pages[0].overlay if len(sheet.pages) == 1 else None
         for field_id, fr in sheet.fields.items():
-            s.add(Answer(sheet_id=row.id, field=field_id, kind=fr.kind, value=dumps(fr.value),
+            value = dumps(_text_nfc(fr.value))
+            s.add(Answer(sheet_id=row.id, field=field_id, kind=fr.kind, value=value,
                          status=str(fr.status), confidence=float(fr.confidence),
-                         machine_value=dumps(fr.value), source=fr.source))
+                         machine_value=value, source=fr.source))
             if fr.needs_review:
                 overlay = overlays.get(fr.page) or single_overlay
                 s.add(ReviewItem(sheet_id=row.id, field=field_id, kind=fr.kind,
-                                 machine_value=dumps(fr.value), machine_status=str(fr.status),
+                                 machine_value=value, machine_status=str(fr.status),
                                  confidence=float(fr.confidence),
                                  crop_path=_resolve(fr.crop, batch_dir),
                                  overlay_path=_resolve(overlay, batch_dir),
                                  status="pending", note="", created=created))
         for p in sheet.pages:
-            page_key = self._page_key(p.sha256, p.file, p.page)
-            known = s.scalar(select(Page).where(Page.page_key == page_key))
-            if known is not None:
-                # e.g. rejected before (unknown layout) and read now: the page is a sheet's
-                known.outcome, known.sheet_key = "read", key
-                known.reason = f"read by batch {batch_id}; before: {known.reason}".strip()
-                known.batch_id = batch_id
+            page_key, known = self._page_slot(s, p.sha256, p.file, p.page)
+            if page_key is None:
+                if known is not None and known.outcome != "read":
+                    # rejected before (e.g. its layout was unknown) and read now
+                    known.reason = f"read by batch {batch_id}; before: {known.outcome}, " \
+                                   f"{known.reason}".strip(" ,")
+                    known.outcome, known.sheet_key, known.batch_id = "read", key, batch_id
                 continue
             s.add(Page(batch_id=batch_id, file=p.file, page_index=p.page,
                        form_page=p.form_page, page_key=page_key, sha256=p.sha256,
@@ -361,7 +384,7 @@ class Store:
             b = s.get(Batch, batch_id)
             if b is None:
                 raise InputError(f"There is no batch {batch_id} in {self.where}.",
-                                 hint="List the batches with `formkit batches`.")
+                                 hint="Check the batch number in the batch report.")
             return self._batch_summary(b)
 
     def batches(self) -> list[BatchSummary]:
@@ -505,7 +528,7 @@ class Store:
                 channels.add(r.channel)
                 s.add(Response(response_id=r.response_id, year=r.year, received=r.received,
                                unit=r.unit or "", channel=r.channel, serial=r.serial,
-                               answers=dumps(dict(r.answers)),
+                               answers=dumps({k: _text_nfc(v) for k, v in r.answers.items()}),
                                invalid=dumps(sorted(r.invalid)), created=created))
                 added += 1
             if added:
@@ -621,7 +644,8 @@ class Store:
         sources, groups and statuses stay for the statistics. Returns counts per table.
 
         On SQLite the file is vacuumed afterwards so the removed text does not linger in
-        free pages of the database file. Scan files themselves are the disposal code's job.
+        free pages of the database file. Scan files, crop images and the pre-upgrade copies
+        listed by backup_files() are the disposal code's job.
         """
         counts = {"sheets": 0, "text_answers": 0, "review_items": 0, "pages": 0,
                   "register_entries": 0, "responses": 0}
@@ -678,6 +702,15 @@ class Store:
             self.audit(s, "anonymize_year", actor, year=year, **counts)
         self._compact()
         return counts
+
+    def backup_files(self) -> list[Path]:
+        """Copies of the SQLite file taken before schema upgrades. They hold the data as it
+        was then, names included: disposal must delete them (or keep them under the same
+        retention rules); anonymize_year does not touch them."""
+        path = sqlite_path(self.engine.url)
+        if path is None:
+            return []
+        return sorted(path.parent.glob(f"{path.name}.before-v*.bak"))
 
     def _text_field_ids(self) -> set[str]:
         spec = self.spec("05-02")

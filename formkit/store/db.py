@@ -10,15 +10,13 @@ then the server's own locking applies.
 
 from __future__ import annotations
 
-import functools
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
 from formkit.config import Settings
@@ -29,9 +27,6 @@ DEFAULT_BUSY_TIMEOUT_S = 30.0
 
 #: execution option that asks for a read transaction (BEGIN DEFERRED) on SQLite
 READ_ONLY = "formkit_read_only"
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
 
 def resolve_url(settings: Settings) -> URL:
     """Settings.database_url with a relative SQLite path made relative to the workspace."""
@@ -143,19 +138,3 @@ def describe_db_error(exc: BaseException, where: str) -> StoreError:
             hint="Free some disk space and run the command again.",
         )
     return StoreError(f"Database error in {where}: {text}.")
-
-
-def translate_errors(method: _F) -> _F:
-    """Decorator for Store methods: database failures become StoreError (the transaction
-    has already been rolled back by the session context, so nothing half-written stays)."""
-
-    @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except (DBAPIError, sqlite3.DatabaseError) as exc:
-            raise describe_db_error(exc, self.where) from exc
-        except SQLAlchemyError as exc:
-            raise StoreError(f"Database error in {self.where}: {exc}.") from exc
-
-    return wrapper  # type: ignore[return-value]

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from formkit.analyze.classify import GroupRules, classify_text, load_rules
 from formkit.errors import InputError
@@ -600,7 +600,8 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
             continue  # an empty line of the book
         if position == 0 and all(_NUMBERING.match(t) for t in texts.values() if t):
             continue  # the "(1) (2) (3) …" line printed under the headers
-        if _find_header([(row_number, cells)]) is not None:
+        if _ALIAS_INDEX.get(_header_key(texts.get("ngay"))) == "ngay" and \
+                _ALIAS_INDEX.get(_header_key(texts.get("noi_dung"))) == "noi_dung":
             continue  # the header repeated on a later page
         reasons: list[str] = []
         try:
@@ -677,10 +678,16 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
             if p["fingerprint"] in known:
                 report.duplicates += 1
                 continue
-            new_rows.append(RegisterEntry(**p, created=created, created_by=actor))
-        s.add_all(new_rows)
-        s.flush()
-        report.entry_ids = [e.id for e in new_rows]
+            new_rows.append({**p, "created": created, "created_by": actor, "updated": None,
+                             "sheet_id": None})
+        if new_rows:
+            # one executemany instead of an ORM object per row: 5,000 rows in a blink
+            s.execute(insert(RegisterEntry), new_rows)
+        new_fps = [r["fingerprint"] for r in new_rows]
+        for i in range(0, len(new_fps), 500):
+            report.entry_ids += s.scalars(select(RegisterEntry.id).where(
+                RegisterEntry.fingerprint.in_(new_fps[i:i + 500]))).all()
+        report.entry_ids.sort()
         report.added = len(new_rows)
         store.audit(s, "register_import", actor, file=path.name, sheet=title,
                     added=report.added, duplicates=report.duplicates,

@@ -1,0 +1,284 @@
+"""The Flask application: context, access control, CSRF and one-time form tokens, error
+pages. The pages themselves are blueprints in formkit/web/views/.
+
+Access rules, applied before every request:
+  - a POST (or any other unsafe method) without the session's CSRF token is refused (400),
+    whoever sends it;
+  - every page except the login page and the static files needs a signed-in user; a visitor
+    without one is sent to the login page;
+  - each view names the least role it needs (staff < iso < admin).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from formkit.analyze.narrative import dec, num, pct, signed_points
+from formkit.config import Settings
+from formkit.errors import FormkitError
+from formkit.store import Store, open_store
+from formkit.web import users as U
+from formkit.web.jobs import JobRunner
+from formkit.web.messages import error_vn
+from formkit.web.security import LoginThrottle, OneTimeTokens, new_token, same_token
+
+log = logging.getLogger("formkit.web")
+
+DEFAULT_MAX_UPLOAD_MB = 200
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+PUBLIC_ENDPOINTS = {"auth.login", "static"}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class WebContext:
+    settings: Settings
+    store: Store
+    jobs: JobRunner
+    max_upload_bytes: int
+    tokens: OneTimeTokens = field(default_factory=OneTimeTokens)
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    #: one decision at a time on the review queue: check "still pending" and apply together
+    review_lock: threading.Lock = field(default_factory=threading.Lock)
+    cache: dict[Any, Any] = field(default_factory=dict)
+    cache_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def ctx() -> WebContext:
+    return current_app.extensions["formkit"]
+
+
+def user() -> U.WebUser:
+    """The signed-in user (views run only after the guard has found one)."""
+    return g.user
+
+
+def requires(role: str) -> Callable[[F], F]:
+    """View decorator: the least role that may use the view."""
+
+    def deco(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            u = g.get("user")
+            if u is None:
+                return redirect(url_for("auth.login", next=request.full_path))
+            if not u.can(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.required_role = role  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return deco
+
+
+def form_status() -> str:
+    """Consume the one-time token of the submitted form: 'ok', 'used' or 'unknown'."""
+    return ctx().tokens.consume(request.form.get("form_token"), user().id)
+
+
+def stale_form_response(status: str, target: str) -> Response:
+    """The answer to a form that may not be applied (submitted twice, or too old)."""
+    if status == "used":
+        flash("Biểu mẫu này đã được gửi một lần; lần gửi lại không được thực hiện "
+              "(không có gì bị ghi hai lần).", "warning")
+    else:
+        flash("Biểu mẫu đã quá hạn (máy chủ vừa khởi động lại hoặc trang mở quá lâu). Chưa có "
+              "gì thay đổi; hãy làm lại thao tác.", "warning")
+    return redirect(target)
+
+
+def show_error(exc: BaseException) -> None:
+    flash(error_vn(exc), "error")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths: '/x?y', never '//host' or 'http://host'."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _load_user() -> U.WebUser | None:
+    uid = session.get("uid")
+    if not isinstance(uid, int):
+        return None
+    u = U.get_user(ctx().store, uid)
+    if u is None or not u.active or session.get("epoch") != u.session_epoch:
+        session.clear()
+        return None
+    return u
+
+
+def _csrf_token() -> str:
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = new_token()
+    return token
+
+
+def _form_guard() -> Markup:
+    """Hidden inputs every form carries: the session's CSRF token, and a one-time token."""
+    parts = [f'<input type="hidden" name="csrf_token" value="{_csrf_token()}">']
+    u = g.get("user")
+    if u is not None:
+        parts.append(f'<input type="hidden" name="form_token" '
+                     f'value="{ctx().tokens.issue(u.id)}">')
+    return Markup("".join(parts))
+
+
+NAV = [  # (endpoint, label, least role)
+    ("dashboard.index", "Tổng quan", "staff"),
+    ("scan.index", "Quét phiếu", "staff"),
+    ("review.index", "Kiểm tra", "iso"),
+    ("register.index", "Sổ ghi nhận", "staff"),
+    ("forms.index", "Biểu mẫu", "staff"),
+    ("reports.index", "Báo cáo", "iso"),
+    ("admin.users", "Người dùng", "admin"),
+]
+
+
+def create_app(settings: Settings, store: Store | None = None,
+               max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB) -> Flask:
+    """The app for one workspace. Opens the store (and creates the web tables) unless one
+    is given."""
+    app = Flask(__name__)
+    store = store or open_store(settings)
+    U.ensure_tables(store)
+    max_bytes = int(max_upload_mb * 1024 * 1024)
+    app.config.update(
+        SECRET_KEY=U.secret_key(store),
+        SESSION_COOKIE_NAME="formkit_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        # the whole request may carry several files; each file is checked on its own too
+        MAX_CONTENT_LENGTH=max_bytes + 1024 * 1024,
+        JSON_AS_ASCII=False,
+    )
+    app.extensions["formkit"] = WebContext(settings, store, JobRunner(settings, store),
+                                           max_bytes)
+    app.jinja_env.globals.update(form_guard=_form_guard, csrf_token=_csrf_token, NAV=NAV,
+                                 agency=settings.agency_name, short_name=settings.agency_short_name)
+    app.jinja_env.filters.update(pct=pct, num=num, dec=dec, points=signed_points,
+                                 vndate=_vndate, vntime=_vntime)
+
+    from formkit.web.views import admin, auth, dashboard, forms, register, reports, review, scan
+
+    for bp in (auth.bp, dashboard.bp, scan.bp, review.bp, register.bp, forms.bp, reports.bp,
+               admin.bp):
+        app.register_blueprint(bp)
+
+    @app.before_request
+    def guard() -> Any:
+        if request.method not in SAFE_METHODS:
+            sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
+            if not same_token(session.get("csrf"), sent):
+                return _error_page(400, "Yêu cầu bị từ chối: thiếu mã bảo vệ biểu mẫu (CSRF) "
+                                   "hoặc phiên làm việc đã hết hạn. Tải lại trang rồi thử lại.")
+        g.user = _load_user()
+        if request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if g.user is None:
+            if request.method in SAFE_METHODS and request.endpoint != "scan.progress":
+                return redirect(url_for("auth.login", next=safe_next(request.full_path)))
+            return _error_page(401, "Cần đăng nhập.", login=True)
+        return None
+
+    @app.after_request
+    def headers(resp: Response) -> Response:
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+        if resp.mimetype == "text/html" or resp.mimetype == "application/json":
+            # pages show personal data: not kept by the browser's cache
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        messages = {
+            403: "Tài khoản của bạn không có quyền mở trang này.",
+            404: "Không có trang này.",
+            405: "Thao tác không hợp lệ cho trang này.",
+            413: f"Tệp tải lên quá lớn: giới hạn {max_upload_mb} MB một lần. Chia nhỏ tệp "
+                 "hoặc quét ở 200–300 dpi.",
+        }
+        return _error_page(exc.code or 500, messages.get(exc.code or 0, exc.description or ""))
+
+    @app.errorhandler(FormkitError)
+    def formkit_error(exc: FormkitError) -> Any:
+        return _error_page(500 if exc.exit_code in (1, 8) else 400, error_vn(exc))
+
+    @app.errorhandler(Exception)
+    def internal_error(exc: Exception) -> Any:
+        log.exception("unhandled error")
+        return _error_page(500, "Lỗi nội bộ của formkit. Chưa có gì bị ghi dở; báo cho quản trị "
+                           "viên kèm thời điểm xảy ra.")
+
+    return app
+
+
+def _error_page(code: int, message: str, login: bool = False) -> tuple[str, int]:
+    if request.accept_mimetypes.best == "application/json" or request.path.endswith(".json"):
+        from flask import jsonify
+
+        return jsonify({"error": message}), code  # type: ignore[return-value]
+    return render_template("error.html", code=code, message=message, login=login), code
+
+
+def _vndate(d: Any) -> str:
+    if d is None or d == "":
+        return ""
+    if isinstance(d, str):
+        from datetime import date, datetime
+
+        try:
+            d = datetime.fromisoformat(d) if "T" in d else date.fromisoformat(d)
+        except ValueError:
+            return d
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def _vntime(d: Any) -> str:
+    if d is None or d == "":
+        return ""
+    if isinstance(d, str):
+        from datetime import datetime
+
+        try:
+            d = datetime.fromisoformat(d)
+        except ValueError:
+            return d
+    return f"{d:%H:%M} {_vndate(d)}" if hasattr(d, "hour") else _vndate(d)

@@ -1,0 +1,84 @@
+"""Signing in and out, and changing one's own password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+
+from formkit.errors import FormkitError
+from formkit.web import users as U
+from formkit.web.app import (
+    ctx,
+    form_status,
+    requires,
+    safe_next,
+    show_error,
+    stale_form_response,
+    user,
+)
+from formkit.web.security import new_token
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+def login() -> Any:
+    c = ctx()
+    target = safe_next(request.values.get("next")) or url_for("dashboard.index")
+    if g.get("user") is not None and request.method == "GET":
+        return redirect(target)
+    no_users = U.count_users(c.store) == 0
+    if request.method == "POST":
+        name = U.normalize_name(request.form.get("name", ""))[:40]
+        password = request.form.get("password", "")
+        wait = c.throttle.blocked_for(name)
+        if wait > 0:
+            flash(f"Đăng nhập sai nhiều lần: thử lại sau {int(wait // 60) + 1} phút.", "error")
+            return render_template("login.html", name=name, next=target, no_users=no_users), 429
+        u = U.authenticate(c.store, name, password) if name and password else None
+        if u is None:
+            c.throttle.failed(name)
+            if name:
+                U.record_failed_login(c.store, name)
+            flash("Tên đăng nhập hoặc mật khẩu không đúng (hoặc tài khoản đã bị khóa).", "error")
+            return render_template("login.html", name=name, next=target, no_users=no_users), 401
+        c.throttle.succeeded(name)
+        session.clear()  # a fresh session: nothing from before the login carries over
+        session.permanent = True
+        session.update(uid=u.id, epoch=u.session_epoch, csrf=new_token())
+        return redirect(target)
+    return render_template("login.html", name="", next=target, no_users=no_users)
+
+
+@bp.route("/dang-xuat", methods=["POST"])
+def logout() -> Any:
+    session.clear()
+    flash("Đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/tai-khoan", methods=["GET", "POST"])
+@requires("staff")
+def account() -> Any:
+    c = ctx()
+    if request.method == "POST":
+        status = form_status()
+        if status != "ok":
+            return stale_form_response(status, url_for("auth.account"))
+        current = request.form.get("current", "")
+        new, again = request.form.get("new", ""), request.form.get("again", "")
+        if U.authenticate(c.store, user().name, current) is None:
+            flash("Mật khẩu hiện tại không đúng.", "error")
+        elif new != again:
+            flash("Hai lần nhập mật khẩu mới không giống nhau.", "error")
+        else:
+            try:
+                u = U.set_password(c.store, user().id, new, user().name)
+            except FormkitError as exc:
+                show_error(exc)
+            else:
+                session["epoch"] = u.session_epoch  # this session stays; the others end
+                flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.", "success")
+                return redirect(url_for("dashboard.index"))
+    return render_template("account.html")

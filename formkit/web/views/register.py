@@ -1,0 +1,203 @@
+"""Sổ ghi nhận (BM.QT.SCT.05-01): the list with filters and an accent-insensitive search,
+adding entries, and changing an entry's handling status and opinion group (a person's group
+is kept over the rules). All through formkit.store.register."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from formkit.analyze.classify import load_rules
+from formkit.errors import FormkitError
+from formkit.store import register as reg
+from formkit.web.app import ctx, form_status, requires, show_error, stale_form_response, user
+from formkit.web.messages import error_vn
+
+bp = Blueprint("register", __name__, url_prefix="/so-ghi-nhan")
+
+PAGE_SIZE = 100
+LIMITS = {"customer": 300, "content": 5000, "receiver": 200, "confirmation": 300}
+FIELD_LABELS = {"customer": "Tên khách hàng", "content": "Nội dung ý kiến",
+                "receiver": "Người tiếp nhận", "confirmation": "Xác nhận của trưởng phòng"}
+
+
+def _vocab() -> dict[str, Any]:
+    c = ctx()
+    return {"units": c.settings.units, "sources": reg.SOURCES, "statuses": reg.STATUSES,
+            "groups": load_rules(settings=c.settings).labels()}
+
+
+@bp.route("/")
+@requires("staff")
+def index() -> Any:
+    c = ctx()
+    f = {k: request.args.get(k, "").strip() for k in ("nam", "don_vi", "nguon", "nhom",
+                                                      "tinh_trang", "tim")}
+    year = None
+    if f["nam"]:
+        try:
+            year = int(f["nam"])
+        except ValueError:
+            flash("Năm không hợp lệ.", "error")
+    try:
+        entries = reg.list_entries(c.store, year=year, unit=f["don_vi"] or None,
+                                   source=f["nguon"] or None, group=f["nhom"] or None,
+                                   status=f["tinh_trang"] or None, text=f["tim"] or None)
+    except FormkitError as exc:
+        show_error(exc)
+        entries = []
+    entries.reverse()  # newest first: what the office typed last is what it looks for
+    try:
+        page = max(1, int(request.args.get("trang", 1)))
+    except ValueError:
+        page = 1
+    pages = max(1, -(-len(entries) // PAGE_SIZE))
+    page = min(page, pages)
+    shown = entries[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    return render_template("register.html", entries=shown, count=len(entries), page=page,
+                           pages=pages, f=f, years=range(date.today().year + 1, 2019, -1),
+                           source_label=reg.source_label, status_label=reg.status_label,
+                           **_vocab())
+
+
+def _form_values() -> dict[str, str]:
+    keys = ("date", "customer", "content", "receiver", "unit", "source", "confirmation",
+            "status", "group")
+    return {k: request.form.get(k, "").strip() for k in keys}
+
+
+def _check(values: dict[str, str]) -> list[str]:
+    """Vietnamese messages for the form's own rules (the store checks the rest)."""
+    problems = []
+    if not values["date"]:
+        problems.append("Chưa nhập ngày tiếp nhận.")
+    else:
+        try:
+            reg.parse_date(values["date"])
+        except ValueError:
+            problems.append("Ngày tiếp nhận không hợp lệ: viết dd/mm/yyyy (ví dụ 05/03/2026), "
+                            "không sau hôm nay, không trước năm 2000.")
+    if not values["content"]:
+        problems.append("Chưa nhập nội dung ý kiến.")
+    for key, limit in LIMITS.items():
+        if len(values[key]) > limit:
+            problems.append(f"{FIELD_LABELS[key]} dài quá {limit} ký tự.")
+    return problems
+
+
+@bp.route("/them", methods=["GET", "POST"])
+@requires("staff")
+def add() -> Any:
+    c = ctx()
+    values = {"date": f"{date.today():%d/%m/%Y}", "customer": "", "content": "",
+              "receiver": user().display, "unit": "", "source": "khieu_nai",
+              "confirmation": "", "status": "pending", "group": ""}
+    errors: list[str] = []
+    if request.method == "POST":
+        values = _form_values()
+        status = form_status()
+        if status == "used":
+            return stale_form_response(status, url_for("register.index"))
+        if status != "ok":
+            # keep what was typed: the person checks it and saves again
+            errors.append("Biểu mẫu đã quá hạn nên chưa được lưu. Nội dung vẫn còn dưới đây: "
+                          "kiểm tra rồi bấm Lưu lần nữa.")
+        else:
+            errors = _check(values)
+            if not errors:
+                try:
+                    e = reg.add_entry(
+                        c.store, entry_date=values["date"], content=values["content"],
+                        customer=values["customer"], receiver=values["receiver"],
+                        unit=values["unit"] or None, source=values["source"] or "khieu_nai",
+                        confirmation=values["confirmation"],
+                        status=values["status"] or "pending", group=values["group"] or None,
+                        actor=user().name)
+                except FormkitError as exc:
+                    errors.append(error_vn(exc))
+                else:
+                    labels = load_rules(settings=c.settings).labels()
+                    flash(f"Đã thêm mục #{e.id} ({e.entry_date:%d/%m/%Y}), nhóm “"
+                          f"{labels.get(e.group, e.group)}”"
+                          + (" (người dùng chọn)." if e.group_override else " (theo quy tắc)."),
+                          "success")
+                    if request.form.get("next") == "more":
+                        return redirect(url_for("register.add"))
+                    return redirect(url_for("register.index"))
+    return render_template("register_form.html", v=values, errors=errors, **_vocab()), (
+        400 if errors else 200)
+
+
+@bp.route("/<int:entry_id>", methods=["GET", "POST"])
+@requires("staff")
+def edit(entry_id: int) -> Any:
+    c = ctx()
+    try:
+        e = reg.get_entry(c.store, entry_id)
+    except FormkitError:
+        abort(404)
+    if request.method == "POST":
+        status = form_status()
+        if status != "ok":
+            return stale_form_response(status, url_for("register.edit", entry_id=entry_id))
+        new_status = request.form.get("status", e.status)
+        group = request.form.get("group", "")
+        try:
+            changed = []
+            if new_status != e.status:
+                e = reg.set_status(c.store, entry_id, new_status, actor=user().name)
+                changed.append("tình trạng")
+            wanted = group or None  # "" gives the entry back to the rules
+            if wanted != e.group_override:
+                e = reg.set_group(c.store, entry_id, wanted, actor=user().name)
+                changed.append("nhóm ý kiến")
+        except FormkitError as exc:
+            show_error(exc)
+        else:
+            flash(f"Đã lưu mục #{entry_id}: " + (", ".join(changed) if changed
+                                                 else "không có gì thay đổi") + ".", "success")
+            return redirect(url_for("register.edit", entry_id=entry_id))
+    rules = load_rules(settings=c.settings)
+    return render_template("register_entry.html", e=e, rule_group=rules.name(e.group_code),
+                           source_label=reg.source_label, status_label=reg.status_label,
+                           **_vocab())
+
+
+@bp.route("/tu-phieu-khao-sat", methods=["POST"])
+@requires("iso")
+def from_surveys() -> Any:
+    c = ctx()
+    status = form_status()
+    if status != "ok":
+        return stale_form_response(status, url_for("register.index"))
+    try:
+        year = int(request.form.get("year", date.today().year))
+        r = reg.comments_to_register(c.store, year, actor=user().name)
+    except (FormkitError, ValueError) as exc:
+        show_error(exc)
+    else:
+        flash(f"Ý kiến khác trong phiếu khảo sát năm {year}: thêm {r.added}, đã có "
+              f"{r.already_there}, còn {r.waiting_review} chờ kiểm tra.", "success")
+    return redirect(url_for("register.index"))
+
+
+@bp.route("/phan-loai", methods=["POST"])
+@requires("iso")
+def classify() -> Any:
+    c = ctx()
+    status = form_status()
+    if status != "ok":
+        return stale_form_response(status, url_for("register.index"))
+    try:
+        year = int(request.form.get("year", date.today().year))
+        results = reg.classify(c.store, year, actor=user().name)
+    except (FormkitError, ValueError) as exc:
+        show_error(exc)
+    else:
+        changed = sum(1 for r in results if r.changed)
+        kept = sum(1 for r in results if r.by == "person")
+        flash(f"Đã phân loại {len(results)} ý kiến năm {year}: {changed} đổi nhóm theo quy "
+              f"tắc, {kept} giữ nhóm do người dùng chọn.", "success")
+    return redirect(url_for("register.index", nam=request.form.get("year", "")))
