@@ -70,7 +70,6 @@ def read(settings: Settings, paths: list[Path], received: date | None = None,
          store: bool = True, progress: Callable | None = None):
     """Read returned surveys; store the batch unless store=False. Returns the BatchReport."""
     from formkit.scan import read_paths
-
     from formkit.store import open_store
 
     if unit:

@@ -75,7 +75,7 @@ name = "Phòng Quản lý Năng lượng"
 exports = "exports"
 scans = "scans"
 templates = ""                           # empty: the built-in form_templates/
-database = "sqlite:///formkit.db"        # any SQLAlchemy URL, relative sqlite paths are in the workspace
+database = "sqlite:///formkit.db"        # any SQLAlchemy URL; a relative SQLite path is in here
 """
 
 
