@@ -381,6 +381,15 @@ def run(args) -> int:
                          if s == "handwriting")
     typed_unflagged = sum(t.bad_unflagged for (s, _lv, _k), t in tallies.items() if s == "typed")
     all_times = [t for v in sheet_times.values() for t in v]
+    bad_conf = [w[5] for w in worst if w[0] > 0.10]
+    for style in styles:
+        exact = [w for w in worst if w[1] == style and w[0] == 0]
+        passed = sum(1 for w in exact if w[5] >= T.review_confidence)
+        print(f"{style}: {len(exact)} zones read exactly, {passed} of them passed without "
+              "review" + (f"; highest confidence of a >10 % wrong zone: "
+                          f"{max(w[5] for w in worst if w[1] == style and w[0] > 0.10):.2f}"
+                          if any(w[1] == style and w[0] > 0.10 for w in worst) else ""))
+    del bad_conf
     print()
     print(f"empty zone: mean {1000 * statistics.mean(empty_times):.1f} ms, max "
           f"{1000 * max(empty_times):.1f} ms over {len(empty_times)} zones (no OCR call)")

@@ -36,6 +36,17 @@ def read_with_progress(settings: Settings, paths: list[Path], received: str | No
     return report
 
 
+def _sheet_label(key: str | None) -> str:
+    """'05-02/2026/QLCN/17/0722e1c4' → 'QLCN 000017' (the serial printed on the sheet)."""
+    if not key:
+        return ""
+    parts = key.split("/")
+    if len(parts) == 5 and parts[3].isdigit():
+        serial = int(parts[3])
+        return f"{parts[2]} {serial:06d}" if serial else f"{parts[2]} (không số)"
+    return key
+
+
 def print_batch(report: BatchReport, console: Console) -> None:
     table = Table(title="Kết quả đọc phiếu / batch report", show_lines=False)
     for col in ("File", "Trang", "Kết quả", "Phiếu", "Lý do"):
@@ -44,7 +55,7 @@ def print_batch(report: BatchReport, console: Console) -> None:
     for p in report.pages:
         table.add_row(Path(p.file).name, str(p.page),
                       f"[{colours.get(p.outcome, 'white')}]{p.outcome}[/]",
-                      p.sheet or "", p.reason)
+                      _sheet_label(p.sheet), p.reason)
     console.print(table)
     console.print(
         f"{len(report.pages)} page(s): {report.count('read')} read, "

@@ -51,8 +51,8 @@ GUIDE_BAND_MM = 1.0
 GUIDE_MIN_RUN_MM = 6.0
 #: a stroke's core is darker than this (flattened image, paper 255); its faint edges,
 #: hairlines and diacritics darker than INK_WEAK are kept when they touch a core
-INK_LEVEL = 160
-INK_WEAK = 185
+INK_LEVEL = 175
+INK_WEAK = 190
 #: components smaller than this (mm²) are specks of dust or scanner noise
 SPECK_MM2 = 0.05
 #: OCR input is scaled so that a line's ink is about this tall (px): Tesseract's LSTM
@@ -60,6 +60,7 @@ SPECK_MM2 = 0.05
 OCR_TARGET_LINE_PX = 64
 OCR_MAX_SCALE = 3.0
 BINARIZE = True
+OCR_SHARP = True
 #: a guide line's own ink that reaches the boundary to the next line (mm below the line)
 LINE_SPLIT_BELOW_MM = 1.6
 
@@ -68,7 +69,8 @@ LINE_SPLIT_BELOW_MM = 1.6
 class _Zone:
     """The cropped zone in crop pixel coordinates."""
 
-    gray: np.ndarray  # flattened grayscale, paper 255
+    gray: np.ndarray  # flattened grayscale, paper 255 (median-filtered: for finding ink)
+    sharp: np.ndarray  # flattened, unfiltered: what the OCR sees inside the ink mask
     ink: np.ndarray  # bool: writing (strokes with their faint edges), printed parts removed
     core: np.ndarray  # bool: the dark cores of those strokes, what the ink share counts
     lines_y: list[float]  # guide line y per line, crop px
@@ -167,7 +169,8 @@ def _prepare(aligned: np.ndarray, px_per_mm: float, zone: ZonePos) -> _Zone | No
     )
     drop[0] = True  # background
     ink = ~drop[labels]
-    return _Zone(gray, ink, ink & strong, lines_y, lines_x0, r.w * r.h * s * s)
+    sharp = _flatten(crop, s) if OCR_SHARP else gray
+    return _Zone(gray, sharp, ink, ink & strong, lines_y, lines_x0, r.w * r.h * s * s)
 
 
 # ---- OCR per line -------------------------------------------------------------------------
@@ -224,7 +227,7 @@ def _line_image(z: _Zone, mask: np.ndarray, px_per_mm: float) -> tuple[np.ndarra
     m = mask[y0:y1, x0:x1]
     # keep the soft edge of each stroke: the grey pixels right next to the ink
     soft = cv2.dilate(m.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    img = np.where(soft, z.gray[y0:y1, x0:x1], 255).astype(np.uint8)
+    img = np.where(soft, z.sharp[y0:y1, x0:x1], 255).astype(np.uint8)
     img = _deskew(img, m)
     ink_h = ys.max() - ys.min() + 1
     scale = min(OCR_MAX_SCALE, max(1.0, OCR_TARGET_LINE_PX / max(1, ink_h)))

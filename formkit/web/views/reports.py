@@ -1,0 +1,164 @@
+"""Báo cáo: the register workbook, the annual summary and report, sealing the year's
+archive, verifying it, retention dates, and the audit log. Each button calls the function
+the CLI calls (formkit.export, formkit.archive)."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from formkit.analyze.narrative import pct
+from formkit.api import parse_vn_date
+from formkit.archive import archive_dir, retention_status, seal, verify
+from formkit.archive.collect import collect_year_files
+from formkit.archive.manifest import MANIFEST
+from formkit.errors import FormkitError
+from formkit.export.annual import evaluate_from_store
+from formkit.export.register_xlsx import export_register
+from formkit.store import register as reg
+from formkit.web.app import ctx, form_status, requires, show_error, stale_form_response, user
+from formkit.web.views.dashboard import year_arg, year_choices
+from formkit.web.views.forms import file_rows
+
+bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
+
+
+def _year_from_form() -> int | None:
+    try:
+        year = int(request.form.get("year", ""))
+    except ValueError:
+        return None
+    return year if 2000 <= year <= date.today().year + 1 else None
+
+
+def _guard(endpoint: str = "reports.index") -> tuple[int | None, Any]:
+    """(year, None) for a fresh form with a valid year; else (None, the response)."""
+    status = form_status()
+    if status != "ok":
+        return None, stale_form_response(status, url_for(endpoint))
+    year = _year_from_form()
+    if year is None:
+        flash("Năm không hợp lệ.", "error")
+        return None, redirect(url_for(endpoint))
+    return year, None
+
+
+def _audit(action: str, **details: Any) -> None:
+    c = ctx()
+    with c.store.write_session() as s:
+        c.store.audit(s, action, user().name, **details)
+
+
+@bp.route("/")
+@requires("iso")
+def index() -> Any:
+    c = ctx()
+    year = year_arg()
+    folder = c.settings.exports_dir / str(year)
+    try:
+        retention = retention_status(c.settings)
+    except FormkitError as exc:
+        show_error(exc)
+        retention = []
+    return render_template(
+        "reports.html", year=year, years=year_choices(year),
+        files=file_rows(folder, ("*.xlsx", "*.docx", "*.pdf")) if folder.is_dir() else [],
+        sealed=(archive_dir(c.settings, year) / MANIFEST).exists(), retention=retention,
+        entries=len(reg.list_entries(c.store, year=year)), today=date.today())
+
+
+@bp.route("/so-ghi-nhan", methods=["POST"])
+@requires("iso")
+def register_workbook() -> Any:
+    c = ctx()
+    year, stop = _guard()
+    if stop:
+        return stop
+    try:
+        path = export_register(c.settings, year, store=c.store)
+    except FormkitError as exc:
+        show_error(exc)
+    else:
+        _audit("web_export_register", year=year, file=path.name)
+        flash(f"Đã lập sổ ghi nhận năm {year}: {path.name}.", "success")
+    return redirect(url_for("reports.index", nam=year))
+
+
+@bp.route("/bao-cao-nam", methods=["POST"])
+@requires("iso")
+def annual() -> Any:
+    c = ctx()
+    year, stop = _guard()
+    if stop:
+        return stop
+    try:
+        on = parse_vn_date(request.form["date"]) if request.form.get("date") else None
+        out = evaluate_from_store(c.settings, year, c.store, pdf=request.form.get("pdf") == "1",
+                                  number=request.form.get("number") or None, report_date=on,
+                                  include_unreviewed=request.form.get("preview") == "1")
+    except FormkitError as exc:
+        show_error(exc)
+    else:
+        files = [out.summary.name, out.report.docx.name] + (
+            [out.report.pdf.name] if out.report.pdf else [])
+        _audit("web_annual_report", year=year, files=files,
+               preview=request.form.get("preview") == "1")
+        t = out.tallies
+        flash(f"Đã lập báo cáo năm {year}: {t.current.answered} phiếu, chỉ số hài lòng chung "
+              f"{pct(t.current.index)}. Tệp: {', '.join(files)}.", "success")
+    return redirect(url_for("reports.index", nam=year))
+
+
+@bp.route("/niem-phong", methods=["POST"])
+@requires("iso")
+def seal_year() -> Any:
+    c = ctx()
+    year, stop = _guard()
+    if stop:
+        return stop
+    try:
+        with tempfile.TemporaryDirectory(prefix="formkit-seal-") as scratch:
+            files = collect_year_files(c.settings, year, c.store, Path(scratch))
+            folder = seal(c.settings, year, files, replace=request.form.get("replace") == "1")
+    except FormkitError as exc:
+        show_error(exc)
+    else:
+        count = sum(len(v) for v in files.values())
+        _audit("web_archive_seal", year=year, files=count,
+               categories=sorted(files), replace=request.form.get("replace") == "1")
+        flash(f"Đã niêm phong hồ sơ năm {year}: {count} tệp trong {folder.name}/ "
+              "(kèm manifest.json với mã SHA-256).", "success")
+    return redirect(url_for("reports.index", nam=year))
+
+
+@bp.route("/xac-minh", methods=["POST"])
+@requires("iso")
+def verify_year() -> Any:
+    c = ctx()
+    year, stop = _guard()
+    if stop:
+        return stop
+    try:
+        rep = verify(archive_dir(c.settings, year))
+    except FormkitError as exc:
+        show_error(exc)
+    else:
+        _audit("web_archive_verify", year=year, ok=rep.ok, changed=len(rep.changed),
+               missing=len(rep.missing), added=len(rep.added))
+        if rep.ok:
+            flash(f"Hồ sơ năm {year}: {rep.checked} tệp khớp với manifest.", "success")
+        else:
+            flash(f"Hồ sơ năm {year} KHÔNG khớp manifest: {len(rep.changed)} tệp đã bị sửa, "
+                  f"{len(rep.missing)} tệp bị thiếu, {len(rep.added)} tệp lạ. Khôi phục từ bản "
+                  "sao lưu.", "error")
+    return redirect(url_for("reports.index", nam=year))
+
+
+@bp.route("/nhat-ky")
+@requires("iso")
+def audit_log() -> Any:
+    return render_template("audit.html", lines=ctx().store.audit_log(300))
