@@ -25,12 +25,15 @@ class Thresholds:
     box_dot_min: float = 0.035  # a compact mark in the middle (a dot) needs only this much
     box_faint_trace: float = 0.7  # a faint connected trace spanning this share of the middle
     box_circle_segments: int = 6  # of 11 segments around an empty box inked: circled?
-    box_filled_min: float = 0.72  # at least this much: completely filled (cancelled)
-    box_filled_uncertain: float = 0.55  # between this and filled_min: ambiguous
+    box_circle_clear: int = 8  # this many: clearly circled (an answer if alone in its row)
+    box_filled_min: float = 0.80  # at least this much: completely filled (cancelled)
+    box_filled_uncertain: float = 0.66  # between this and filled_min: dense scribble or fill?
     fill_cancels: bool = True  # a completely filled box cancels the mark (SDAPS checkcorrect)
 
     # ---- decisions
     review_confidence: float = 0.80  # fields under this confidence go to review
+    clear_row_confidence: float = 0.9  # one checked box, the rest of the row clean
+    circled_confidence: float = 0.82  # one clearly circled box, the rest of the row clean
 
     # ---- free text
     text_ink_min: float = 0.004  # ink share of a zone under which it is empty (no OCR)

@@ -172,7 +172,8 @@ def classify_box(m: BoxMeasure, value: str) -> BoxEvidence:
         return BoxEvidence(value, state, m.ink, score, conf)
     if score <= T.box_empty_max and m.light <= 2.5 * T.box_empty_max:
         if m.ring_sides >= T.box_circle_segments:  # a circle drawn around an empty box
-            return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.3)
+            return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.3,
+                               circled=m.ring_sides >= T.box_circle_clear)
         if m.faint >= T.box_faint_trace:  # a pale trace across the middle: ask a person
             return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.35)
         conf = 0.6 + 0.4 * _ramp(T.box_empty_max - score, 0.0, T.box_empty_max * 0.8)
@@ -207,11 +208,22 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
     if len(checked) > 1:
         return FieldResult(field_id, "single", None, Status.MULTIPLE, 0.2, boxes, page=page,
                            note=note)
+    others = [b for b in boxes if b not in checked and b not in uncertain]
+    clean = all(b.state is BoxState.EMPTY and b.score <= T.box_empty_max / 2 for b in others)
+    if not checked and len(uncertain) == 1 and uncertain[0].circled and clean and others:
+        # the respondent circled one option and left the others alone
+        return FieldResult(field_id, "single", uncertain[0].value, Status.OK,
+                           T.circled_confidence * quality, boxes, page=page,
+                           note=(note + "; " if note else "") + "answer circled")
     if uncertain:
         return FieldResult(field_id, "single", checked[0].value if checked else None,
                            Status.UNCERTAIN, min(0.4, base), boxes, page=page, note=note)
     if len(checked) == 1:
-        return FieldResult(field_id, "single", checked[0].value, Status.OK, base, boxes,
+        conf = base
+        if clean and not filled and checked[0].score >= T.box_checked_min:
+            # one clear mark in a row of clean boxes: the choice itself is not in doubt
+            conf = max(conf, T.clear_row_confidence * quality)
+        return FieldResult(field_id, "single", checked[0].value, Status.OK, conf, boxes,
                            page=page, note=note)
     return FieldResult(field_id, "single", None, Status.BLANK, base, boxes, page=page,
                        note=note)

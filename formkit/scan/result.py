@@ -45,10 +45,13 @@ class BoxEvidence:
     fill: float  # share of dark pixels in the box interior, 0..1
     score: float  # mark strength after removing the printed border and stray lines, 0..1
     confidence: float
+    circled: bool = False  # a ring of ink around an otherwise empty box
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["state"] = str(self.state)
+        if not self.circled:
+            d.pop("circled")
         return d
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -243,14 +244,24 @@ def _line_image(z: _Zone, mask: np.ndarray, px_per_mm: float) -> tuple[np.ndarra
     return img, scale
 
 
-#: how the zone's lines go to Tesseract: "stack" = all written lines of the zone in one
-#: image and one call (psm 6), "line" = one call per line (psm 7). Each call costs about
-#: 0.15–0.2 s of start-up (the model loads every time), so stacking is the fast way.
+#: how lines go to Tesseract: "stack" = all written lines (of a zone, or of a page with
+#: read_text_zones) stacked in one image, one call, psm 6; "line" = one call per line,
+#: psm 7. Measured (benchmarks/ocr_accuracy.py --ocr-mode): the same accuracy, but every
+#: call costs 0.15–0.2 s of start-up (the model loads each time), so stacking is faster.
 OCR_MODE = "stack"
 STACK_GAP = 0.6  # white space between stacked lines, as a share of the tallest line
 
 
-def _ocr_zone(z: _Zone, px_per_mm: float) -> list[_LineRead]:
+@dataclass
+class _LineItem:
+    zone: int  # index of the zone it belongs to
+    image: np.ndarray
+    scale: float
+    width_mm: float
+    height_mm: float
+
+
+def _line_items(z: _Zone, px_per_mm: float, zone_index: int) -> list[_LineItem]:
     items = []
     for mask in _line_masks(z, px_per_mm):
         # a line with only a speck or a stray dot is not worth reading
@@ -258,19 +269,22 @@ def _ocr_zone(z: _Zone, px_per_mm: float) -> list[_LineRead]:
             continue
         ys, xs = np.nonzero(mask)
         img, scale = _line_image(z, mask, px_per_mm)
-        items.append((img, scale, (xs.max() - xs.min() + 1) / px_per_mm,
-                      (ys.max() - ys.min() + 1) / px_per_mm))
-    if not items:
-        return []
+        items.append(_LineItem(zone_index, img, scale, (xs.max() - xs.min() + 1) / px_per_mm,
+                               (ys.max() - ys.min() + 1) / px_per_mm))
+    return items
+
+
+def _ocr_items(items: list[_LineItem], px_per_mm: float) -> list[_LineRead]:
     per_line: list[list[tesseract.OcrWord]]
     if OCR_MODE == "line":
-        per_line = [tesseract.ocr_words(img, psm=7, dpi=int(round(px_per_mm * 25.4 * sc)))
-                    for img, sc, _w, _h in items]
+        per_line = [tesseract.ocr_words(it.image, psm=7,
+                                        dpi=int(round(px_per_mm * 25.4 * it.scale)))
+                    for it in items]
     else:
-        per_line = _ocr_stacked([it[0] for it in items],
-                                int(round(px_per_mm * 25.4 * min(it[1] for it in items))))
-    return [_LineRead(words, wmm, hmm)
-            for words, (_img, _sc, wmm, hmm) in zip(per_line, items, strict=True)]
+        per_line = _ocr_stacked([it.image for it in items],
+                                int(round(px_per_mm * 25.4 * min(it.scale for it in items))))
+    return [_LineRead(words, it.width_mm, it.height_mm)
+            for words, it in zip(per_line, items, strict=True)]
 
 
 def _ocr_stacked(images: list[np.ndarray], dpi: int) -> list[list[tesseract.OcrWord]]:
@@ -456,35 +470,68 @@ def ink_share(aligned: np.ndarray, px_per_mm: float, zone: ZonePos) -> float | N
     return float(z.core.sum()) / max(1.0, z.area_px)
 
 
+def read_text_zones(aligned: np.ndarray, px_per_mm: float, zones: Sequence[ZonePos], *,
+                    crop_paths: Sequence[Path | None] | None = None, page: int = 0
+                    ) -> list[FieldResult]:
+    """Read several text zones of one aligned page with a single Tesseract call (the
+    written lines of all zones stacked): the fast way for a whole page, same results as
+    read_text_zone per zone. crop_paths: one path (or None) per zone."""
+    paths = list(crop_paths) if crop_paths is not None else [None] * len(zones)
+    if len(paths) != len(zones):
+        raise ValueError("crop_paths must give one entry per zone")
+    results: list[FieldResult | None] = [None] * len(zones)
+    shares: list[float] = [0.0] * len(zones)
+    crops: list[str | None] = [None] * len(zones)
+    items: list[_LineItem] = []
+    for i, zone in enumerate(zones):
+        crops[i] = _save_crop(aligned, zone, px_per_mm, paths[i]) if paths[i] else None
+        z = _prepare(aligned, px_per_mm, zone)
+        if z is None:
+            results[i] = _result(zone, crops[i], page, None, Status.UNREADABLE, 0.0,
+                                 note="the zone lies outside the scan")
+            continue
+        shares[i] = float(z.core.sum()) / max(1.0, z.area_px)
+        if shares[i] < T.text_ink_min:
+            # nothing written: confident, and no OCR at all (most zones of most sheets)
+            results[i] = _result(zone, crops[i], page, "", Status.BLANK, 1.0,
+                                 note=f"ink {shares[i]:.4f}")
+            continue
+        items.extend(_line_items(z, px_per_mm, i))
+    reads = _ocr_items(items, px_per_mm) if items else []
+    for i, zone in enumerate(zones):
+        if results[i] is not None:
+            continue
+        mine = [r for r, it in zip(reads, items, strict=True) if it.zone == i]
+        text = nfc(" ".join(r.text for r in mine if r.text))
+        if not text:
+            results[i] = _result(zone, crops[i], page, "", Status.UNCERTAIN, 0.0, 0.0,
+                                 note=f"ink {shares[i]:.4f} but no text recognised")
+            continue
+        text_conf, conf, why = _assess(mine)
+        status = Status.OK if conf >= T.ocr_review_confidence else Status.UNCERTAIN
+        results[i] = _result(zone, crops[i], page, text, status, conf, text_conf,
+                             f"ink {shares[i]:.4f}" + (f"; {why}" if why else ""))
+    return [r for r in results if r is not None]
+
+
+def _result(zone: ZonePos, crop: str | None, page: int, value: str | None, status: Status,
+            conf: float, text_conf: float | None = None, note: str = "") -> FieldResult:
+    return FieldResult(zone.field, "text", value, status, conf, text_confidence=text_conf,
+                       crop=crop, page=page, source="scan", note=note)
+
+
 def read_text_zone(aligned: np.ndarray, px_per_mm: float, zone: ZonePos, *,
                    crop_path: Path | None = None, page: int = 0) -> FieldResult:
     """Read one free-text zone of an aligned page (see the module notes).
 
-    value: the text (NFC, lines joined with spaces), "" when blank, None when unreadable.
-    confidence: OCR mean word confidence scaled by plausibility; text_confidence: the mean
-    word confidence alone. status: blank / ok / uncertain (→ review) / unreadable.
+    aligned: the page warped onto the layout (grayscale uint8, paper ≈ 255), pixel (x, y)
+    = (mm_x · px_per_mm, mm_y · px_per_mm). Returns a FieldResult of kind "text":
+    value      the text (NFC, lines joined with spaces); "" when blank; None if unreadable
+    status     blank (no OCR was run) / ok / uncertain (→ review) / unreadable
+    confidence mean word confidence lowered by the plausibility checks (0..1); 1.0 for blank
+    text_confidence  Tesseract's mean word confidence alone (0..1), None when blank
+    crop       crop_path as a string when given (the PNG is written for the review step)
+    note       ink share and the reasons confidence was lowered
     """
-    crop = _save_crop(aligned, zone, px_per_mm, crop_path) if crop_path else None
-
-    def result(value, status: Status, conf: float, text_conf: float | None = None,
-               note: str = "") -> FieldResult:
-        return FieldResult(zone.field, "text", value, status, conf, text_confidence=text_conf,
-                           crop=crop, page=page, source="scan", note=note)
-
-    z = _prepare(aligned, px_per_mm, zone)
-    if z is None:
-        return result(None, Status.UNREADABLE, 0.0, note="the zone lies outside the scan")
-    share = float(z.core.sum()) / max(1.0, z.area_px)
-    if share < T.text_ink_min:
-        # nothing written: confident, and no OCR run at all (most zones of most sheets)
-        return result("", Status.BLANK, 1.0, note=f"ink {share:.4f}")
-
-    reads = _ocr_zone(z, px_per_mm)
-    text = nfc(" ".join(r.text for r in reads if r.text))
-    if not text:
-        return result("", Status.UNCERTAIN, 0.0, 0.0,
-                      note=f"ink {share:.4f} but no text recognised")
-    text_conf, conf, why = _assess(reads)
-    status = Status.OK if conf >= T.ocr_review_confidence else Status.UNCERTAIN
-    note = f"ink {share:.4f}" + (f"; {why}" if why else "")
-    return result(text, status, conf, text_conf, note)
+    return read_text_zones(aligned, px_per_mm, [zone],
+                           crop_paths=[crop_path], page=page)[0]

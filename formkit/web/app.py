@@ -208,7 +208,8 @@ def create_app(settings: Settings, store: Store | None = None,
             return None
         if g.user is None:
             if request.method in SAFE_METHODS and request.endpoint != "scan.progress":
-                return redirect(url_for("auth.login", next=safe_next(request.full_path)))
+                wanted = request.full_path.rstrip("?")
+                return redirect(url_for("auth.login", next=safe_next(wanted)))
             return _error_page(401, "Cần đăng nhập.", login=True)
         return None
 
