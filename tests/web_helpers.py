@@ -125,3 +125,36 @@ def start_server(settings: Settings, max_upload_mb: int = 200) -> LiveServer:
                               daemon=True)
     thread.start()
     return LiveServer(settings, f"http://127.0.0.1:{server.port}", server, app, thread)
+
+
+# ---- fixtures (import them into a test module to use them) --------------------------------
+
+@dataclass
+class Web:
+    settings: Settings
+    app: Any
+    store: Any
+
+    def client(self, name: str | None = None) -> Any:
+        """A test client, signed in as `name` (admin, iso, staff) or anonymous."""
+        c = self.app.test_client()
+        if name:
+            r = login(c, name)
+            assert r.status_code == 302, r.get_data(as_text=True)
+        return c
+
+
+def make_web(path: Path, max_upload_mb: int = 200) -> Web:
+    from formkit.web import create_app
+
+    settings = make_web_workspace(path)
+    app = create_app(settings, max_upload_mb=max_upload_mb)
+    app.config["TESTING"] = True
+    return Web(settings, app, app.extensions["formkit"].store)
+
+
+def close_web(web: Web) -> None:
+    ctx = web.app.extensions["formkit"]
+    ctx.jobs.wait_idle(60)
+    ctx.jobs.stop()
+    ctx.store.close()

@@ -222,17 +222,24 @@ def place(gray: np.ndarray, dpi: float | None, qr: QRHit, identity: PageIdentity
     order = np.argsort(np.hypot(*(mark_mm - [page.qr.cx, page.qr.cy]).T))
     found: dict[int, np.ndarray] = {}
     side_px = page.marks[0].w * ppm_measured
-    for idx in order:
-        predicted = _apply(H, mark_mm[idx:idx + 1])[0]
-        hit = _find_mark(gray, predicted, side_px, T.mark_search_mm * ppm_measured)
-        if hit is None:
-            continue
-        found[idx] = hit
-        src = np.vstack([qr_mm] + [mark_mm[i:i + 1] for i in found])
-        dst = np.vstack([qr.points] + [found[i][None, :] for i in found])
-        # affine until all four marks are known: a perspective fit to a few points
-        # close together extrapolates badly to the far corners
-        H = _affine_h(src, dst)
+    # a second round with a wider search finds the far marks of a photo taken at an angle,
+    # once the near ones have corrected the estimate
+    for radius_mm in (T.mark_search_mm, 2.2 * T.mark_search_mm):
+        for idx in order:
+            if idx in found:
+                continue
+            predicted = _apply(H, mark_mm[idx:idx + 1])[0]
+            hit = _find_mark(gray, predicted, side_px, radius_mm * ppm_measured)
+            if hit is None:
+                continue
+            found[idx] = hit
+            src = np.vstack([qr_mm] + [mark_mm[i:i + 1] for i in found])
+            dst = np.vstack([qr.points] + [found[i][None, :] for i in found])
+            # affine until all four marks are known: a perspective fit to a few points
+            # close together extrapolates badly to the far corners
+            H = _affine_h(src, dst)
+        if len(found) == 4:
+            break
     if len(found) == 4:
         src = mark_mm
         dst = np.array([found[i] for i in range(4)])

@@ -125,7 +125,7 @@ from formkit.config import Settings
 from formkit.errors import InputError, OutputError
 from formkit.identity import PageIdentity
 from formkit.render.images import qr_png
-from formkit.spec.layout import Layout, PageLayout, Rect
+from formkit.spec.layout import Layout, PageLayout, Rect, ZonePos
 from formkit.spec.model import FieldKind, FormSpec
 from formkit.textnorm import nfc
 
@@ -621,7 +621,7 @@ def _wrap(text: str, widths: list[float], measure) -> list[str] | None:
     return lines
 
 
-def _plan_text(rng: np.random.Generator, tpl: _Template, zone, hand: dict[str, Any],
+def _plan_text(rng: np.random.Generator, zone: ZonePos, hand: dict[str, Any],
                pen: dict[str, Any]) -> dict[str, Any] | None:
     fid = zone.field
     if rng.random() >= TEXT_P_WRITTEN.get(fid, 0.2):
@@ -784,7 +784,7 @@ def _plan_copy(tpl: _Template, index: int, serial: int, seed: int, level: str,
     texts: dict[int, list[dict[str, Any]]] = {}
     for pl in layout.pages:
         for z in pl.zones:
-            t = _plan_text(rng, tpl, z, hand, pen)
+            t = _plan_text(rng, z, hand, pen)
             fields[z.field] = {"kind": "text", "value": t["value"] if t else None,
                                "hand": t["hand"] if t else None,
                                "lines": t["lines"] if t else [],

@@ -49,7 +49,7 @@ log = logging.getLogger("formkit.web")
 
 DEFAULT_MAX_UPLOAD_MB = 200
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-PUBLIC_ENDPOINTS = {"auth.login", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "favicon"}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -191,6 +191,11 @@ def create_app(settings: Settings, store: Store | None = None,
                                  vndate=_vndate, vntime=_vntime)
 
     from formkit.web.views import admin, auth, dashboard, forms, register, reports, review, scan
+
+    @app.route("/favicon.ico")
+    def favicon() -> Any:
+        # browsers ask for it on their own; answered without a login, nothing to protect
+        return redirect(url_for("static", filename="favicon.svg"))
 
     for bp in (auth.bp, dashboard.bp, scan.bp, review.bp, register.bp, forms.bp, reports.bp,
                admin.bp):

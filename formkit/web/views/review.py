@@ -20,6 +20,7 @@ from flask import (
 
 from formkit.errors import FormkitError
 from formkit.export.review_xlsx import sheet_label
+from formkit.render.docx_writer import fill, substitutions
 from formkit.store.review import (
     STATUS_LABELS,
     VALID_STATUSES,
@@ -104,7 +105,7 @@ def _question(item: ReviewRecord) -> str:
         if el.type == "question":
             question = el.text
         if item.field in el.field_ids:
-            return question
+            return fill(question, substitutions(ctx().settings, item.year))
     return ""
 
 
