@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FORMKIT := $(VENV)/bin/formkit
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench samples clean
 
 setup:
 	bash scripts/setup.sh
@@ -20,6 +20,13 @@ lint: setup
 
 bench: setup
 	$(PY) benchmarks/build_forms.py
+	$(PY) benchmarks/omr_accuracy.py
+	$(PY) benchmarks/ocr_accuracy.py
+	$(PY) benchmarks/register_io.py
+	$(PY) benchmarks/report_speed.py
+
+samples: setup
+	$(PY) scripts/make_samples.py
 
 clean:
 	rm -rf $(VENV) exports/forms exports/20*

@@ -95,7 +95,7 @@ def test_status_and_group_override_are_saved_and_audited(web):
 
 def test_survey_comments_and_reclassification_need_ban_iso(web):
     staff, iso = web.client("staff"), web.client("iso")
-    t = tokens(staff, "/so-ghi-nhan/")
+    t = tokens(staff, "/so-ghi-nhan/them")
     assert staff.post("/so-ghi-nhan/phan-loai", data={**t, "year": "2026"}).status_code == 403
     t = tokens(iso, "/so-ghi-nhan/")
     r = iso.post("/so-ghi-nhan/phan-loai", data={**t, "year": "2026"}, follow_redirects=True)

@@ -108,6 +108,13 @@ def _qr_candidates(gray: np.ndarray, px_per_mm: float, window_mm: float = 15.0,
     return [(x, y) for _, x, y in found]
 
 
+def _otsu_closed(img: np.ndarray) -> np.ndarray:
+    binary = cv2.threshold(cv2.GaussianBlur(img, (3, 3), 0), 0, 255,
+                           cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]
+    # closing on the dark modules = opening of the white background
+    return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+
+
 def find_qr(gray: np.ndarray, px_per_mm: float, thumb: np.ndarray | None = None
             ) -> QRHit | None:
     """Decode the QR code. Fast path: small crops around the most QR-like spot of each
@@ -125,6 +132,9 @@ def find_qr(gray: np.ndarray, px_per_mm: float, thumb: np.ndarray | None = None
             crop = cv2.resize(crop, None, fx=s, fy=s,
                               interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
         hit = _try_decode(crop)
+        if hit is None:
+            # toner speckle and JPEG noise break modules apart: threshold, then close
+            hit = _try_decode(_otsu_closed(crop))
         if hit:
             return QRHit(hit[0], hit[1] / s + [X0, Y0])
     tried: set[tuple[float, bool]] = set()
@@ -144,7 +154,7 @@ def find_qr(gray: np.ndarray, px_per_mm: float, thumb: np.ndarray | None = None
                 crop = cv2.adaptiveThreshold(cv2.GaussianBlur(crop, (3, 3), 0), 255,
                                              cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY,
                                              31, 10)
-            hit = _try_decode(crop)
+            hit = _try_decode(crop) or _try_decode(_otsu_closed(crop))
             if hit:
                 return QRHit(hit[0], hit[1] / s + [X0, Y0])
     s = min(1.0, 8.0 / px_per_mm)

@@ -331,6 +331,8 @@ _SYLLABLE = re.compile(
     rf"^(?:{_INIT})?(?:(?:{_NUC_CLOSED})(?:{_FIN})|(?:{_NUC_OPEN})|(?:{_NUC})(?:{_FIN})?)$")
 _STOP_FINAL = re.compile(r"(?:c|ch|p|t)$")
 _VOWELS = set("aăâeêioôơuưy")
+#: vowels with any tone mark, for telling a syllable from a run of consonants
+_VOWELS_ALL = _VOWELS | set("àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
 #: units and abbreviations that appear on these forms and are not syllables
 _KNOWN_TOKENS = {"kv", "kw", "kwh", "mw", "mwh", "kva", "km", "kg", "m2", "m3", "ha", "tp",
                  "tnhh", "ubnd", "htx", "dntn", "cp", "sct", "tthc", "qđ", "ttg", "nđ", "bct",
@@ -380,9 +382,17 @@ def _suspect(token: str, upper_text: bool) -> str:
             return "mixed case"
         if run.isupper() and len(run) > 1 and not upper_text:
             return "capitals inside lower-case text"
+        if not set(low) & _VOWELS_ALL:
+            return "fragment"  # consonants alone: a word the OCR split ("Ca ng ty")
         if not is_vietnamese_syllable(run):
             return "not a syllable"
     return ""
+
+
+def _looks_like_name(token: str) -> bool:
+    """A capitalised word with a vowel (Krông, Ea, Đrăng): may be a name, not a misreading."""
+    core = token.strip(_EDGE_PUNCT)
+    return len(core) >= 2 and core[0].isupper() and bool(set(core.lower()) & _VOWELS_ALL)
 
 
 @dataclass
@@ -403,6 +413,8 @@ NAME_CONF_MIN = 0.93
 #: confidence = mean word confidence × (1 − share of characters in doubtful words) ^ this;
 #: 2 puts a reading with 10 % doubtful characters under the review line from 0.98 down
 DOUBT_EXPONENT = 2.0
+#: and × this per doubtful word: a long text with one doubtful word still needs a look
+DOUBT_WORD_FACTOR = 1.0
 
 
 def _assess(lines: list[_LineRead]) -> tuple[float, float, str]:
@@ -420,7 +432,8 @@ def _assess(lines: list[_LineRead]) -> tuple[float, float, str]:
     reasons: dict[str, int] = {}
     for w, n in zip(words, lens, strict=True):
         why = _suspect(w.text, upper_text)
-        if why == "not a syllable" and w.confidence >= NAME_CONF_MIN:
+        if why == "not a syllable" and w.confidence >= NAME_CONF_MIN and _looks_like_name(
+                w.text):
             why = ""  # a place or ethnic name the model is sure of
         if not why and w.confidence < WORD_CONF_MIN:
             why = "unsure word"
@@ -428,7 +441,8 @@ def _assess(lines: list[_LineRead]) -> tuple[float, float, str]:
             doubt += n
             reasons[why] = reasons.get(why, 0) + 1
     doubt_share = doubt / float(lens.sum())
-    conf = mean * (1.0 - doubt_share) ** DOUBT_EXPONENT
+    n_doubt = sum(reasons.values())
+    conf = mean * (1.0 - doubt_share) ** DOUBT_EXPONENT * DOUBT_WORD_FACTOR ** n_doubt
     notes = [f"{k} ×{v}" for k, v in reasons.items()]
     # characters per mm of writing: typed Vietnamese at 11–14 pt runs about 0.4–0.6 per mm,
     # large handwriting about 0.25; far fewer means the OCR dropped part of the writing

@@ -84,6 +84,8 @@ def _mb(n: int) -> str:
 def _check_image(path: Path, original: str) -> int:
     from PIL import Image, UnidentifiedImageError
 
+    # the same limit the scan stage sets (formkit.scan.load), so both agree on a bomb
+    Image.MAX_IMAGE_PIXELS = T.max_image_pixels
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
