@@ -22,6 +22,7 @@ from formkit.config import Settings, Unit
 from formkit.identity import PageIdentity
 from formkit.render import docx_xml as X
 from formkit.render import geometry as G
+from formkit.render import official
 from formkit.render.images import mark_png, qr_png
 from formkit.render.stamp import SERIAL_PLACEHOLDER
 from formkit.spec.model import Element, FormSpec
@@ -199,28 +200,8 @@ class _Writer:
         return p
 
     def agency_header(self) -> None:
-        """Two-column header of Nghị định 30/2020, Phụ lục I."""
-        s = self.job.settings
-        cw = self.geom.content_width
-        left_w = 70.0
-        table = self.doc.add_table(3, 2)
-        X.fixed_table(table, [left_w, cw - left_w])
-        rows = table.rows
-        self._cell_text(rows[0].cells[0], s.province, 12.5, align=WD_ALIGN_PARAGRAPH.CENTER)
-        self._cell_text(rows[1].cells[0], s.agency_name, 12.5, bold=True,
-                        align=WD_ALIGN_PARAGRAPH.CENTER)
-        self._cell_text(rows[0].cells[1], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12.5,
-                        bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        self._cell_text(rows[1].cells[1], "Độc lập - Tự do - Hạnh phúc", 13, bold=True,
-                        align=WD_ALIGN_PARAGRAPH.CENTER)
-        # short rules under the agency name and the motto (indents make them short)
-        for cell, indent in ((rows[2].cells[0], 22.0), (rows[2].cells[1], 27.0)):
-            p = cell.paragraphs[0]
-            X.paragraph_spacing(p, 0, 0, None)
-            p.paragraph_format.line_spacing = Pt(2)
-            p.paragraph_format.left_indent = Mm(indent)
-            p.paragraph_format.right_indent = Mm(indent)
-            X.paragraph_bottom_rule(p, 0.75)
+        """Two-column header of Nghị định 30/2020, Phụ lục I (shared with the report)."""
+        official.agency_header(self.doc, self.job.settings, self.geom.content_width)
         self.para("", after=4)
 
     def title(self, lines: tuple[str, ...]) -> None:

@@ -398,36 +398,23 @@ def _read_digital(f: Path, settings: Settings, read_docx, read_pdf_digital,
     """DOCX and text-layer PDFs are read without OCR; True when the file was handled."""
     from formkit.errors import FormkitError
 
-    ext = f.suffix.lower()
-    if ext in load.DOCX_EXTS:
-        if read_docx is None:
+    is_docx = f.suffix.lower() in load.DOCX_EXTS
+    reader = read_docx if is_docx else read_pdf_digital
+    if reader is None:
+        if is_docx:
             report.pages.append(PageOutcome(str(f), 1, REJECTED, "DOCX reading not available"))
-            return True
-        try:
-            found = read_docx(f, settings)
-        except FormkitError as exc:
-            report.pages.append(PageOutcome(str(f), 1, REJECTED, exc.message))
-            return True
-        except Exception as exc:
-            report.pages.append(PageOutcome(str(f), 1, REJECTED,
-                                            f"unreadable DOCX ({exc!r})"))
-            return True
-        for s in found:
-            sheets.append(s)
-            for p in s.pages:
-                report.pages.append(PageOutcome(str(f), p.page, READ, sheet=s.sheet_key,
-                                                form_page=p.form_page))
-        return True
-    if read_pdf_digital is None:
-        return False
+        return is_docx
     try:
-        found = read_pdf_digital(f, settings)
+        found = reader(f, settings)
     except FormkitError as exc:
         report.pages.append(PageOutcome(str(f), 1, REJECTED, exc.message))
         return True
-    except Exception:
-        return False  # let the scan path try; it reports its own reasons
-    if found is None:
+    except Exception as exc:
+        if not is_docx:
+            return False  # let the scan path try; it reports its own reasons
+        report.pages.append(PageOutcome(str(f), 1, REJECTED, f"unreadable DOCX ({exc!r})"))
+        return True
+    if found is None:  # a PDF without a text layer: a scan
         return False
     for s in found:
         sheets.append(s)

@@ -1,0 +1,117 @@
+"""The overview, forms and reports pages over real records: the figures the annual
+evaluation computes, downloads confined to exports/, the workbook, report and archive."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import openpyxl
+import pytest
+
+from formkit.analyze.synthetic import synthetic_responses
+from formkit.store import register as reg
+
+from .web_helpers import close_web, make_web, tokens
+
+
+@pytest.fixture
+def web(tmp_path):
+    w = make_web(tmp_path / "ws")
+    w.store.add_responses(synthetic_responses(2026, 120, seed=1)
+                          + synthetic_responses(2025, 100, seed=2, p_tot=0.5))
+    reg.add_entry(w.store, entry_date="05/02/2026", customer="Công ty Hoa Sen",
+                  content="Trả kết quả trễ hạn", unit="QLCN", actor="staff")
+    yield w
+    close_web(w)
+
+
+def test_overview_shows_rates_by_quarter_and_criterion_with_charts(web):
+    from formkit.web.views.dashboard import tallies_for
+
+    c = web.client("staff")
+    page = c.get("/?nam=2026").get_data(as_text=True)
+    with web.app.test_request_context():
+        t = tallies_for(2026)
+    from formkit.analyze.narrative import pct
+
+    assert pct(t.current.index) in page and pct(t.previous.index) in page
+    assert page.count("<svg") == 2 and "Quý IV" in page and "Thái độ giao tiếp" in page
+    assert "Cùng kỳ 2025" in page and "Ý kiến trong sổ theo nhóm" in page
+    assert "Thời gian giải quyết" in page  # the register entry's group
+    # a new entry changes the figures at once (the cache follows the audit log)
+    reg.add_entry(web.store, entry_date="06/02/2026", content="Lệ phí cao", actor="staff")
+    assert "Phí, lệ phí" in c.get("/?nam=2026").get_data(as_text=True)
+    assert c.get("/?nam=abc").status_code == 200
+
+
+def test_downloads_stay_inside_exports_and_respect_roles(web):
+    staff, iso = web.client("staff"), web.client("iso")
+    year_dir = web.settings.exports_dir / "2026"
+    year_dir.mkdir(parents=True)
+    (year_dir / "bao_cao.docx").write_bytes(b"PK docx")
+    forms = web.settings.exports_dir / "forms"
+    forms.mkdir(parents=True)
+    (forms / "phieu.pdf").write_bytes(b"%PDF-1.7")
+    (web.settings.workspace / "secret.pdf").write_bytes(b"%PDF-secret")
+    assert staff.get("/tai-ve/forms/phieu.pdf").status_code == 200
+    assert staff.get("/tai-ve/2026/bao_cao.docx").status_code == 403
+    r = iso.get("/tai-ve/2026/bao_cao.docx")
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    for bad in ("/tai-ve/../secret.pdf", "/tai-ve/forms/../../secret.pdf",
+                "/tai-ve/%2e%2e/secret.pdf", "/tai-ve//etc/passwd", "/tai-ve/forms/nope.pdf"):
+        assert iso.get(bad).status_code in (404, 308), bad
+
+
+def test_register_workbook_annual_report_and_archive_from_the_reports_page(web):
+    c = web.client("iso")
+    r = c.post("/bao-cao/so-ghi-nhan", data={**tokens(c, "/bao-cao/"), "year": "2026"})
+    page = c.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Đã lập sổ ghi nhận năm 2026" in page
+    link = "/tai-ve/2026/BM.QT.SCT.05-01_2026.xlsx"
+    assert link in page
+    wb = openpyxl.load_workbook(io.BytesIO(c.get(link).data))
+    assert "Trả kết quả trễ hạn" in [cell.value for row in wb.active.iter_rows()
+                                      for cell in row]
+    r = c.post("/bao-cao/bao-cao-nam", data={**tokens(c, "/bao-cao/"), "year": "2026",
+                                             "number": "12/BC-SCT", "date": "05/01/2027"})
+    page = c.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Đã lập báo cáo năm 2026" in page, page
+    assert "/tai-ve/2026/bao_cao_hai_long_2026.docx" in page
+    assert "/tai-ve/2026/tong_hop_khao_sat_2026.xlsx" in page
+    assert c.get("/tai-ve/2026/bao_cao_hai_long_2026.docx").status_code == 200
+    r = c.post("/bao-cao/niem-phong", data={**tokens(c, "/bao-cao/"), "year": "2026"})
+    page = c.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Đã niêm phong hồ sơ năm 2026" in page and "đã niêm phong" in page
+    assert "Đang lưu" in page  # retention table
+    r = c.post("/bao-cao/niem-phong", data={**tokens(c, "/bao-cao/"), "year": "2026"})
+    assert "đã được niêm phong" in c.get(r.headers["Location"]).get_data(as_text=True)
+    r = c.post("/bao-cao/xac-minh", data={**tokens(c, "/bao-cao/"), "year": "2026"})
+    assert "tệp khớp với manifest" in c.get(r.headers["Location"]).get_data(as_text=True)
+    log = c.get("/bao-cao/nhat-ky").get_data(as_text=True)
+    for action in ("web_export_register", "web_annual_report", "web_archive_seal",
+                   "web_archive_verify"):
+        assert action in log
+    actors = {a["actor"] for a in web.store.audit_log(20)
+              if a["action"] in ("web_export_register", "web_annual_report",
+                                 "web_archive_seal", "web_archive_verify")}
+    assert actors == {"iso"}
+
+
+@pytest.mark.slow
+def test_forms_are_built_and_downloaded(web):
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice not installed (run `make setup`)")
+    c = web.client("staff")
+    r = c.post("/bieu-mau", data={**tokens(c, "/bieu-mau"), "form": "05-02", "year": "2026",
+                                  "unit": "QLCN", "copies": "3", "pages": "1"})
+    page = c.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Đã tạo 05-02" in page and "số 1–3" in page
+    pdf = next(web.settings.exports_dir.glob("forms/*.pdf"))
+    r = c.get(f"/tai-ve/forms/{pdf.name}")
+    assert r.status_code == 200 and r.data.startswith(b"%PDF")
+    assert any(a["action"] == "web_forms_build" and a["actor"] == "staff"
+               for a in web.store.audit_log(5))
+    r = c.post("/bieu-mau", data={**tokens(c, "/bieu-mau"), "form": "05-02", "year": "1999",
+                                  "copies": "3"})
+    assert "không hợp lệ" in c.get(r.headers["Location"]).get_data(as_text=True)
