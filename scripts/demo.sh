@@ -38,6 +38,7 @@ step "3. Register: an Excel/CSV register and the online survey exports"
   --mapping "$ROOT/examples/google_forms_mapping.yaml"
 "$FK" responses import "$ROOT/examples/google_forms_$((YEAR - 1)).csv" --channel google_forms \
   --mapping "$ROOT/examples/google_forms_mapping.yaml"
+"$FK" register from-surveys --year $YEAR   # reviewed "Ý kiến khác" comments of the sheets
 "$FK" register classify
 "$FK" export register --year $YEAR
 

@@ -62,10 +62,15 @@ ANSWERS = {
 }
 
 
+#: rows of the first copy where a second box is ticked too ("several boxes": review items)
+DOUBLE_TICKS = {"c1.thai_do_giao_tiep": "dat", "c3.chinh_xac_khach_quan": "tot",
+                "c5.muc_do_hai_long": "dat"}
+
+
 def sample_scans(settings: Settings, out: Path, copies: int = 2) -> dict[str, Any]:
     """Build `copies` numbered surveys (LibreOffice), print them to 200-dpi images, tick the
-    answers, and tick two boxes in one row of the first copy (a review item). Writes the
-    first copy as a scanner PDF and the others as PNG pages; returns the paths."""
+    answers, and tick a second box in three rows of the first copy (three review items).
+    Writes the first copy as a scanner PDF and the others as PNG pages; returns the paths."""
     import pypdfium2 as pdfium
     from PIL import Image
 
@@ -82,10 +87,10 @@ def sample_scans(settings: Settings, out: Path, copies: int = 2) -> dict[str, An
         pages = [render_page(built.pdf, pages_per_copy * copy + i, dpi)
                  for i in range(pages_per_copy)]
         fill_sheet(pages, built.layout, ANSWERS, dpi)
-        if copy == 0:  # "Đạt yêu cầu" ticked beside "Tốt": several boxes in one row
+        if copy == 0:
             for img, page in zip(pages, built.layout.pages, strict=True):
                 for box in page.boxes:
-                    if box.field == "c1.thai_do_giao_tiep" and box.value == "dat":
+                    if DOUBLE_TICKS.get(box.field) == box.value:
                         draw_mark(img, box.rect, dpi)
             images = [Image.fromarray(p) for p in pages]
             pdf = out / "may_quet_lo_1.pdf"
