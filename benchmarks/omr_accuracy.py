@@ -138,6 +138,48 @@ def _levenshtein(a: str, b: str) -> int:
     return prev[-1]
 
 
+def _page_pixels(path: Path, index: int, dpi: float):
+    """The written page image at full resolution (as the simulator wrote it)."""
+    import numpy as np
+    from PIL import Image
+
+    if path.suffix.lower() == ".pdf":
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            return pdf[index - 1].render(scale=dpi / 72.0, grayscale=True).to_numpy().copy()
+        finally:
+            pdf.close()
+    with Image.open(path) as img:
+        img.seek(index - 1)
+        return np.asarray(img.convert("L"))
+
+
+def mark_visible(folder: Path, page: dict[str, Any], rect_mm) -> bool:
+    """Is anything of a mark left in the written image inside this box? Light pencil can
+    vanish entirely under 1-bit thresholding or a copier's background removal: no reader
+    can see such a mark, so it is counted apart, not as the reader's silent error."""
+    import numpy as np
+
+    deg = page["degradation"]
+    img = _page_pixels(folder / page["file"], page["index"], deg["dpi"])
+    H = np.array(deg["mm_to_px"], dtype=float)
+    x, y, w, h = rect_mm
+    corners = np.array([[x + 1.0, y + 1.0, 1], [x + w - 1.0, y + 1.0, 1],
+                        [x + w - 1.0, y + h - 1.0, 1], [x + 1.0, y + h - 1.0, 1]]) @ H.T
+    pts = corners[:, :2] / corners[:, 2:3]
+    x0, y0 = np.floor(pts.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(pts.max(axis=0)).astype(int)
+    inner = img[max(0, y0):y1, max(0, x0):x1]
+    pad = int((x1 - x0) * 0.8)
+    around = img[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]
+    if inner.size == 0 or around.size == 0:
+        return True
+    paper = float(np.percentile(around, 75))
+    return paper - float(np.percentile(inner, 2)) >= 30
+
+
 def score(report, folders: list[Path], ocr: bool) -> dict[str, Any]:
     from formkit.scan.result import BoxState, Status
     from formkit.scan.simulate import load_truth
@@ -145,10 +187,14 @@ def score(report, folders: list[Path], ocr: bool) -> dict[str, Any]:
 
     copies: dict[int, dict[str, Any]] = {}
     pages: dict[tuple[str, int], dict[str, Any]] = {}
+    folder_of: dict[int, Path] = {}
+    layouts: dict[int, Any] = {}
     for folder in folders:
         truth = load_truth(folder)
         for c in truth["copies"]:
             copies[c["serial"]] = c
+            folder_of[c["serial"]] = folder
+            c.setdefault("layout", truth["layout"])
             for p in c["pages"]:
                 pages[(str((folder / p["file"]).resolve()), p["index"])] = {
                     "serial": c["serial"], **p}
@@ -241,6 +287,19 @@ def score(report, folders: list[Path], ocr: bool) -> dict[str, Any]:
                 else:
                     right = rv == tv
                 what = "ok" if right else "silent"
+            if what == "silent":
+                # a selected mark that left no trace in the image is nobody's to read
+                page = next(p for p in c["pages"] if p["form_page"] == t["page"]
+                            and not p["rescan"])
+                lay = layouts.get(serial) or _layout_for(c)
+                layouts[serial] = lay
+                boxes = {b.value: b.rect for b in lay.page(t["page"]).boxes
+                         if b.field == fid}
+                sel = [v for v, b in t["boxes"].items() if b["selected"]]
+                if sel and not any(mark_visible(folder_of[serial], page,
+                                                (boxes[v].x, boxes[v].y, boxes[v].w,
+                                                 boxes[v].h)) for v in sel):
+                    what = "invisible"
             if what == "silent" and len(silent_examples) < 25:
                 silent_examples.append(
                     f"#{serial} {fid} [{level}] read {r.value!r} ({r.status}, "
@@ -255,6 +314,13 @@ def score(report, folders: list[Path], ocr: bool) -> dict[str, Any]:
             "box_style": box_style, "box_level": box_level, "fld_level": fld_level,
             "fld_case": fld_case, "silent_examples": silent_examples, "text": text_t,
             "cer": cer_sum}
+
+
+def _layout_for(copy: dict[str, Any]):
+    from formkit.config import load_settings
+    from formkit.render.build import registry
+
+    return registry(load_settings()).get(copy["layout"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,12 +374,14 @@ def print_tables(s: dict[str, Any], speed: dict[str, float], args: argparse.Name
     for key, title, head in (("fld_level", "Choice fields by degradation level", "level"),
                              ("fld_case", "Choice fields by answer style", "answer")):
         t = Table(title=title)
-        for col in (head, "fields", "correct %", "flagged %", "silent errors", "silent %"):
+        for col in (head, "fields", "correct %", "flagged %", "silent errors", "silent %",
+                    "invisible"):
             t.add_column(col, justify="right")
         for k in _order(s[key]):
             v = s[key][k]
             t.add_row(k, str(v.n), f"{v.pct('ok'):.2f}", f"{v.pct('flagged'):.2f}",
-                      str(v.counts["silent"]), f"{v.pct('silent'):.3f}")
+                      str(v.counts["silent"]), f"{v.pct('silent'):.3f}",
+                      str(v.counts["invisible"]))
         con.print(t)
     if s["silent_examples"]:
         con.print("Silent errors (first 25):")

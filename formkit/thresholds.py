@@ -26,8 +26,8 @@ class Thresholds:
     box_faint_trace: float = 0.7  # a faint connected trace spanning this share of the middle
     box_circle_segments: int = 6  # of 11 segments around an empty box inked: circled?
     box_circle_clear: int = 8  # this many: clearly circled (an answer if alone in its row)
-    box_filled_min: float = 0.80  # at least this much: completely filled (cancelled)
-    box_filled_uncertain: float = 0.66  # between this and filled_min: dense scribble or fill?
+    box_filled_min: float = 0.88  # interior covered this much: completely filled (cancelled)
+    box_filled_uncertain: float = 0.74  # between this and filled_min: dense scribble or fill?
     fill_cancels: bool = True  # a completely filled box cancels the mark (SDAPS checkcorrect)
 
     # ---- decisions

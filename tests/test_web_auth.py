@@ -162,8 +162,9 @@ def test_server_binds_loopback_by_default_and_warns_otherwise():
     assert exposure_warning("127.0.0.1") is None
     warning = exposure_warning("0.0.0.0")
     assert warning and "CẢNH BÁO" in warning and "127.0.0.1" in warning
-    from formkit.cli_parts import web as web_cli
     import inspect
+
+    from formkit.cli_parts import web as web_cli
 
     assert inspect.signature(web_cli.serve).parameters["host"].default == "127.0.0.1"
 

@@ -32,7 +32,8 @@ def test_overview_shows_rates_by_quarter_and_criterion_with_charts(web):
     c = web.client("staff")
     page = c.get("/?nam=2026").get_data(as_text=True)
     with web.app.test_request_context():
-        t = tallies_for(2026)
+        t, fresh = tallies_for(2026)
+    assert fresh
     from formkit.analyze.narrative import pct
 
     assert pct(t.current.index) in page and pct(t.previous.index) in page

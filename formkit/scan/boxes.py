@@ -158,11 +158,14 @@ def _ramp(v: float, lo: float, hi: float) -> float:
 def classify_box(m: BoxMeasure, value: str) -> BoxEvidence:
     """State and confidence of one box from its measurements (thresholds in T)."""
     score = max(m.ink, 0.6 * m.light)
-    if score >= T.box_filled_min:
-        conf = 0.6 + 0.4 * _ramp(score, T.box_filled_min, 0.9)
-        return BoxEvidence(value, BoxState.FILLED, m.ink, score, conf)
-    if score >= T.box_filled_uncertain:
-        return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.35)
+    # coverage counts pale ink fully: a box blacked out in pencil is as cancelled as one
+    # blacked out in ink
+    coverage = max(m.ink, m.light)
+    if coverage >= T.box_filled_min:
+        conf = 0.6 + 0.4 * _ramp(coverage, T.box_filled_min, 0.97)
+        return BoxEvidence(value, BoxState.FILLED, m.ink, coverage, conf)
+    if coverage >= T.box_filled_uncertain:
+        return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, coverage, 0.35)
     compact = score >= T.box_dot_min and m.center >= 2.5 * score  # a dot in the middle
     if (score >= T.box_checked_min and m.center >= 0.03) or compact:
         lo = T.box_dot_min if compact else T.box_checked_min

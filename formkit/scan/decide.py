@@ -12,17 +12,19 @@ state, and passes the *checked* and the *uncertain* option values per field:
 A completely filled box that cancels a mark (T.fill_cancels) is neither checked nor
 uncertain: the reader leaves it out. Fields missing from both dicts are unticked.
 
-Rules (field kinds from the template):
-  flag    ticked → (True, ok); unticked → (False, blank); uncertain box → (None, uncertain)
+Rules (field kinds from the template; the same as formkit.scan.boxes.decide_choice and
+apply_conditions of the scan reader, so a sheet gets one answer whichever way it came):
+  flag    ticked → (True, ok); unticked → (False, ok): an unticked flag is an answer;
+          uncertain box → (None, uncertain)
   single  one option → (value, ok); none → (None, blank); two or more → (None, multiple,
           the ticked values in the note); any uncertain box and at most one tick →
           (the tick or None, uncertain)
-  only_if a field answered (anything ticked) while the field it depends on was read as ok
+  only_if a field read as ok with a value while the field it depends on was read as ok
           with another value is a contradiction (c2.muc_do ticked while c2.phien_ha =
-          khong): both fields get status contradiction and keep their values, so the
-          reviewer sees both; a dependent field that is itself multiple/uncertain keeps
-          that status and gets the note. Answered while the condition is blank is ok (the
-          answer implies the condition) and noted.
+          khong): the dependent field gets status contradiction, keeps its value and names
+          the condition in its note; a dependent field that is already multiple or
+          uncertain keeps that status and gets the note. Answered while the condition is
+          blank is ok (the answer implies the condition) and noted.
   unreadable fields the reader could not measure (page missing, off the scan) →
           (None, unreadable), never blank.
 Text fields are not decided here (their readers set the status from the text).
@@ -59,9 +61,7 @@ def _decide_one(f: Field, ticks: set[str], unsure: set[str]) -> Decision:
     if f.kind is FieldKind.FLAG:
         if FLAG_VALUE in unsure:
             return Decision(None, Status.UNCERTAIN, "the box is neither clearly ticked nor empty")
-        if FLAG_VALUE in ticks:
-            return Decision(True, Status.OK)
-        return Decision(False, Status.BLANK)
+        return Decision(FLAG_VALUE in ticks, Status.OK)
     order = [o.value for o in f.options]
     ticked = [v for v in order if v in ticks]
     if len(ticked) >= 2:
@@ -112,14 +112,12 @@ def decide_fields(spec: FormSpec, checked: Mapping[str, Iterable[str]],
             continue
         cond = out[cond_id]
         if cond.status is Status.OK and not _matches(cond, wanted):
-            why = (f"{fid} is answered while {cond_id} = {cond.value} (it applies only when "
-                   f"{cond_id} = {wanted})")
+            why = f"answered although {cond_id} = {cond.value} (asked only if {wanted})"
             cur = out[fid]
             if cur.status is Status.OK:
                 out[fid] = Decision(cur.value, Status.CONTRADICTION, why)
             else:
                 out[fid] = cur._replace(note="; ".join(n for n in (cur.note, why) if n))
-            out[cond_id] = Decision(cond.value, Status.CONTRADICTION, why)
         elif cond.status is Status.BLANK and out[fid].status is Status.OK:
             out[fid] = out[fid]._replace(
                 note=f"answered while {cond_id} is blank (implies {cond_id} = {wanted})")

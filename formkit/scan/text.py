@@ -250,6 +250,9 @@ def _line_image(z: _Zone, mask: np.ndarray, px_per_mm: float) -> tuple[np.ndarra
 #: call costs 0.15–0.2 s of start-up (the model loads each time), so stacking is faster.
 OCR_MODE = "stack"
 STACK_GAP = 0.6  # white space between stacked lines, as a share of the tallest line
+#: Tesseract re-reads a line it is unsure of as white-on-black; our lines are never
+#: inverted, and on handwriting that second pass doubled the time for nothing
+TESS_CONFIG = "-c tessedit_do_invert=0"
 
 
 @dataclass
@@ -277,7 +280,7 @@ def _line_items(z: _Zone, px_per_mm: float, zone_index: int) -> list[_LineItem]:
 def _ocr_items(items: list[_LineItem], px_per_mm: float) -> list[_LineRead]:
     per_line: list[list[tesseract.OcrWord]]
     if OCR_MODE == "line":
-        per_line = [tesseract.ocr_words(it.image, psm=7,
+        per_line = [tesseract.ocr_words(it.image, psm=7, config=TESS_CONFIG,
                                         dpi=int(round(px_per_mm * 25.4 * it.scale)))
                     for it in items]
     else:
@@ -301,7 +304,7 @@ def _ocr_stacked(images: list[np.ndarray], dpi: int) -> list[list[tesseract.OcrW
                                         cv2.BORDER_CONSTANT, value=255))
         bands.append((y - gap / 2, y + im.shape[0] + gap / 2))
         y += im.shape[0]
-    words = tesseract.ocr_words(np.vstack(parts), psm=6, dpi=dpi)
+    words = tesseract.ocr_words(np.vstack(parts), psm=6, dpi=dpi, config=TESS_CONFIG)
     out: list[list[tesseract.OcrWord]] = [[] for _ in images]
     for w in words:
         cy = w.top + w.height / 2

@@ -166,9 +166,10 @@ NAV = [  # (endpoint, label, least role)
 
 
 def create_app(settings: Settings, store: Store | None = None,
-               max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB) -> Flask:
+               max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB, warm_up: bool = False) -> Flask:
     """The app for one workspace. Opens the store (and creates the web tables) unless one
-    is given."""
+    is given. `warm_up` computes this year's overview in the background at once (the
+    server does; tests need not)."""
     app = Flask(__name__)
     store = store or open_store(settings)
     U.ensure_tables(store)
@@ -200,6 +201,9 @@ def create_app(settings: Settings, store: Store | None = None,
     for bp in (auth.bp, dashboard.bp, scan.bp, review.bp, register.bp, forms.bp, reports.bp,
                admin.bp):
         app.register_blueprint(bp)
+
+    if warm_up:
+        dashboard.warm_up(app)
 
     @app.before_request
     def guard() -> Any:

@@ -1,8 +1,15 @@
 """Scan batches of the web app, read one after the other by a background thread.
 
 A request only checks and keeps the uploaded files, writes the job file and returns; the
-worker thread reads the pages through formkit.api.read (the CLI's own path) and stores the
-batch with the uploader as actor. The page polls the job's progress once a second.
+worker thread has the pages read through formkit.api.read (the CLI's own path) in a child
+process and stores the batch with the uploader as actor. The page polls the job's progress
+once a second.
+
+Why a child process: reading is CPU work in Python, OpenCV and pdfium. In a thread it would
+hold the interpreter lock long enough to slow every page of the app for everyone; in its own
+process it cannot, and a file that crashes a native library ends that process, not the
+server (the job then says so, and the files are kept for another try). The processes come
+from a fork server that has the scan stage loaded, so a job starts in milliseconds.
 
 Each job has its folder exports/read/<job id>/ with web_job.json (state, files, the names
 the user gave) beside the scan stage's batch.json, overlays and crops. A job that was
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import queue
 import re
 import secrets
@@ -28,6 +36,35 @@ from formkit.config import Settings
 from formkit.errors import FormkitError
 from formkit.store import Store
 from formkit.web.messages import error_vn
+
+_MP = multiprocessing.get_context("forkserver")
+# loaded once by the fork server, so each reading process starts ready
+_MP.set_forkserver_preload(["formkit.web.jobs", "formkit.scan.batch"])
+
+
+def start_fork_server() -> None:
+    """Start the fork server now (about a second of imports) rather than on first upload."""
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
+def _read_in_child(settings: Settings, paths: list[Path], received: date | None,
+                   unit: str | None, out_dir: Path, ocr: bool, conn: Any) -> None:
+    """Runs in the reading process: progress messages, then the report (or the error)."""
+    def progress(done: int, total: int, outcome: Any) -> None:
+        conn.send(("progress", done, total, getattr(outcome, "outcome", None)))
+
+    try:
+        report = api.read(settings, paths, received, unit, out_dir, ocr=ocr, store=False,
+                          progress=progress)
+        conn.send(("done", report))
+    except FormkitError as exc:
+        conn.send(("error", error_vn(exc)))
+    except BaseException as exc:  # anything else ends this process, never the server
+        conn.send(("crash", repr(exc)))
+    finally:
+        conn.close()
 
 log = logging.getLogger("formkit.web")
 
@@ -75,9 +112,11 @@ class JobRunner:
     """One worker thread, jobs in arrival order. Two batches at once would only compete
     for the two cores and for the database's write lock."""
 
-    def __init__(self, settings: Settings, store: Store):
+    def __init__(self, settings: Settings, store: Store, isolate: bool = True):
         self.settings = settings
         self.store = store
+        #: read in a child process (the server); False reads in the worker thread
+        self.isolate = isolate
         self.root = settings.exports_dir / "read"
         self._jobs: dict[str, ScanJob] = {}
         self._queue: queue.Queue[str | None] = queue.Queue()
@@ -158,6 +197,12 @@ class JobRunner:
             if job is not None:
                 self._run(job)
 
+    def start(self) -> None:
+        """Get ready before the first upload: the worker thread and the fork server."""
+        self._ensure_worker()
+        if self.isolate:
+            start_fork_server()
+
     def stop(self) -> None:
         self._queue.put(None)
 
@@ -188,9 +233,13 @@ class JobRunner:
 
         try:
             received = date.fromisoformat(job.received) if job.received else None
-            report = api.read(self.settings, [Path(f["path"]) for f in job.files], received,
-                              job.unit, self.folder(job.id), ocr=job.ocr, store=False,
-                              progress=progress)
+            paths = [Path(f["path"]) for f in job.files]
+            if self.isolate:
+                report = self._read_isolated(job, paths, received, progress)
+            else:
+                report = api.read(self.settings, paths, received, job.unit,
+                                  self.folder(job.id), ocr=job.ocr, store=False,
+                                  progress=progress)
             # stored here rather than by api.read so that the audit log names the uploader
             batch_id = self.store.save_batch(report.to_json(), report.sheets, actor=job.user)
             counts = report.to_json()["counts"]
@@ -210,3 +259,42 @@ class JobRunner:
         with self._lock:
             job.finished = datetime.now().isoformat(timespec="seconds")
         self._save(job)
+
+    def _read_isolated(self, job: ScanJob, paths: list[Path], received: date | None,
+                       progress: Any) -> Any:
+        receiver, sender = _MP.Pipe(duplex=False)
+        proc = _MP.Process(target=_read_in_child, name=f"formkit-read-{job.id}", daemon=True,
+                           args=(self.settings, paths, received, job.unit, self.folder(job.id),
+                                 job.ocr, sender))
+        proc.start()
+        sender.close()  # the child holds the only sending end: EOF means it has gone
+        try:
+            while True:
+                try:
+                    message = receiver.recv()
+                except EOFError:
+                    raise FormkitError(
+                        "Tiến trình đọc phiếu dừng đột ngột (có thể một tệp làm hỏng thư viện "
+                        f"đọc PDF/ảnh; mã thoát {proc.exitcode}). Các tệp đã tải lên vẫn được "
+                        "giữ: bấm “Đọc lại”, hoặc tách tệp nghi hỏng ra.") from None
+                kind = message[0]
+                if kind == "progress":
+                    _, done, total, outcome = message
+                    progress(done, total, _Outcome(outcome))
+                elif kind == "done":
+                    return message[1]
+                elif kind == "error":
+                    raise FormkitError(message[1])
+                else:
+                    raise FormkitError(f"Lỗi nội bộ khi đọc phiếu: {message[1]}. Các tệp đã "
+                                       "tải lên vẫn được giữ; bấm “Đọc lại”.")
+        finally:
+            receiver.close()
+            proc.join(10)
+            if proc.is_alive():
+                proc.kill()
+
+
+@dataclass
+class _Outcome:
+    outcome: str | None

@@ -44,7 +44,7 @@ def build_server(settings: Settings, host: str = DEFAULT_HOST, port: int = DEFAU
                  max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB,
                  store: Store | None = None) -> tuple[BaseWSGIServer, Flask]:
     """The server and its app, not yet serving (port 0 picks a free port: server.port)."""
-    app = create_app(settings, store=store, max_upload_mb=max_upload_mb)
+    app = create_app(settings, store=store, max_upload_mb=max_upload_mb, warm_up=True)
     server = make_server(host, port, app, threaded=True)
     return server, app
 

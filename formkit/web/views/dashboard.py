@@ -4,15 +4,21 @@ quarter last year, sheets read, review backlog, register entries by group.
 The figures are formkit.export.annual.year_tallies over the store's records, the same
 numbers the annual report prints. They are cached per year until the data changes: every
 change to the records writes an audit line, so the newest audit id (and the serial ledger's
-time stamp, for the response rate) tells when to recompute.
+time stamp, for the response rate) tells when to recompute. A large year (10,000 answers
+take about a second) is recomputed in the background while the page shows the figures it
+had, saying so.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Flask, current_app, render_template, request
 from sqlalchemy import func, select
 
 from formkit.analyze.stats import Change
@@ -23,6 +29,10 @@ from formkit.web.app import ctx, requires
 from formkit.web.charts import criteria_svg, quarter_svg
 
 bp = Blueprint("dashboard", __name__)
+log = logging.getLogger("formkit.web")
+
+#: a recomputation slower than this is done in the background next time (seconds)
+SYNC_LIMIT_S = 0.15
 
 
 def _data_version() -> tuple[Any, ...]:
@@ -34,25 +44,84 @@ def _data_version() -> tuple[Any, ...]:
         stamp = ledger.stat().st_mtime_ns
     except OSError:
         stamp = 0
-    return (newest, stamp)
+    return (newest or 0, stamp)
 
 
-def tallies_for(year: int) -> YearTallies:
-    """This year's tallies (with last year's for the comparisons), cached until the records
-    change."""
+@dataclass
+class _Entry:
+    version: tuple[Any, ...]
+    tallies: YearTallies
+    seconds: float  # how long computing them took
+
+
+def _compute(app: Flask, year: int, version: tuple[Any, ...]) -> _Entry:
+    with app.app_context():
+        c = ctx()
+        t0 = time.perf_counter()
+        responses = c.store.responses(year) + c.store.responses(year - 1)
+        feedback = c.store.feedback(year) + c.store.feedback(year - 1)
+        t = year_tallies(c.settings, year, responses, feedback,
+                         issued_copies(c.settings, year))
+        entry = _Entry(version, t, time.perf_counter() - t0)
+        with c.cache_lock:
+            old = c.cache.get(("tallies", year))
+            if old is None or old.version <= version:  # never replace newer figures
+                c.cache[("tallies", year)] = entry
+            c.cache.pop(("computing", year), None)
+        return entry
+
+
+def _refresh_later(app: Flask, year: int, version: tuple[Any, ...]) -> None:
+    c = app.extensions["formkit"]
+    with c.cache_lock:
+        if ("computing", year) in c.cache:
+            return
+        c.cache[("computing", year)] = True
+
+    def run() -> None:
+        try:
+            _compute(app, year, version)
+        except Exception:  # the page keeps the figures it has; the next view retries
+            log.exception("recomputing the overview of %s failed", year)
+            with c.cache_lock:
+                c.cache.pop(("computing", year), None)
+
+    threading.Thread(target=run, name=f"formkit-tallies-{year}", daemon=True).start()
+
+
+def tallies_for(year: int) -> tuple[YearTallies, bool]:
+    """(tallies of `year` with last year's for the comparisons, fresh).
+
+    Cached until the records change. When they have changed and the last computation was
+    slow (a large year: over SYNC_LIMIT_S), the figures computed before are shown at once,
+    marked as being updated, while a background thread recomputes them: the page never
+    waits a second for them. Small years are simply recomputed."""
     c = ctx()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     version = _data_version()
-    key = ("tallies", year)
     with c.cache_lock:
-        hit = c.cache.get(key)
-    if hit is not None and hit[0] == version:
-        return hit[1]
-    responses = c.store.responses(year) + c.store.responses(year - 1)
-    feedback = c.store.feedback(year) + c.store.feedback(year - 1)
-    t = year_tallies(c.settings, year, responses, feedback, issued_copies(c.settings, year))
-    with c.cache_lock:
-        c.cache[key] = (version, t)
-    return t
+        hit = c.cache.get(("tallies", year))
+    if hit is not None and hit.version == version:
+        return hit.tallies, True
+    if hit is not None and hit.seconds > SYNC_LIMIT_S:
+        _refresh_later(app, year, version)
+        return hit.tallies, False
+    return _compute(app, year, version).tallies, True
+
+
+def warm_up(app: Flask, year: int | None = None) -> None:
+    """Compute this year's overview in the background when the server starts, and start
+    the reading processes' fork server so that the first upload shows progress at once."""
+    def run() -> None:
+        try:
+            app.extensions["formkit"].jobs.start()
+
+            with app.app_context():
+                _compute(app, year or date.today().year, _data_version())
+        except Exception:
+            log.debug("warming up the overview failed", exc_info=True)
+
+    threading.Thread(target=run, name="formkit-warm-up", daemon=True).start()
 
 
 def year_arg() -> int:
@@ -74,7 +143,7 @@ def year_choices(year: int) -> list[int]:
 def index() -> Any:
     c = ctx()
     year = year_arg()
-    t = tallies_for(year)
+    t, fresh = tallies_for(year)
     backlog = len(c.store.review_queue())
     criteria = []
     for ct in t.current.criteria:
@@ -84,4 +153,4 @@ def index() -> Any:
     return render_template(
         "dashboard.html", year=year, years=year_choices(year), t=t, criteria=criteria,
         backlog=backlog, quarter_chart=quarter_svg(t), criteria_chart=criteria_svg(t),
-        index_change=t.index_year_on_year)
+        index_change=t.index_year_on_year, fresh=fresh)
