@@ -33,10 +33,11 @@ class BoxMeasure:
     ink: float
     light: float
     center: float
-    faint: float  # share of the interior with any visible mark after strong smoothing
+    faint: float  # extent of the largest faint connected trace across the middle
     ring_sides: int
     shift_mm: tuple[float, float]
     rect_px: tuple[int, int, int, int]  # refined box (x0, y0, x1, y1) in aligned px
+    line: float = 0.0  # strongest straight faint stroke (mean darkness along a line)
 
 
 def _best_pair(profile: np.ndarray, gap: int, lo: int, hi: int, expected: int) -> int:
@@ -130,7 +131,10 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
     segments.append(norm[y + bh + o1:y + bh + o2, x + bw + o1:x + bw + o2])
     sides = sum(1 for seg in segments if seg.size and (seg > 0.25).mean() > 0.04)
     rect = (wx0 + x, wy0 + y, wx0 + x + bw, wy0 + y + bh)
-    return BoxMeasure(ink, light, center, faint, sides, ((x - ex) / ppm, (y - ey) / ppm), rect)
+    line = _line_response(dark[y + inset:y + bh - inset + 1,
+                               x + inset:x + bw - inset + 1] / black)
+    return BoxMeasure(ink, light, center, faint, sides, ((x - ex) / ppm, (y - ey) / ppm), rect,
+                      line)
 
 
 def alignment_quality(mark_quality: float, measures: list[BoxMeasure]) -> float:
@@ -146,6 +150,40 @@ def alignment_quality(mark_quality: float, measures: list[BoxMeasure]) -> float:
     if median > 1.0:
         return min(mark_quality, 0.5)
     return mark_quality
+
+
+_LINE_KERNELS: dict[int, list[np.ndarray]] = {}
+
+
+def _line_kernels(length: int) -> list[np.ndarray]:
+    """Averaging kernels along straight segments at eight angles."""
+    if length not in _LINE_KERNELS:
+        kernels = []
+        for angle in np.arange(0, 180, 22.5):
+            k = np.zeros((length, length), np.float32)
+            c = (length - 1) / 2
+            dx, dy = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+            cv2.line(k, (int(round(c - dx * c)), int(round(c - dy * c))),
+                     (int(round(c + dx * c)), int(round(c + dy * c))), 1.0, 1)
+            kernels.append(k / k.sum())
+        _LINE_KERNELS[length] = kernels
+    return _LINE_KERNELS[length]
+
+
+def _line_response(interior: np.ndarray) -> float:
+    """Mean darkness along the best straight segment through the middle of the box: a
+    faint pencil stroke adds up along its length while paper noise averages out."""
+    h, w = interior.shape
+    if h < 8 or w < 8:
+        return 0.0
+    length = max(5, (min(h, w) * 3 // 5) | 1)
+    best = 0.0
+    for k in _line_kernels(length):
+        resp = cv2.filter2D(interior.astype(np.float32), -1, k, borderType=cv2.BORDER_REPLICATE)
+        sub = resp[h // 4:h - h // 4, w // 4:w - w // 4]
+        if sub.size:
+            best = max(best, float(sub.max()))
+    return best
 
 
 def _ramp(v: float, lo: float, hi: float) -> float:
@@ -177,7 +215,8 @@ def classify_box(m: BoxMeasure, value: str) -> BoxEvidence:
         if m.ring_sides >= T.box_circle_segments:  # a circle drawn around an empty box
             return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.3,
                                circled=m.ring_sides >= T.box_circle_clear)
-        if m.faint >= T.box_faint_trace:  # a pale trace across the middle: ask a person
+        if m.faint >= T.box_faint_trace or m.line >= T.box_faint_line:
+            # a pale trace or stroke across the middle: ask a person
             return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.35)
         conf = 0.6 + 0.4 * _ramp(T.box_empty_max - score, 0.0, T.box_empty_max * 0.8)
         return BoxEvidence(value, BoxState.EMPTY, m.ink, score, conf)

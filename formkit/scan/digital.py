@@ -449,6 +449,8 @@ def read_docx(path: Path, settings: Settings) -> list[SheetResult]:
             raise
         raise InputError(f"{what}: the Word document is damaged ({exc}).") from exc
     subject = _parse_subject(doc.core_properties.subject or "")
+    if subject is not None:  # refuse an unknown layout before looking at any page
+        _spec_and_layout(settings, subject[0], subject[1], what)
     sections = list(doc.sections)
     blocks = _docx_pages(doc)
     if len(blocks) != len(sections):

@@ -342,8 +342,9 @@ _LETTERS = _VOWELS_ALL | set("bcdđfghjklmnpqrstvwxz")
 _KNOWN_TOKENS = {"kv", "kw", "kwh", "mw", "mwh", "kva", "km", "kg", "m2", "m3", "ha", "tp",
                  "tnhh", "ubnd", "htx", "dntn", "cp", "sct", "tthc", "qđ", "ttg", "nđ", "bct",
                  # Ê Đê and M'nông place names of Đắk Lắk (districts, communes)
-                 "krông", "ea", "m'gar", "kuin", "m'đrắk", "h'leo", "búk", "ana", "kar",
-                 "súp", "đrắk", "dray", "drăng", "hđing", "knốp", "tlê", "yang", "m'nông"}
+                 "đắk", "lắk", "đăk", "krông", "ea", "m'gar", "kuin", "m'đrắk", "h'leo",
+                 "búk", "ana", "kar", "súp", "đrắk", "dray", "drăng", "hđing", "knốp", "tlê",
+                 "yang", "m'nông"}
 #: punctuation that may stand at a word's edges
 _EDGE_PUNCT = ".,;:!?()[]\"'“”‘’-–—…"
 _RUNS = re.compile(r"[^\W\d_]+|\d+|[^\w\s]", re.UNICODE)
