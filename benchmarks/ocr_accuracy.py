@@ -15,7 +15,8 @@ procedures; y_kien_khac: comments); how many zones whose reading is more than 10
 were NOT flagged for review (must be 0: wrong text never passes silently); seconds per
 sheet for all five zones (some empty), and the cost of an empty zone.
 
-    .venv/bin/python benchmarks/ocr_accuracy.py [--sheets 12] [--seed 7] [--pdf form.pdf]
+    .venv/bin/python benchmarks/ocr_accuracy.py [--sheets 12] [--seed 7] [--ocr-mode stack|line]
+        [--pdf form.pdf --layout layout.json] [--show-worst N] [--show-ok]
 
 Targets: typed CER < 3 % at moderate degradation; 0 unflagged bad handwriting zones;
 OCR of a sheet's text zones < 2 s on one core; empty zones next to free.
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import random
 import statistics
@@ -315,7 +317,9 @@ def run(args) -> int:
 
     if args.pdf:
         pdf = Path(args.pdf)
-        layout = Layout.from_json(__import__("json").loads(Path(args.layout).read_text()))
+        if not args.layout:
+            raise SystemExit("--pdf needs --layout (the layout JSON of that PDF)")
+        layout = Layout.from_json(json.loads(Path(args.layout).read_text(encoding="utf-8")))
     else:
         tmp = tempfile.mkdtemp(prefix="formkit-bench-")
         pdf, layout = build_form(Path(tmp))

@@ -34,11 +34,15 @@ class Thresholds:
     # ---- decisions
     review_confidence: float = 0.80  # fields under this confidence go to review
     clear_row_confidence: float = 0.9  # one checked box, the rest of the row clean
+    faint_beside_mark_confidence: float = 0.85  # clear mark + pale trace in another box
     circled_confidence: float = 0.82  # one clearly circled box, the rest of the row clean
 
     # ---- free text
     text_ink_min: float = 0.004  # ink share of a zone under which it is empty (no OCR)
     ocr_review_confidence: float = 0.80  # OCR mean word confidence under which → review
+    # a zone is blank only if its ink share is under text_ink_min AND its written ink is
+    # under this many mm²: a short answer ("Có", "Tốt") covers 3–6 mm², 0.2–0.3 % of a zone
+    text_ink_min_mm2: float = 1.5
 
     # ---- annual evaluation (report proposals)
     # a criterion whose "Chưa đạt yêu cầu" share of valid answers is above this gets a

@@ -196,6 +196,19 @@ def test_each_copy_of_a_numbered_docx_keeps_its_serial(master, tmp_path):
     assert [p.page for p in sheets[1].pages] == [3, 4]
 
 
+def test_without_qr_codes_the_footer_text_identifies_each_copy(master, tmp_path):
+    settings, spec, lay = master["settings"], master["spec"], master["layout"]
+    job = PrintJob(spec, settings, 2026, settings.unit("QLCN"), (16, 17), lay.version)
+    doc = Document(str(write_docx(job, tmp_path / "two.docx")))
+    for section in doc.sections:  # e.g. a converter that dropped the footer pictures
+        for blip in section.footer._element.xpath(".//a:blip"):
+            blip.getparent().remove(blip)
+    doc.save(str(tmp_path / "noqr.docx"))
+    sheets = D.read_docx(tmp_path / "noqr.docx", settings)
+    assert [(s.serial, s.unit, s.layout) for s in sheets] == [
+        (16, "QLCN", lay.version), (17, "QLCN", lay.version)]
+
+
 def test_a_docx_that_is_not_a_formkit_form_is_refused_with_the_reason(master, tmp_path):
     doc = Document()
     doc.add_paragraph("Phiếu khảo sát tự làm")

@@ -156,6 +156,30 @@ def test_prompt_of_a_comment_zone_is_not_part_of_the_answer(layout, needs_tesser
     assert _levenshtein("Cán bộ hướng dẫn rất nhiệt tình.", res.value) <= 1, res.value
 
 
+@pytest.mark.parametrize("answer", ["Có", "Tốt", "Không"])
+def test_a_one_word_answer_is_read_not_dropped_as_blank(layout, needs_tesseract, answer):
+    page, zone = zone_of(layout, "c3.y_kien_khac")
+    img = blank_page(layout, page)
+    write_line(img, zone, 0, answer)
+    res = read_text_zone(np.asarray(img), PX, zone, page=page)
+    assert res.status is Status.OK and res.value == answer, (res.value, res.note)
+
+
+@pytest.mark.parametrize("dx,dy", [(0.8, 1.2), (-0.6, -1.0)])
+def test_a_page_registered_a_millimetre_off_still_reads(layout, needs_tesseract, dx, dy):
+    import cv2
+
+    page, zone = zone_of(layout, "c1.y_kien_khac")
+    img = blank_page(layout, page)
+    write_line(img, zone, 0, "Hồ sơ được trả đúng hẹn.")
+    arr = np.asarray(img)
+    shift = np.float32([[1, 0, dx * PX], [0, 1, dy * PX]])
+    arr = cv2.warpAffine(arr, shift, (arr.shape[1], arr.shape[0]), borderValue=255)
+    results = read_text_zones(arr, PX, layout.page(page).zones, page=page)
+    assert results[0].value == "Hồ sơ được trả đúng hẹn.", results[0].note
+    assert [r.status for r in results[1:]] == [Status.BLANK, Status.BLANK]
+
+
 def test_page_api_reads_the_same_as_zone_by_zone(layout, needs_tesseract):
     page = 2
     img = blank_page(layout, page)

@@ -165,3 +165,15 @@ def test_an_interrupted_batch_can_be_read_again(web):
     assert runner.wait_idle(60)
     assert runner.get(r.headers["Location"].split("/")[-1]).state == "finished"
     assert len(web.store.pages()) == 1  # the same page is not stored twice
+
+
+def test_reading_in_the_worker_thread_gives_the_same_report(web):
+    """The reading process is the server's choice; the thread path reads the same way."""
+    runner = web.app.extensions["formkit"].jobs
+    runner.isolate = False
+    c = web.client("staff")
+    r = _upload(c, [(_png(), "trang.png")])
+    assert runner.wait_idle(60)
+    job = runner.get(r.headers["Location"].rstrip("/").split("/")[-1])
+    assert job.state == "finished" and job.outcomes == {"read": 0, "duplicate": 0,
+                                                        "rejected": 1}

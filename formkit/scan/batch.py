@@ -259,8 +259,9 @@ class BatchReader:
         by_field: dict[str, list] = {}
         measures = [(box, B.measure_box(aligned, self.ppm, box)) for box in page.boxes]
         quality = B.alignment_quality(quality, [m for _, m in measures])
+        line_floor = B.page_line_floor([m for _, m in measures])
         for box, m in measures:
-            ev = B.classify_box(m, box.value)
+            ev = B.classify_box(m, box.value, line_floor)
             by_field.setdefault(box.field, []).append((box, m, ev))
         results: dict[str, FieldResult] = {}
         for fid, items in by_field.items():

@@ -193,8 +193,18 @@ def _ramp(v: float, lo: float, hi: float) -> float:
     return float(np.clip((v - lo) / (hi - lo), 0.0, 1.0))
 
 
-def classify_box(m: BoxMeasure, value: str) -> BoxEvidence:
+def page_line_floor(measures: list[BoxMeasure]) -> float:
+    """How strong a 'faint stroke' must be on this page: noise, toner and JPEG artefacts
+    raise the line response of every empty box of a page alike, a real stroke stands out."""
+    quiet = sorted(m.line for m in measures if m.ink < 0.02 and m.light < 0.05)
+    if not quiet:
+        return T.box_faint_line
+    return max(T.box_faint_line, 2.0 * quiet[len(quiet) // 2] + 0.04)
+
+
+def classify_box(m: BoxMeasure, value: str, line_floor: float | None = None) -> BoxEvidence:
     """State and confidence of one box from its measurements (thresholds in T)."""
+    line_floor = T.box_faint_line if line_floor is None else line_floor
     score = max(m.ink, 0.6 * m.light)
     # coverage counts pale ink fully: a box blacked out in pencil is as cancelled as one
     # blacked out in ink
@@ -215,9 +225,10 @@ def classify_box(m: BoxMeasure, value: str) -> BoxEvidence:
         if m.ring_sides >= T.box_circle_segments:  # a circle drawn around an empty box
             return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.3,
                                circled=m.ring_sides >= T.box_circle_clear)
-        if m.faint >= T.box_faint_trace or m.line >= T.box_faint_line:
+        if m.line >= line_floor or (m.faint >= T.box_faint_trace
+                                    and m.line >= 0.7 * line_floor):
             # a pale trace or stroke across the middle: ask a person
-            return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.35)
+            return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.35, faint=True)
         conf = 0.6 + 0.4 * _ramp(T.box_empty_max - score, 0.0, T.box_empty_max * 0.8)
         return BoxEvidence(value, BoxState.EMPTY, m.ink, score, conf)
     # between empty and checked, or ink that stays at the edges: ask a person
@@ -257,6 +268,15 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
         return FieldResult(field_id, "single", uncertain[0].value, Status.OK,
                            T.circled_confidence * quality, boxes, page=page,
                            note=(note + "; " if note else "") + "answer circled")
+    if len(checked) == 1 and uncertain and all(b.faint for b in uncertain) and \
+            checked[0].score >= 2 * T.box_checked_min:
+        # a clear mark beside a pale trace (an erased pencil tick, toner): the clear mark
+        # is the answer; the note keeps the doubt visible
+        return FieldResult(field_id, "single", checked[0].value, Status.OK,
+                           min(base if base > 0.5 else 1.0, T.faint_beside_mark_confidence)
+                           * quality, boxes, page=page,
+                           note=(note + "; " if note else "") + "pale trace in " +
+                           ", ".join(b.value for b in uncertain))
     if uncertain:
         return FieldResult(field_id, "single", checked[0].value if checked else None,
                            Status.UNCERTAIN, min(0.4, base), boxes, page=page, note=note)

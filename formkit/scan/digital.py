@@ -546,24 +546,24 @@ def _pdf_page_identity(page, index: int, doc_pdfium,
                  and abs((im["bottom"] - im["top"]) * PT_TO_MM - G.QR_MM) < 2.0]
     if qr_images and doc_pdfium is not None:
         scale = 300 / 72  # 300 dpi: a QR module of 0.55 mm is 6 pixels
-        try:
-            bitmap = doc_pdfium[index].render(scale=scale, grayscale=True)
-            full = np.asarray(bitmap.to_pil().convert("L"))
-        except Exception:  # a page pdfium cannot render: try the footer text
-            full = None
-        if full is not None:
-            for im in qr_images:
-                m = 6
-                x0, x1 = int((im["x0"] - m) * scale), int((im["x1"] + m) * scale)
-                y0, y1 = int((im["top"] - m) * scale), int((im["bottom"] + m) * scale)
-                crop = full[max(0, y0):y1, max(0, x0):x1]
-                if crop.size:
-                    payload = _decode_qr(crop)
-                    if payload:
-                        try:
-                            return PageIdentity.decode(payload)
-                        except ValueError:
-                            pass
+        w, h = float(page.width), float(page.height)
+        # several QR images at one place: a stamped copy's code drawn over the master's;
+        # rendering shows the top one, which is the copy's
+        for im in qr_images:
+            m = 6.0  # points of white around the code
+            crop = (max(0.0, im["x0"] - m), max(0.0, h - im["bottom"] - m),
+                    max(0.0, w - im["x1"] - m), max(0.0, im["top"] - m))
+            try:  # render only the code's corner of the page
+                bitmap = doc_pdfium[index].render(scale=scale, grayscale=True, crop=crop)
+                arr = np.asarray(bitmap.to_pil().convert("L"))
+            except Exception:  # a page pdfium cannot render: try the footer text
+                break
+            payload = _decode_qr(arr) if arr.size else ""
+            if payload:
+                try:
+                    return PageIdentity.decode(payload)
+                except ValueError:
+                    continue
     if subject is None:
         return None
     footer = page.crop((0, page.height * 0.85, page.width, page.height), strict=False)

@@ -46,12 +46,14 @@ class BoxEvidence:
     score: float  # mark strength after removing the printed border and stray lines, 0..1
     confidence: float
     circled: bool = False  # a ring of ink around an otherwise empty box
+    faint: bool = False  # uncertain only because of a pale trace (pencil? residue?)
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["state"] = str(self.state)
-        if not self.circled:
-            d.pop("circled")
+        for flag in ("circled", "faint"):
+            if not d[flag]:
+                d.pop(flag)
         return d
 
 

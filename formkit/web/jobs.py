@@ -1,8 +1,8 @@
 """Scan batches of the web app, read one after the other by a background thread.
 
 A request only checks and keeps the uploaded files, writes the job file and returns; the
-worker thread has the pages read through formkit.api.read (the CLI's own path) in a child
-process and stores the batch with the uploader as actor. The page polls the job's progress
+worker thread has the pages read the way formkit.api.read reads them (read_batch below) in a
+child process and stores the batch with the uploader as actor. The page polls the job's progress
 once a second.
 
 Why a child process: reading is CPU work in Python, OpenCV and pdfium. In a thread it would
@@ -49,15 +49,30 @@ def start_fork_server() -> None:
     forkserver.ensure_running()
 
 
+def read_batch(settings: Settings, paths: list[Path], received: date | None, unit: str | None,
+               out_dir: Path, ocr: bool, known_pages: set[tuple] | None,
+               progress: Any) -> Any:
+    """What formkit.api.read does before storing (pages read in earlier batches are
+    duplicates; batch.json beside the overlays), without storing: the worker stores the
+    batch itself so that the audit log names the uploader, not the server's account."""
+    from formkit.scan import read_paths
+
+    report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr, progress=progress,
+                        known_pages=known_pages)
+    api.write_json(report.to_json(), out_dir / "batch.json")
+    return report
+
+
 def _read_in_child(settings: Settings, paths: list[Path], received: date | None,
-                   unit: str | None, out_dir: Path, ocr: bool, conn: Any) -> None:
+                   unit: str | None, out_dir: Path, ocr: bool, known_pages: set[tuple],
+                   conn: Any) -> None:
     """Runs in the reading process: progress messages, then the report (or the error)."""
     def progress(done: int, total: int, outcome: Any) -> None:
         conn.send(("progress", done, total, getattr(outcome, "outcome", None)))
 
     try:
-        report = api.read(settings, paths, received, unit, out_dir, ocr=ocr, store=False,
-                          progress=progress)
+        report = read_batch(settings, paths, received, unit, out_dir, ocr, known_pages,
+                            progress)
         conn.send(("done", report))
     except FormkitError as exc:
         conn.send(("error", error_vn(exc)))
@@ -65,6 +80,7 @@ def _read_in_child(settings: Settings, paths: list[Path], received: date | None,
         conn.send(("crash", repr(exc)))
     finally:
         conn.close()
+
 
 log = logging.getLogger("formkit.web")
 
@@ -234,13 +250,12 @@ class JobRunner:
         try:
             received = date.fromisoformat(job.received) if job.received else None
             paths = [Path(f["path"]) for f in job.files]
+            known = self.store.known_pages()
             if self.isolate:
-                report = self._read_isolated(job, paths, received, progress)
+                report = self._read_isolated(job, paths, received, known, progress)
             else:
-                report = api.read(self.settings, paths, received, job.unit,
-                                  self.folder(job.id), ocr=job.ocr, store=False,
-                                  progress=progress)
-            # stored here rather than by api.read so that the audit log names the uploader
+                report = read_batch(self.settings, paths, received, job.unit,
+                                    self.folder(job.id), job.ocr, known, progress)
             batch_id = self.store.save_batch(report.to_json(), report.sheets, actor=job.user)
             counts = report.to_json()["counts"]
             with self._lock:
@@ -261,11 +276,11 @@ class JobRunner:
         self._save(job)
 
     def _read_isolated(self, job: ScanJob, paths: list[Path], received: date | None,
-                       progress: Any) -> Any:
+                       known_pages: set[tuple], progress: Any) -> Any:
         receiver, sender = _MP.Pipe(duplex=False)
         proc = _MP.Process(target=_read_in_child, name=f"formkit-read-{job.id}", daemon=True,
                            args=(self.settings, paths, received, job.unit, self.folder(job.id),
-                                 job.ocr, sender))
+                                 job.ocr, known_pages, sender))
         proc.start()
         sender.close()  # the child holds the only sending end: EOF means it has gone
         try:
