@@ -99,10 +99,12 @@ def _mount_parts() -> None:
     """Sub-commands of the later stages live in formkit/cli_parts/."""
     from formkit.cli_parts import evaluation
     from formkit.cli_parts.records import export_register_cmd, register_app, review_app
+    from formkit.cli_parts import web as web_cli
     from formkit.cli_parts.simulate import simulate as simulate_cmd
 
     evaluation.register(app)
     app.command("simulate")(simulate_cmd)
+    web_cli.register(app)
     app.add_typer(register_app, name="register")
     app.add_typer(review_app, name="review")
     export_app = typer.Typer(no_args_is_help=True, help="Workbooks for people (Excel).")

@@ -16,6 +16,8 @@ command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
 [ -e /usr/lib/libreoffice/program/libscfiltlo.so ] || need_apt+=(libreoffice-calc-nogui)
 [ -d /usr/share/fonts/truetype/liberation2 ] || need_apt+=(fonts-liberation2)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# the web app's end-to-end tests drive Debian's Chromium through Playwright
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "formkit setup: installing system packages: ${need_apt[*]}"

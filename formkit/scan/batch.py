@@ -270,20 +270,23 @@ class BatchReader:
                 res.crop = self._crop_boxes(aligned, [m.rect_px for _, m, _ in items],
                                             sheet.sheet, fid)
             results[fid] = res
-        for zone in page.zones:
-            crop_path = None
+        if page.zones:
+            crops = None
             if self.out_dir is not None:
-                crop_path = self.out_dir / "crops" / f"{_safe(sheet.sheet)}_{zone.field}.png"
+                crops = [self.out_dir / "crops" / f"{_safe(sheet.sheet)}_{z.field}.png"
+                         for z in page.zones]
             if self._text_reader is not None:
-                res = self._text_reader(aligned.full(), self.ppm, zone, crop_path=crop_path,
-                                        page=ident.page)
-                res.confidence *= quality if res.status is not Status.BLANK else 1.0
-                if crop_path is not None and crop_path.exists():
-                    res.crop = str(crop_path)
+                # one Tesseract call for all the zones of a page
+                texts = self._text_reader(aligned.full(), self.ppm, page.zones,
+                                          crop_paths=crops, page=ident.page)
             else:
-                res = FieldResult(zone.field, "text", None, Status.UNREADABLE, 0.0,
-                                  page=ident.page, note="text not read (OCR disabled)")
-            results[zone.field] = res
+                texts = [FieldResult(z.field, "text", None, Status.UNREADABLE, 0.0,
+                                     page=ident.page, note="text not read (OCR disabled)")
+                         for z in page.zones]
+            for res in texts:
+                if res.status is not Status.BLANK:
+                    res.confidence *= quality
+                results[res.field] = res
         return results
 
     def _crop_boxes(self, aligned: AlignedPage, rects: list[tuple[int, int, int, int]],
@@ -338,10 +341,10 @@ def _file_date(path: Path) -> date | None:
 
 def _text_reader() -> Callable | None:
     try:
-        from formkit.scan.text import read_text_zone
+        from formkit.scan.text import read_text_zones
     except ImportError:
         return None
-    return read_text_zone
+    return read_text_zones
 
 
 def _digital_readers() -> tuple[Callable | None, Callable | None]:
@@ -377,7 +380,7 @@ def read_paths(settings: Settings, paths: list[Path], received: date | None = No
         ext = f.suffix.lower()
         if ext in load.DOCX_EXTS or ext in load.PDF_EXTS:
             handled = _read_digital(f, settings, read_docx, read_pdf_digital, report,
-                                    digital_sheets)
+                                    digital_sheets, received)
             if handled:
                 done += load.count_pages(f)
                 if progress and report.pages:
@@ -395,7 +398,8 @@ def read_paths(settings: Settings, paths: list[Path], received: date | None = No
 
 
 def _read_digital(f: Path, settings: Settings, read_docx, read_pdf_digital,
-                  report: BatchReport, sheets: list[SheetResult]) -> bool:
+                  report: BatchReport, sheets: list[SheetResult],
+                  received: date | None = None) -> bool:
     """DOCX and text-layer PDFs are read without OCR; True when the file was handled."""
     from formkit.errors import FormkitError
 
@@ -418,6 +422,9 @@ def _read_digital(f: Path, settings: Settings, read_docx, read_pdf_digital,
     if found is None:  # a PDF without a text layer: a scan
         return False
     for s in found:
+        if s.received is None:
+            d = received or _file_date(f)
+            s.received = d.isoformat() if d else None
         sheets.append(s)
         for p in s.pages:
             report.pages.append(PageOutcome(str(f), p.page, READ, sheet=s.sheet_key,
