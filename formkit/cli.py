@@ -98,8 +98,8 @@ def read(
 def _mount_parts() -> None:
     """Sub-commands of the later stages live in formkit/cli_parts/."""
     from formkit.cli_parts import evaluation
-    from formkit.cli_parts.records import export_register_cmd, register_app, review_app
     from formkit.cli_parts import web as web_cli
+    from formkit.cli_parts.records import export_register_cmd, register_app, review_app
     from formkit.cli_parts.simulate import simulate as simulate_cmd
 
     evaluation.register(app)
