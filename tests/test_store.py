@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from formkit.analyze.records import ResponseRecord
-from formkit.errors import InputError
+from formkit.errors import InputError, RefusedError
 from formkit.store import REVIEW_INVALID, SCHEMA_VERSION, open_store
 from formkit.store import core as store_core
 from formkit.store import register as reg
@@ -286,3 +286,14 @@ def test_sheets_filter_by_year_and_unit(store):
     store.save_batch(report_for(sheets), sheets)
     assert [s.serial for s in store.sheets(year=2025, unit="vp")] == [1]
     assert [s.serial for s in store.sheets(unit="VP")] == [3, 1]
+
+
+def test_a_review_item_already_decided_by_someone_else_is_not_applied_twice(store):
+    sheet = make_sheet(1, review={"c1.lang_nghe_y_kien": ("tot", "ok", 0.55)})
+    store.save_batch(report_for([sheet]), [sheet])
+    item = store.review_queue()[0]
+    store.apply_review(item.id, "dat", "Lan")
+    with pytest.raises(RefusedError, match="already decided by Lan"):
+        store.apply_review(item.id, "chua_dat", "Hùng")
+    done = store.review_item(item.id)
+    assert (done.corrected_value, done.reviewer) == ("dat", "Lan")

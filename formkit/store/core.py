@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from formkit.analyze.records import FeedbackRecord, ResponseRecord
 from formkit.config import Settings
-from formkit.errors import FormkitError, InputError, StoreError, TemplateError
+from formkit.errors import FormkitError, InputError, RefusedError, StoreError, TemplateError
 from formkit.spec import Field, FormSpec, load_form, template_path
 from formkit.store import migrations
 from formkit.store.db import (
@@ -608,6 +608,13 @@ class Store:
             for item_id, value, note in checked:
                 item = s.get(ReviewItem, item_id)
                 assert item is not None
+                if item.status == "done":
+                    # someone else decided it since we looked (the write transaction holds
+                    # the lock, so this check cannot race): apply nothing at all
+                    raise RefusedError(
+                        f"Review item {item_id} ({item.field}) was already decided by "
+                        f"{item.reviewer or 'someone else'}; nothing was applied.",
+                        hint="Export the review queue again to see what is still pending.")
                 answer = s.scalar(select(Answer).where(Answer.sheet_id == item.sheet_id,
                                                        Answer.field == item.field))
                 item.corrected_value = dumps(value)
