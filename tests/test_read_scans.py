@@ -192,3 +192,10 @@ def test_register_page_is_rejected_as_another_form(built, tmp_path):
     report = _read(built["settings"], [tmp_path / "reg.png"])
     assert report.pages[0].outcome == "rejected"
     assert "not a survey" in report.pages[0].reason
+
+
+def test_the_printable_pdf_itself_among_the_scans_is_rejected_as_a_blank_form(built):
+    report = _read(built["settings"], [built["survey"].pdf])
+    assert report.sheets == []
+    assert {p.outcome for p in report.pages} == {"rejected"}
+    assert all("blank form" in p.reason for p in report.pages)

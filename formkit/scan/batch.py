@@ -332,6 +332,12 @@ def _safe(sheet: SheetResult) -> str:
     return f"{sheet.form}_{sheet.year}_{sheet.unit or 'x'}_{sheet.serial:06d}_{sheet.layout}"
 
 
+def _nothing_filled(sheet: SheetResult) -> bool:
+    return all(f.status is Status.BLANK or (f.kind == "flag" and f.value is False
+                                            and f.status is Status.OK)
+               for f in sheet.fields.values())
+
+
 def _file_date(path: Path) -> date | None:
     try:
         return datetime.fromtimestamp(path.stat().st_mtime).date()
@@ -422,6 +428,14 @@ def _read_digital(f: Path, settings: Settings, read_docx, read_pdf_digital,
     if found is None:  # a PDF without a text layer: a scan
         return False
     for s in found:
+        if _nothing_filled(s):
+            # the issued form itself (a print file dropped among the scans), not a reply
+            for p in s.pages:
+                report.pages.append(PageOutcome(
+                    str(f), p.page, REJECTED,
+                    "blank form: nothing is ticked or written in this file (the printable "
+                    "form, not a returned survey)", form_page=p.form_page))
+            continue
         if s.received is None:
             d = received or _file_date(f)
             s.received = d.isoformat() if d else None
