@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from formkit.scan.decide import Decision, apply_condition, decide_field
 from formkit.scan.locate import AlignedPage
 from formkit.scan.result import BoxEvidence, BoxState, FieldResult, Status
 from formkit.spec.layout import BoxPos
@@ -237,72 +238,66 @@ def classify_box(m: BoxMeasure, value: str, line_floor: float | None = None) -> 
 
 def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
                   page: int, quality: float) -> FieldResult:
-    """One field's value and status from the evidence of its boxes."""
+    """One field's value, status and confidence from the evidence of its boxes. The rules
+    are formkit.scan.decide's (the same for scans and digital forms); what the scan adds is
+    how sure it is, and two readings a person would make too: an answer circled instead of
+    ticked, and a clear mark beside a pale trace."""
     f = spec.fields[field_id]
+    kind = "flag" if f.kind is FieldKind.FLAG else "single"
     checked = [b for b in boxes if b.state is BoxState.CHECKED]
     uncertain = [b for b in boxes if b.state is BoxState.UNCERTAIN]
     filled = [b for b in boxes if b.state is BoxState.FILLED]
-    base = min((b.confidence for b in boxes), default=0.0) * quality
-    note = ""
     if filled and not T.fill_cancels:
-        checked = checked + filled
-        filled = []
-    if filled:
-        note = "cancelled by filling: " + ", ".join(b.value for b in filled)
-    if f.kind is FieldKind.FLAG:
-        b = boxes[0]
-        if b.state is BoxState.UNCERTAIN:
-            return FieldResult(field_id, "flag", None, Status.UNCERTAIN, b.confidence * quality,
-                               boxes, page=page, note=note)
-        value = b.state is BoxState.CHECKED or (b.state is BoxState.FILLED
-                                                and not T.fill_cancels)
-        return FieldResult(field_id, "flag", value, Status.OK, b.confidence * quality, boxes,
-                           page=page, note=note)
-    if len(checked) > 1:
-        return FieldResult(field_id, "single", None, Status.MULTIPLE, 0.2, boxes, page=page,
-                           note=note)
+        checked, filled = checked + filled, []
+    base = min((b.confidence for b in boxes), default=0.0) * quality
+    notes = ["cancelled by filling: " + ", ".join(b.value for b in filled)] if filled else []
+
+    def result(value, status: Status, confidence: float, note: str = "") -> FieldResult:
+        return FieldResult(field_id, kind, value, status, confidence, boxes, page=page,
+                           note="; ".join(n for n in (*notes, note) if n))
+
     others = [b for b in boxes if b not in checked and b not in uncertain]
-    clean = all(b.state is BoxState.EMPTY and b.score <= T.box_empty_max / 2 for b in others)
-    if not checked and len(uncertain) == 1 and uncertain[0].circled and clean and others:
+    clean = bool(others) and all(b.state is BoxState.EMPTY and b.score <= T.box_empty_max / 2
+                                 for b in others)
+    if kind == "single" and not checked and len(uncertain) == 1 and uncertain[0].circled \
+            and clean:
         # the respondent circled one option and left the others alone
-        return FieldResult(field_id, "single", uncertain[0].value, Status.OK,
-                           T.circled_confidence * quality, boxes, page=page,
-                           note=(note + "; " if note else "") + "answer circled")
-    if len(checked) == 1 and uncertain and all(b.faint for b in uncertain) and \
-            checked[0].score >= 2 * T.box_checked_min:
+        return result(uncertain[0].value, Status.OK, T.circled_confidence * quality,
+                      "answer circled")
+    if kind == "single" and len(checked) == 1 and uncertain and \
+            all(b.faint for b in uncertain) and checked[0].score >= 2 * T.box_checked_min:
         # a clear mark beside a pale trace (an erased pencil tick, toner): the clear mark
         # is the answer; the note keeps the doubt visible
-        return FieldResult(field_id, "single", checked[0].value, Status.OK,
-                           min(base if base > 0.5 else 1.0, T.faint_beside_mark_confidence)
-                           * quality, boxes, page=page,
-                           note=(note + "; " if note else "") + "pale trace in " +
-                           ", ".join(b.value for b in uncertain))
-    if uncertain:
-        return FieldResult(field_id, "single", checked[0].value if checked else None,
-                           Status.UNCERTAIN, min(0.4, base), boxes, page=page, note=note)
-    if len(checked) == 1:
-        conf = base
-        if clean and not filled and checked[0].score >= T.box_checked_min:
-            # one clear mark in a row of clean boxes: the choice itself is not in doubt
-            conf = max(conf, T.clear_row_confidence * quality)
-        return FieldResult(field_id, "single", checked[0].value, Status.OK, conf, boxes,
-                           page=page, note=note)
-    return FieldResult(field_id, "single", None, Status.BLANK, base, boxes, page=page,
-                       note=note)
+        return result(checked[0].value, Status.OK,
+                      min(base if base > 0.5 else 1.0, T.faint_beside_mark_confidence)
+                      * quality, "pale trace in " + ", ".join(b.value for b in uncertain))
+
+    d = decide_field(f, {b.value for b in checked}, {b.value for b in uncertain})
+    if d.status is Status.MULTIPLE:
+        return result(d.value, d.status, 0.2, d.note)
+    if d.status is Status.UNCERTAIN:
+        return result(d.value, d.status, min(0.4, base) if kind == "single"
+                      else uncertain[0].confidence * quality, d.note)
+    conf = base
+    if kind == "single" and checked and clean and not filled and \
+            checked[0].score >= T.box_checked_min:
+        # one clear mark in a row of clean boxes: the choice itself is not in doubt
+        conf = max(conf, T.clear_row_confidence * quality)
+    if kind == "flag":
+        conf = boxes[0].confidence * quality
+    return result(d.value, d.status, conf, d.note)
 
 
 def apply_conditions(spec: FormSpec, fields: dict[str, FieldResult]) -> None:
-    """A field answered although its condition says it should not be (c2.muc_do ticked
-    with c2.phien_ha = khong) is a contradiction, for a person to settle."""
+    """Contradictions between fields of a whole sheet (formkit.scan.decide's rule)."""
     for f in spec.fields.values():
-        if not f.only_if or f.id not in fields:
+        if not f.only_if or f.id not in fields or f.only_if[0] not in fields:
             continue
-        res = fields[f.id]
-        cond = fields.get(f.only_if[0])
-        if res.status is Status.OK and res.value is not None and cond is not None \
-                and cond.status is Status.OK and cond.value is not None \
-                and cond.value != f.only_if[1]:
-            res.status = Status.CONTRADICTION
+        res, cond = fields[f.id], fields[f.only_if[0]]
+        if res.status is not Status.OK or res.value is None:
+            continue
+        d = apply_condition(f, Decision(res.value, res.status, res.note),
+                            Decision(cond.value, cond.status, cond.note))
+        if d.status is Status.CONTRADICTION:
             res.confidence = min(res.confidence, 0.3)
-            res.note = (res.note + "; " if res.note else "") + \
-                f"answered although {f.only_if[0]} = {cond.value}"
+        res.status, res.note = d.status, d.note

@@ -57,7 +57,8 @@ def _matches(d: Decision, wanted: str) -> bool:
     return d.value == wanted
 
 
-def _decide_one(f: Field, ticks: set[str], unsure: set[str]) -> Decision:
+def decide_field(f: Field, ticks: set[str], unsure: set[str]) -> Decision:
+    """One field from its ticked and unclear option values (the rules above)."""
     if f.kind is FieldKind.FLAG:
         if FLAG_VALUE in unsure:
             return Decision(None, Status.UNCERTAIN, "the box is neither clearly ticked nor empty")
@@ -102,7 +103,7 @@ def decide_fields(spec: FormSpec, checked: Mapping[str, Iterable[str]],
         if fid in unreadable:
             out[fid] = Decision(None, Status.UNREADABLE, "not measured")
         else:
-            out[fid] = _decide_one(f, ticks.get(fid, set()), unsure.get(fid, set()))
+            out[fid] = decide_field(f, ticks.get(fid, set()), unsure.get(fid, set()))
 
     for fid, f in choice.items():
         if not f.only_if or fid in unreadable:
@@ -110,15 +111,20 @@ def decide_fields(spec: FormSpec, checked: Mapping[str, Iterable[str]],
         cond_id, wanted = f.only_if
         if cond_id not in out or not _is_answered(f, ticks.get(fid, set())):
             continue
-        cond = out[cond_id]
-        if cond.status is Status.OK and not _matches(cond, wanted):
-            why = f"answered although {cond_id} = {cond.value} (asked only if {wanted})"
-            cur = out[fid]
-            if cur.status is Status.OK:
-                out[fid] = Decision(cur.value, Status.CONTRADICTION, why)
-            else:
-                out[fid] = cur._replace(note="; ".join(n for n in (cur.note, why) if n))
-        elif cond.status is Status.BLANK and out[fid].status is Status.OK:
-            out[fid] = out[fid]._replace(
-                note=f"answered while {cond_id} is blank (implies {cond_id} = {wanted})")
+        out[fid] = apply_condition(f, out[fid], out[cond_id])
     return out
+
+
+def apply_condition(f: Field, own: Decision, cond: Decision) -> Decision:
+    """A field answered although the field it depends on says it should not be (c2.muc_do
+    ticked with c2.phien_ha = khong) becomes a contradiction, for a person to settle."""
+    cond_id, wanted = f.only_if
+    if cond.status is Status.OK and not _matches(cond, wanted):
+        why = f"answered although {cond_id} = {cond.value} (asked only if {wanted})"
+        if own.status is Status.OK:
+            return Decision(own.value, Status.CONTRADICTION, why)
+        return own._replace(note="; ".join(n for n in (own.note, why) if n))
+    if cond.status is Status.BLANK and own.status is Status.OK:
+        return own._replace(
+            note=f"answered while {cond_id} is blank (implies {cond_id} = {wanted})")
+    return own
