@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from formkit.spec.layout import Layout, ZonePos  # noqa: E402
-from formkit.textnorm import nfc  # noqa: E402
+from formkit.textnorm import levenshtein, nfc  # noqa: E402
 from formkit.thresholds import T  # noqa: E402
 
 PX = T.work_px_per_mm
@@ -254,17 +254,6 @@ def degrade(page: np.ndarray, level: str, rng: random.Random) -> np.ndarray:
 
 
 # ---- measuring -----------------------------------------------------------------------
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance (insertions, deletions, substitutions), two rows of the table."""
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def norm(s: str | None) -> str:

@@ -128,14 +128,6 @@ class Tally:
         return 100.0 * self.counts[what] / self.n if self.n else 0.0
 
 
-def _levenshtein(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def _page_pixels(path: Path, index: int, dpi: float):
@@ -183,7 +175,7 @@ def mark_visible(folder: Path, page: dict[str, Any], rect_mm) -> bool:
 def score(report, folders: list[Path], ocr: bool) -> dict[str, Any]:
     from formkit.scan.result import BoxState, Status
     from formkit.scan.simulate import load_truth
-    from formkit.textnorm import nfc
+    from formkit.textnorm import levenshtein, nfc
 
     copies: dict[int, dict[str, Any]] = {}
     pages: dict[tuple[str, int], dict[str, Any]] = {}
@@ -244,7 +236,7 @@ def score(report, folders: list[Path], ocr: bool) -> dict[str, Any]:
                         "flagged" if r.needs_review else "phantom text"))
                 else:
                     got = nfc(r.value or "")
-                    cer = _levenshtein(got, t["value"]) / max(1, len(t["value"]))
+                    cer = levenshtein(got, t["value"]) / max(1, len(t["value"]))
                     cer_sum[kind].append(cer)
                     bad = cer > 0.10
                     text_t[kind].add("flagged" if r.needs_review else (

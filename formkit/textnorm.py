@@ -29,3 +29,17 @@ def contains_folded(haystack: str, needle: str) -> bool:
     if not n:
         return False
     return re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", h) is not None
+
+
+def levenshtein(a: str, b: str) -> int:
+    """Edit distance between two strings (for character error rates)."""
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]

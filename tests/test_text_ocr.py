@@ -22,7 +22,7 @@ from formkit.scan import text as text_reader
 from formkit.scan.result import Status
 from formkit.scan.text import is_vietnamese_syllable, read_text_zone, read_text_zones
 from formkit.spec.layout import Layout, ZonePos
-from formkit.textnorm import nfc
+from formkit.textnorm import levenshtein, nfc
 from formkit.thresholds import T
 
 PX = T.work_px_per_mm
@@ -41,14 +41,6 @@ def _font(size_pt: float) -> ImageFont.FreeTypeFont:
     pytest.skip("no Vietnamese-capable serif font installed")
 
 
-def _levenshtein(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +121,7 @@ def test_typed_vietnamese_line_reads_back_with_its_diacritics(layout, needs_tess
     assert res.status is Status.OK, res.note
     assert res.value == nfc(res.value)
     assert "Đắk Lắk" in res.value and "Thương mại" in res.value
-    assert _levenshtein(truth, res.value) <= 1
+    assert levenshtein(truth, res.value) <= 1
     assert res.confidence >= T.ocr_review_confidence
     assert 0 < res.text_confidence <= 1 and not res.needs_review
 
@@ -143,7 +135,7 @@ def test_two_typed_lines_are_joined_with_a_space_and_survive_scanner_noise(
     write_line(img, zone, 1, second)
     res = read_text_zone(degrade(img), PX, zone, page=page)
     truth = f"{first} {second}"
-    assert _levenshtein(truth, res.value) <= 2, res.value
+    assert levenshtein(truth, res.value) <= 2, res.value
     assert "\n" not in res.value
 
 
@@ -153,7 +145,7 @@ def test_prompt_of_a_comment_zone_is_not_part_of_the_answer(layout, needs_tesser
     write_line(img, zone, 0, "Cán bộ hướng dẫn rất nhiệt tình.")
     res = read_text_zone(np.asarray(img), PX, zone, page=page)
     assert "kiến khác" not in res.value and "Câu hỏi" not in res.value
-    assert _levenshtein("Cán bộ hướng dẫn rất nhiệt tình.", res.value) <= 1, res.value
+    assert levenshtein("Cán bộ hướng dẫn rất nhiệt tình.", res.value) <= 1, res.value
 
 
 @pytest.mark.parametrize("answer", ["Có", "Tốt", "Không"])
@@ -327,7 +319,7 @@ def test_typed_answer_on_the_rasterised_printed_form_reads_right(built, needs_te
     write_line(page, zone, 0, "Hợp tác xã Nông nghiệp Ea Kao")
     write_line(page, zone, 1, "Nguyễn Thị Hồng Nhung")
     res = read_text_zone(np.asarray(page), PX, zone, page=1)
-    assert _levenshtein("Hợp tác xã Nông nghiệp Ea Kao Nguyễn Thị Hồng Nhung", res.value) <= 2
+    assert levenshtein("Hợp tác xã Nông nghiệp Ea Kao Nguyễn Thị Hồng Nhung", res.value) <= 2
     # the other zone of the printed page is empty and costs no OCR
     _n, other = zone_of(survey.layout, "noi_dung.chi_tiet")
     assert read_text_zone(np.asarray(page), PX, other).status is Status.BLANK
