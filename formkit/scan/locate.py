@@ -50,19 +50,29 @@ class Placement:
 
 
 def estimate_px_per_mm(gray: np.ndarray, dpi: float | None) -> float:
+    """Scan resolution in px/mm. The file's dpi is trusted only when it makes the image
+    about a page long: phone photos say 72 dpi whatever they hold."""
+    by_size = max(gray.shape) / A4_LONG_MM
     if dpi:
-        return dpi / 25.4
-    # unknown resolution: assume the long side is an A4 page
-    return max(gray.shape) / A4_LONG_MM
+        by_dpi = dpi / 25.4
+        if 0.6 <= by_size / by_dpi <= 1.6:
+            return by_dpi
+    return by_size
 
 
-def _try_decode(img: np.ndarray) -> tuple[str, np.ndarray] | None:
-    try:
-        text, pts, _ = _QR.detectAndDecode(img)
-    except cv2.error:
-        return None
-    if text and pts is not None:
-        return text, pts.reshape(-1, 2).astype(np.float64)
+_QR_ARUCO = cv2.QRCodeDetectorAruco()
+
+
+def _try_decode(img: np.ndarray, second_opinion: bool = False) -> tuple[str, np.ndarray] | None:
+    """Decode with OpenCV's QR detector; with second_opinion, also with its ArUco-based
+    detector, which finds the finder patterns differently (slower, used on retries)."""
+    for detector in (_QR, _QR_ARUCO) if second_opinion else (_QR,):
+        try:
+            text, pts, _ = detector.detectAndDecode(img)
+        except cv2.error:
+            continue
+        if text and pts is not None:
+            return text, pts.reshape(-1, 2).astype(np.float64)
     return None
 
 
@@ -122,21 +132,27 @@ def find_qr(gray: np.ndarray, px_per_mm: float, thumb: np.ndarray | None = None
     binarised, and finally the whole page."""
     h, w = gray.shape
     half = int(16.0 * px_per_mm)
-    s = min(1.6, 8.0 / px_per_mm)
-    s = 1.0 if abs(s - 1.0) < 0.08 else s
-    for cx, cy in _qr_candidates(gray, px_per_mm, thumb=thumb)[:3]:
-        X0, Y0 = max(0, int(cx) - half), max(0, int(cy) - half)
-        X1, Y1 = min(w, int(cx) + half), min(h, int(cy) + half)
-        crop = gray[Y0:Y1, X0:X1]
-        if s != 1.0:
-            crop = cv2.resize(crop, None, fx=s, fy=s,
-                              interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
-        hit = _try_decode(crop)
-        if hit is None:
-            # toner speckle and JPEG noise break modules apart: threshold, then close
-            hit = _try_decode(_otsu_closed(crop))
-        if hit:
-            return QRHit(hit[0], hit[1] / s + [X0, Y0])
+    base = min(1.6, 8.0 / px_per_mm)
+    candidates = _qr_candidates(gray, px_per_mm, thumb=thumb)
+    # first pass at ~4 px a module; then, around the two likeliest spots only, larger
+    # (a phone photo's paper fills less of the frame than its size suggests) and with the
+    # second detector
+    for factor, spots, hard in ((1.0, 3, False), (1.5, 2, True), (2.0, 2, True)):
+        s = base * factor
+        s = 1.0 if abs(s - 1.0) < 0.08 else s
+        for cx, cy in candidates[:spots]:
+            X0, Y0 = max(0, int(cx) - half), max(0, int(cy) - half)
+            X1, Y1 = min(w, int(cx) + half), min(h, int(cy) + half)
+            crop = gray[Y0:Y1, X0:X1]
+            if s != 1.0:
+                crop = cv2.resize(crop, None, fx=s, fy=s,
+                                  interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+            hit = _try_decode(crop, second_opinion=hard)
+            if hit is None:
+                # toner speckle and JPEG noise break modules apart: threshold, then close
+                hit = _try_decode(_otsu_closed(crop), second_opinion=hard)
+            if hit:
+                return QRHit(hit[0], hit[1] / s + [X0, Y0])
     tried: set[tuple[float, bool]] = set()
     for target, binarise in ((8.0, False), (11.0, False), (6.0, False), (8.0, True)):
         s = min(1.6, target / px_per_mm)
@@ -154,7 +170,7 @@ def find_qr(gray: np.ndarray, px_per_mm: float, thumb: np.ndarray | None = None
                 crop = cv2.adaptiveThreshold(cv2.GaussianBlur(crop, (3, 3), 0), 255,
                                              cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY,
                                              31, 10)
-            hit = _try_decode(crop) or _try_decode(_otsu_closed(crop))
+            hit = _try_decode(crop, binarise) or _try_decode(_otsu_closed(crop), binarise)
             if hit:
                 return QRHit(hit[0], hit[1] / s + [X0, Y0])
     s = min(1.0, 8.0 / px_per_mm)
