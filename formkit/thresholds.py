@@ -35,6 +35,7 @@ class Thresholds:
     review_confidence: float = 0.80  # fields under this confidence go to review
     clear_row_confidence: float = 0.9  # one checked box, the rest of the row clean
     faint_beside_mark_confidence: float = 0.85  # clear mark + pale trace in another box
+    box_clear_mark_max: float = 0.5  # above this a mark is dense enough to be a cancellation
     circled_confidence: float = 0.82  # one clearly circled box, the rest of the row clean
 
     # ---- free text

@@ -265,9 +265,11 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
         return result(uncertain[0].value, Status.OK, T.circled_confidence * quality,
                       "answer circled")
     if kind == "single" and len(checked) == 1 and uncertain and \
-            all(b.faint for b in uncertain) and checked[0].score >= 2 * T.box_checked_min:
+            all(b.faint for b in uncertain) and \
+            2 * T.box_checked_min <= checked[0].score <= T.box_clear_mark_max:
         # a clear mark beside a pale trace (an erased pencil tick, toner): the clear mark
-        # is the answer; the note keeps the doubt visible
+        # is the answer; the note keeps the doubt visible. A near-filled box is no clear
+        # mark (it may be a cancellation), so it does not qualify
         return result(checked[0].value, Status.OK,
                       min(base if base > 0.5 else 1.0, T.faint_beside_mark_confidence)
                       * quality, "pale trace in " + ", ".join(b.value for b in uncertain))
