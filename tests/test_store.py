@@ -297,3 +297,12 @@ def test_a_review_item_already_decided_by_someone_else_is_not_applied_twice(stor
         store.apply_review(item.id, "chua_dat", "Hùng")
     done = store.review_item(item.id)
     assert (done.corrected_value, done.reviewer) == ("dat", "Lan")
+
+
+def test_correcting_an_entry_into_a_copy_of_another_is_refused(store):
+    a = reg.add_entry(store, entry_date="03/02/2025", content="Hồ sơ trả kết quả trễ hạn")
+    b = reg.add_entry(store, entry_date="04/02/2025", content="Thủ tục rườm rà")
+    with pytest.raises(InputError, match=f"same as entry #{a.id}"):
+        reg.update_entry(store, b.id, entry_date="03/02/2025",
+                         content="Hồ sơ trả kết quả trễ hạn")
+    assert reg.get_entry(store, b.id).content == "Thủ tục rườm rà"

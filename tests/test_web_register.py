@@ -104,3 +104,28 @@ def test_survey_comments_and_reclassification_need_ban_iso(web):
     r = iso.post("/so-ghi-nhan/tu-phieu-khao-sat", data={**t, "year": "2026"},
                  follow_redirects=True)
     assert "Ý kiến khác trong phiếu khảo sát năm 2026" in r.get_data(as_text=True)
+
+
+def test_an_entrys_text_can_be_corrected_and_the_rules_group_follows(web):
+    c = web.client("staff")
+    assert _add(c, customer="Cty ABC", content="Khen cán bộ nhiệt tình").status_code == 302
+    entry = reg.list_entries(web.store)[0]
+    url = f"/so-ghi-nhan/{entry.id}/sua"
+    assert "Sửa nội dung ý kiến" in c.get(url).get_data(as_text=True)
+    data = {**tokens(c, url), "date": "06/03/2026", "customer": "Công ty TNHH ABC",
+            "content": "Trả kết quả trễ hạn 5 ngày", "receiver": "Lan", "unit": "",
+            "source": "tiep_dan", "confirmation": ""}
+    assert c.post(url, data=data).status_code == 302
+    after = reg.get_entry(web.store, entry.id)
+    assert (after.customer, after.content, after.source) == (
+        "Công ty TNHH ABC", "Trả kết quả trễ hạn 5 ngày", "tiep_dan")
+    assert after.group_code != entry.group_code  # reclassified from the new content
+    log = web.store.audit_log()[0]
+    assert log["action"] == "register_edit"
+    assert "content" in log["details"]["fields"]
+    assert "trễ hạn" not in str(log["details"])  # names the fields, not what was written
+    # emptying the content is refused and changes nothing
+    bad = {**{k: v for k, v in data.items() if not k.endswith("_token")}, **tokens(c, url),
+           "content": ""}
+    assert c.post(url, data=bad).status_code == 400
+    assert reg.get_entry(web.store, entry.id).content == "Trả kết quả trễ hạn 5 ngày"

@@ -233,6 +233,52 @@ def add_entry(store: Store, *, entry_date: date | str, content: str, customer: s
         return _record(e)
 
 
+def update_entry(store: Store, entry_id: int, *, entry_date: date | str, content: str,
+                 customer: str = "", receiver: str = "", unit: str | None = None,
+                 source: str = "khieu_nai", confirmation: str = "",
+                 actor: str | None = None, rules: GroupRules | None = None) -> RegisterRecord:
+    """Correct what was written for an entry. The duplicate check, the search text and the
+    rules' group follow the new text; a person's group choice and the status are kept. The
+    audit log names the changed fields, not their (personal) content."""
+    try:
+        day = parse_date(entry_date)
+    except ValueError as exc:
+        raise InputError(f"Date (Ngày tháng): {exc}.",
+                         hint="Write the date as dd/mm/yyyy, e.g. 05/03/2025.") from None
+    content = nfc(content)
+    if not content:
+        raise InputError("The feedback content (Nội dung ý kiến) is empty.",
+                         hint="An entry needs its content; nothing was changed.")
+    rules = rules or load_rules(settings=store.settings)
+    values = {"entry_date": day, "content": content, "customer": nfc(customer),
+              "receiver": nfc(receiver), "unit": parse_unit(store, unit),
+              "source": parse_source(source), "confirmation": nfc(confirmation)}
+    fp = fingerprint(day, values["customer"], content, values["receiver"], values["unit"],
+                     values["source"])
+    match = classify_text(content, rules)
+    actor = actor if actor is not None else current_user()
+    with store.write_session() as s:
+        e = s.get(RegisterEntry, entry_id)
+        if e is None:
+            raise InputError(f"There is no register entry #{entry_id}.",
+                             hint="List the entries with `formkit register list`.")
+        other = s.scalar(select(RegisterEntry.id).where(RegisterEntry.fingerprint == fp,
+                                                        RegisterEntry.id != entry_id))
+        if other is not None:
+            raise InputError(
+                f"After this change entry #{entry_id} would be the same as entry #{other}; "
+                "nothing was changed.", hint="Check the two entries; remove one if needed.")
+        changed = [k for k, v in values.items() if getattr(e, k) != v]
+        for k, v in values.items():
+            setattr(e, k, v)
+        e.fingerprint = fp
+        e.search_text = _search_text(e.customer, e.content, e.receiver, e.confirmation)
+        e.group_code, e.group_rule = match.code, match.rule
+        if changed:
+            store.audit(s, "register_edit", actor, entry=entry_id, fields=changed)
+        return _record(e)
+
+
 def _resolve_group(rules: GroupRules, typed: str) -> str:
     code = rules.resolve(typed)
     if code is None:

@@ -165,6 +165,49 @@ def edit(entry_id: int) -> Any:
                            **_vocab())
 
 
+@bp.route("/<int:entry_id>/sua", methods=["GET", "POST"])
+@requires("staff")
+def edit_text(entry_id: int) -> Any:
+    """Correct what was written (date, customer, content, receiver, unit, source,
+    confirmation); status and group stay on the entry page."""
+    c = ctx()
+    try:
+        e = reg.get_entry(c.store, entry_id)
+    except FormkitError:
+        abort(404)
+    values = {"date": f"{e.entry_date:%d/%m/%Y}", "customer": e.customer,
+              "content": e.content, "receiver": e.receiver, "unit": e.unit,
+              "source": e.source, "confirmation": e.confirmation, "status": e.status,
+              "group": e.group_override or ""}
+    errors: list[str] = []
+    if request.method == "POST":
+        values = {**values, **{k: v for k, v in _form_values().items()
+                               if k not in ("status", "group")}}
+        status = form_status()
+        if status == "used":
+            return stale_form_response(status, url_for("register.edit", entry_id=entry_id))
+        if status != "ok":
+            errors.append("Biểu mẫu đã quá hạn nên chưa được lưu. Nội dung vẫn còn dưới đây: "
+                          "kiểm tra rồi bấm Lưu lần nữa.")
+        else:
+            errors = _check(values)
+            if not errors:
+                try:
+                    reg.update_entry(
+                        c.store, entry_id, entry_date=values["date"],
+                        content=values["content"], customer=values["customer"],
+                        receiver=values["receiver"], unit=values["unit"] or None,
+                        source=values["source"] or "khieu_nai",
+                        confirmation=values["confirmation"], actor=user().name)
+                except FormkitError as exc:
+                    errors.append(error_vn(exc))
+                else:
+                    flash(f"Đã sửa nội dung mục #{entry_id}.", "success")
+                    return redirect(url_for("register.edit", entry_id=entry_id))
+    return render_template("register_form.html", v=values, errors=errors, editing=e,
+                           **_vocab()), (400 if errors else 200)
+
+
 @bp.route("/tu-phieu-khao-sat", methods=["POST"])
 @requires("iso")
 def from_surveys() -> Any:
