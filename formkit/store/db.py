@@ -11,6 +11,7 @@ then the server's own locking applies.
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,23 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(db)
 
 
+def _set_wal(cur: sqlite3.Cursor, busy_timeout: float) -> None:
+    """Switch to WAL. The switch takes an exclusive lock that SQLite does not wait for
+    (busy_timeout does not apply), so two processes creating a database at the same moment
+    can see "database is locked": wait and try again, as long as the busy timeout."""
+    deadline = time.monotonic() + busy_timeout
+    delay = 0.01
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(0.2, delay * 2)
+
+
 def make_engine(url: URL, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S) -> Engine:
     """An engine with the connection settings above. Creates the SQLite file's folder."""
     if url.get_backend_name() != "sqlite":
@@ -93,7 +111,7 @@ def make_engine(url: URL, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S) -> Engin
         try:
             cur.execute(f"PRAGMA busy_timeout = {timeout_ms}")
             if path is not None:
-                cur.execute("PRAGMA journal_mode = WAL")
+                _set_wal(cur, busy_timeout)
                 cur.execute("PRAGMA synchronous = NORMAL")
             cur.execute("PRAGMA foreign_keys = ON")
         finally:
