@@ -187,12 +187,10 @@ def _year_bounds(year: int) -> tuple[date, date]:
 
 # ---- adding, listing, changing -----------------------------------------------------------
 
-def add_entry(store: Store, *, entry_date: date | str, content: str, customer: str = "",
-              receiver: str = "", unit: str | None = None, source: str = "khieu_nai",
-              confirmation: str = "", status: str = "pending", group: str | None = None,
-              actor: str | None = None, rules: GroupRules | None = None) -> RegisterRecord:
-    """Add one entry typed by a person. `group` (code or name) is kept as a person's choice;
-    without it the rules decide. Adding the same entry twice is refused (InputError)."""
+def _typed_values(store: Store, entry_date: date | str, content: str, customer: str,
+                  receiver: str, unit: str | None, source: str, confirmation: str,
+                  hint: str) -> dict[str, Any]:
+    """The fields a person types for an entry, parsed, checked and NFC (column → value)."""
     try:
         day = parse_date(entry_date)
     except ValueError as exc:
@@ -200,14 +198,26 @@ def add_entry(store: Store, *, entry_date: date | str, content: str, customer: s
                          hint="Write the date as dd/mm/yyyy, e.g. 05/03/2025.") from None
     content = nfc(content)
     if not content:
-        raise InputError("The feedback content (Nội dung ý kiến) is empty.",
-                         hint="Give the content with --content \"…\".")
+        raise InputError("The feedback content (Nội dung ý kiến) is empty.", hint=hint)
+    return {"entry_date": day, "content": content, "customer": nfc(customer),
+            "receiver": nfc(receiver), "unit": parse_unit(store, unit),
+            "source": parse_source(source), "confirmation": nfc(confirmation)}
+
+
+def add_entry(store: Store, *, entry_date: date | str, content: str, customer: str = "",
+              receiver: str = "", unit: str | None = None, source: str = "khieu_nai",
+              confirmation: str = "", status: str = "pending", group: str | None = None,
+              actor: str | None = None, rules: GroupRules | None = None) -> RegisterRecord:
+    """Add one entry typed by a person. `group` (code or name) is kept as a person's choice;
+    without it the rules decide. Adding the same entry twice is refused (InputError)."""
+    v = _typed_values(store, entry_date, content, customer, receiver, unit, source,
+                      confirmation, hint="Give the content with --content \"…\".")
+    day, content, customer, receiver = v["entry_date"], v["content"], v["customer"], \
+        v["receiver"]
+    unit_code, source_code, confirmation = v["unit"], v["source"], v["confirmation"]
     rules = rules or load_rules(settings=store.settings)
-    unit_code = parse_unit(store, unit)
-    source_code = parse_source(source)
     status_code = parse_status(status)
     override = _resolve_group(rules, group) if group else None
-    customer, receiver, confirmation = nfc(customer), nfc(receiver), nfc(confirmation)
     fp = fingerprint(day, customer, content, receiver, unit_code, source_code)
     match = classify_text(content, rules)
     actor = actor if actor is not None else current_user()
@@ -240,19 +250,10 @@ def update_entry(store: Store, entry_id: int, *, entry_date: date | str, content
     """Correct what was written for an entry. The duplicate check, the search text and the
     rules' group follow the new text; a person's group choice and the status are kept. The
     audit log names the changed fields, not their (personal) content."""
-    try:
-        day = parse_date(entry_date)
-    except ValueError as exc:
-        raise InputError(f"Date (Ngày tháng): {exc}.",
-                         hint="Write the date as dd/mm/yyyy, e.g. 05/03/2025.") from None
-    content = nfc(content)
-    if not content:
-        raise InputError("The feedback content (Nội dung ý kiến) is empty.",
-                         hint="An entry needs its content; nothing was changed.")
+    values = _typed_values(store, entry_date, content, customer, receiver, unit, source,
+                           confirmation, hint="An entry needs its content; nothing was changed.")
+    day, content = values["entry_date"], values["content"]
     rules = rules or load_rules(settings=store.settings)
-    values = {"entry_date": day, "content": content, "customer": nfc(customer),
-              "receiver": nfc(receiver), "unit": parse_unit(store, unit),
-              "source": parse_source(source), "confirmation": nfc(confirmation)}
     fp = fingerprint(day, values["customer"], content, values["receiver"], values["unit"],
                      values["source"])
     match = classify_text(content, rules)
