@@ -36,6 +36,11 @@ class Thresholds:
     clear_row_confidence: float = 0.9  # one checked box, the rest of the row clean
     faint_beside_mark_confidence: float = 0.85  # clear mark + pale trace in another box
     box_clear_mark_max: float = 0.5  # above this a mark is dense enough to be a cancellation
+    clear_mark_confidence: float = 0.80  # a checked box this sure outweighs pale traces beside it
+    # a page whose faint-stroke floor (page_line_floor) is above this is too noisy to
+    # confirm that a row is unanswered: a pale pencil tick would not stand out
+    noisy_page_line_floor: float = 0.15
+    noisy_blank_confidence: float = 0.6  # confidence of an unanswered row on such a page
     circled_confidence: float = 0.82  # one clearly circled box, the rest of the row clean
 
     # ---- free text

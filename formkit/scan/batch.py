@@ -265,7 +265,8 @@ class BatchReader:
             by_field.setdefault(box.field, []).append((box, m, ev))
         results: dict[str, FieldResult] = {}
         for fid, items in by_field.items():
-            res = B.decide_choice(spec, fid, [ev for _, _, ev in items], ident.page, quality)
+            res = B.decide_choice(spec, fid, [ev for _, _, ev in items], ident.page, quality,
+                                  line_floor)
             if res.needs_review and self.out_dir is not None:
                 res.crop = self._crop_boxes(aligned, [m.rect_px for _, m, _ in items],
                                             sheet.sheet, fid)

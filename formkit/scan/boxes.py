@@ -10,6 +10,8 @@ on a dark photocopy. Evidence per box:
   center   share of light ink in the central part: real marks cross the middle; a stroke
            that wanders in from a neighbour only grazes an edge
   ring     how many sides around the box carry ink: a circle drawn around the box
+  line     mean darkness along the best straight segment through the middle, streaks
+           and specks taken out: a pale pencil stroke that the shares above miss
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ from formkit.spec.model import FieldKind, FormSpec
 from formkit.thresholds import T
 
 BORDER_MM = 0.35  # printed border width (1 pt)
+# darkness (0 paper … 1 the printed black) above which a pixel adds no more to the faint
+# stroke evidence: pencil lies below it, so a few dark specks cannot outweigh a long pale line
+LINE_CLIP = 0.4
+SPECK_MM = 0.6  # a dark blot no larger than this each way is a toner speck or dust
 
 
 @dataclass
@@ -39,6 +45,14 @@ class BoxMeasure:
     shift_mm: tuple[float, float]
     rect_px: tuple[int, int, int, int]  # refined box (x0, y0, x1, y1) in aligned px
     line: float = 0.0  # strongest straight faint stroke (mean darkness along a line)
+
+
+def _quantile(a: np.ndarray, q: float) -> float:
+    """The q-quantile of `a` (nearest rank): np.percentile's interpolation costs more than
+    it tells on a few thousand pixels, and this runs several times per box."""
+    flat = a.ravel()
+    k = min(flat.size - 1, int(q * (flat.size - 1) + 0.5))
+    return float(np.partition(flat, k)[k])
 
 
 def _best_pair(profile: np.ndarray, gap: int, lo: int, hi: int, expected: int) -> int:
@@ -64,7 +78,7 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
     wx1, wy1 = min(w, bx0 + bw + pad + 1), min(h, by0 + bh + pad + 1)
     win = aligned.crop(wx0, wy0, wx1, wy1).astype(np.float32)
     win = cv2.GaussianBlur(win, (3, 3), 0)
-    paper = float(np.percentile(win, 90))
+    paper = _quantile(win, 0.9)
     dark = np.clip(paper - win, 0, None)
 
     # refine: the border columns/rows are the strongest pair one box-width apart
@@ -81,46 +95,50 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
         dark[y:y + bh + 1, max(0, x - border_px // 2):x + border_px // 2 + 1].ravel(),
         dark[y:y + bh + 1, x + bw - border_px // 2:x + bw + border_px // 2 + 1].ravel(),
     ])
-    black = max(float(np.percentile(edge, 60)) if edge.size else 0.0, 40.0)
+    black = max(_quantile(edge, 0.6) if edge.size else 0.0, 40.0)
     norm = dark / black
 
     inset = border_px // 2 + int(round(0.45 * ppm))
-    interior = norm[y + inset:y + bh - inset + 1, x + inset:x + bw - inset + 1]
+    o1, o2 = int(round(0.5 * ppm)), int(round(2.0 * ppm))  # the band around the box
+    inner = (slice(y + inset, y + bh - inset + 1), slice(x + inset, x + bw - inset + 1))
+    interior = norm[inner]
     if interior.size == 0:
         interior = np.zeros((1, 1), np.float32)
     ink = float((interior > 0.5).mean())
-    light = float((interior > 0.2).mean())
+    # the pale measures leave out what runs straight through the whole window (a copier's
+    # drum streak, a line of dirt on the scanner glass): it is no respondent's mark, and at
+    # pencil darkness it would pass for one. Dark ink is measured as it is, so a real
+    # stroke is never taken away
+    pale = (_without_streaks(dark, x, y, bw, bh, o1, o2) / black)[inner]
+    if pale.size == 0:
+        pale = np.zeros((1, 1), np.float32)
+    pale = _without_specks(pale, int(round(SPECK_MM * ppm)))
+    light = float((pale > 0.2).mean())
     # faint marks (a hard pencil, a pale ballpoint): smooth harder so paper noise and JPEG
     # ringing average out while a stroke 0.3 mm wide survives
-    smooth = cv2.GaussianBlur(dark[y + inset:y + bh - inset + 1, x + inset:x + bw - inset + 1],
-                              (5, 5), 0) / black
-    if smooth.size:
-        sh, sw = smooth.shape
-        core = smooth[int(sh * 0.2):sh - int(sh * 0.2), int(sw * 0.2):sw - int(sw * 0.2)]
-        # the middle only: shading and JPEG ringing of the border stay near the edges. A
-        # stroke is one long connected trace across the middle; noise, however strong,
-        # breaks up into blobs: measure the extent of the largest connected trace
-        faint = 0.0
-        if core.size:
-            mask = (core > 0.09).astype(np.uint8)
-            n, _lab, stats, _c = cv2.connectedComponentsWithStats(mask, connectivity=8)
-            if n > 1:
-                big = stats[1:, cv2.CC_STAT_AREA].argmax() + 1
-                ext = max(stats[big, cv2.CC_STAT_WIDTH] / core.shape[1],
-                          stats[big, cv2.CC_STAT_HEIGHT] / core.shape[0])
-                faint = float(ext)
-    else:
-        faint = 0.0
-    ih, iw = interior.shape
+    smooth = cv2.GaussianBlur(pale, (5, 5), 0)
+    sh, sw = smooth.shape
+    core = smooth[int(sh * 0.2):sh - int(sh * 0.2), int(sw * 0.2):sw - int(sw * 0.2)]
+    # the middle only: shading and JPEG ringing of the border stay near the edges. A
+    # stroke is one long connected trace across the middle; noise, however strong, breaks
+    # up into blobs: measure the extent of the largest connected trace
+    faint = 0.0
+    if core.size:
+        mask = (core > 0.09).astype(np.uint8)
+        n, _lab, stats, _c = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        if n > 1:
+            big = stats[1:, cv2.CC_STAT_AREA].argmax() + 1
+            faint = float(max(stats[big, cv2.CC_STAT_WIDTH] / core.shape[1],
+                              stats[big, cv2.CC_STAT_HEIGHT] / core.shape[0]))
+    ih, iw = pale.shape
     cy0, cx0 = int(ih * 0.22), int(iw * 0.22)
-    center_part = interior[cy0:ih - cy0, cx0:iw - cx0]
+    center_part = pale[cy0:ih - cy0, cx0:iw - cx0]
     center = float((center_part > 0.2).mean()) if center_part.size else 0.0
 
     # a band 0.5–2.0 mm around the box, in eleven segments (three along the top, the
     # bottom and the right side, and the two right corners; the left side carries the
     # option's label). A circle drawn around the box leaves ink in most of them; noise, a
     # neighbour's stray stroke or the next row's box (2.5 mm away) in few.
-    o1, o2 = int(round(0.5 * ppm)), int(round(2.0 * ppm))
     thirds_x = [x + bw * i // 3 for i in range(4)]
     thirds_y = [y + bh * i // 3 for i in range(4)]
     segments = []
@@ -132,10 +150,48 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
     segments.append(norm[y + bh + o1:y + bh + o2, x + bw + o1:x + bw + o2])
     sides = sum(1 for seg in segments if seg.size and (seg > 0.25).mean() > 0.04)
     rect = (wx0 + x, wy0 + y, wx0 + x + bw, wy0 + y + bh)
-    line = _line_response(dark[y + inset:y + bh - inset + 1,
-                               x + inset:x + bw - inset + 1] / black)
+    # straight-stroke evidence, darkness clipped: a toner speck is dark but tiny, a pencil
+    # stroke pale but long
+    line = _line_response(np.minimum(pale, LINE_CLIP))
     return BoxMeasure(ink, light, center, faint, sides, ((x - ex) / ppm, (y - ey) / ppm), rect,
                       line)
+
+
+def _without_streaks(dark: np.ndarray, x: int, y: int, bw: int, bh: int, o1: int, o2: int
+                     ) -> np.ndarray:
+    """`dark` less the darkness that continues straight across the box: per column, the
+    lesser of the medians of the bands above and below the box; per row, the lesser of
+    the bands left and right of it. A streak crosses both bands, a respondent's stroke,
+    a circle or a neighbour's mark at most one (and the median ignores a thin crossing),
+    the option label only the left one."""
+    def lesser(a: np.ndarray, b: np.ndarray, axis: int, n: int) -> np.ndarray:
+        if a.size == 0 or b.size == 0:
+            return np.zeros(n, np.float32)
+        mid_a, mid_b = a.shape[axis] // 2, b.shape[axis] // 2
+        return np.minimum(np.take(np.sort(a, axis=axis), mid_a, axis=axis),
+                          np.take(np.sort(b, axis=axis), mid_b, axis=axis))
+
+    h, w = dark.shape
+    cols = lesser(dark[max(0, y - o2):max(0, y - o1), :], dark[y + bh + o1:y + bh + o2, :],
+                  0, w)
+    rows = lesser(dark[:, max(0, x - o2):max(0, x - o1)], dark[:, x + bw + o1:x + bw + o2],
+                  1, h)
+    return np.clip(dark - cols[None, :] - rows[:, None], 0, None)
+
+
+def _without_specks(pale: np.ndarray, max_px: int) -> np.ndarray:
+    """`pale` with small compact blots (toner specks, dust) blanked: a pencil stroke is as
+    pale and as narrow, but long; a dot meant as an answer is larger."""
+    mask = (pale > 0.25).astype(np.uint8)
+    n, labels, stats, _c = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    small = [i for i in range(1, n) if stats[i, cv2.CC_STAT_WIDTH] <= max_px
+             and stats[i, cv2.CC_STAT_HEIGHT] <= max_px]
+    if not small:
+        return pale
+    blot = cv2.dilate(np.isin(labels, small).astype(np.uint8), np.ones((3, 3), np.uint8))
+    out = pale.copy()
+    out[blot > 0] = 0.0
+    return out
 
 
 def alignment_quality(mark_quality: float, measures: list[BoxMeasure]) -> float:
@@ -237,11 +293,13 @@ def classify_box(m: BoxMeasure, value: str, line_floor: float | None = None) -> 
 
 
 def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
-                  page: int, quality: float) -> FieldResult:
+                  page: int, quality: float, line_floor: float | None = None) -> FieldResult:
     """One field's value, status and confidence from the evidence of its boxes. The rules
     are formkit.scan.decide's (the same for scans and digital forms); what the scan adds is
     how sure it is, and two readings a person would make too: an answer circled instead of
-    ticked, and a clear mark beside a pale trace."""
+    ticked, and a clear mark beside a pale trace. `line_floor` is the page's faint-stroke
+    floor (page_line_floor): on a page so noisy that a pale pencil tick would not stand
+    out, a row read as unanswered is not confirmed without a person."""
     f = spec.fields[field_id]
     kind = "flag" if f.kind is FieldKind.FLAG else "single"
     checked = [b for b in boxes if b.state is BoxState.CHECKED]
@@ -264,15 +322,17 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
         # the respondent circled one option and left the others alone
         return result(uncertain[0].value, Status.OK, T.circled_confidence * quality,
                       "answer circled")
-    if kind == "single" and len(checked) == 1 and uncertain and \
+    if kind == "single" and len(checked) == 1 and uncertain and not filled and \
             all(b.faint for b in uncertain) and \
-            2 * T.box_checked_min <= checked[0].score <= T.box_clear_mark_max:
+            checked[0].confidence >= T.clear_mark_confidence and \
+            checked[0].fill >= T.box_checked_min and checked[0].score <= T.box_clear_mark_max:
         # a clear mark beside a pale trace (an erased pencil tick, toner): the clear mark
-        # is the answer; the note keeps the doubt visible. A near-filled box is no clear
-        # mark (it may be a cancellation), so it does not qualify
+        # is the answer; the note keeps the doubt visible. It must be dark ink (pale
+        # coverage alone could be one more pencil mark, or a washed-out filled box) and
+        # not near-filled (it may be a cancellation)
         return result(checked[0].value, Status.OK,
-                      min(base if base > 0.5 else 1.0, T.faint_beside_mark_confidence)
-                      * quality, "pale trace in " + ", ".join(b.value for b in uncertain))
+                      min(checked[0].confidence, T.faint_beside_mark_confidence) * quality,
+                      "pale trace in " + ", ".join(b.value for b in uncertain))
 
     d = decide_field(f, {b.value for b in checked}, {b.value for b in uncertain})
     if d.status is Status.MULTIPLE:
@@ -287,6 +347,10 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
         conf = max(conf, T.clear_row_confidence * quality)
     if kind == "flag":
         conf = boxes[0].confidence * quality
+    unanswered = d.status is Status.BLANK or (kind == "flag" and d.value is False)
+    if unanswered and line_floor is not None and line_floor > T.noisy_page_line_floor:
+        return result(d.value, d.status, min(conf, T.noisy_blank_confidence),
+                      "page too noisy to be sure no pale mark is there")
     return result(d.value, d.status, conf, d.note)
 
 

@@ -125,6 +125,11 @@ def _otsu_closed(img: np.ndarray) -> np.ndarray:
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
 
 
+def _despeckled(img: np.ndarray) -> np.ndarray:
+    """Dark specks smaller than a module (dust, toner) removed: a grey closing."""
+    return cv2.morphologyEx(img, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+
+
 def find_qr(gray: np.ndarray, px_per_mm: float, thumb: np.ndarray | None = None
             ) -> QRHit | None:
     """Decode the QR code. Fast path: small crops around the most QR-like spot of each
@@ -151,6 +156,9 @@ def find_qr(gray: np.ndarray, px_per_mm: float, thumb: np.ndarray | None = None
             if hit is None:
                 # toner speckle and JPEG noise break modules apart: threshold, then close
                 hit = _try_decode(_otsu_closed(crop), second_opinion=hard)
+            if hit is None:
+                # a dust speck on a finder pattern hides the code from the detector
+                hit = _try_decode(_despeckled(crop), second_opinion=hard)
             if hit:
                 return QRHit(hit[0], hit[1] / s + [X0, Y0])
     tried: set[tuple[float, bool]] = set()
@@ -170,7 +178,8 @@ def find_qr(gray: np.ndarray, px_per_mm: float, thumb: np.ndarray | None = None
                 crop = cv2.adaptiveThreshold(cv2.GaussianBlur(crop, (3, 3), 0), 255,
                                              cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY,
                                              31, 10)
-            hit = _try_decode(crop, binarise) or _try_decode(_otsu_closed(crop), binarise)
+            hit = (_try_decode(crop, binarise) or _try_decode(_otsu_closed(crop), binarise)
+                   or _try_decode(_despeckled(crop), binarise))
             if hit:
                 return QRHit(hit[0], hit[1] / s + [X0, Y0])
     s = min(1.0, 8.0 / px_per_mm)

@@ -1,0 +1,122 @@
+"""Copier and scanner dirt must neither look like answers nor hide them: drum streaks and
+dust specks through empty boxes, a speck on the QR code's finder pattern, and pale marks on
+a page too noisy to confirm a blank row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from formkit.scan import read_paths
+from formkit.scan.boxes import decide_choice
+from formkit.scan.locate import find_qr
+from formkit.scan.result import BoxEvidence, BoxState, Status
+from formkit.spec import load_forms
+from formkit.thresholds import T
+
+from .scanhelp import fill_sheet, render_page
+
+DPI = 200
+DATA = Path(__file__).parent / "data"
+ANSWERS = {
+    "noi_dung.tiep_nhan_xu_ly": True,
+    "c1.thai_do_giao_tiep": "tot", "c1.lang_nghe_y_kien": "dat",
+    "c1.tan_tinh_chu_dao": "chua_dat", "c1.tuan_thu_quy_trinh": "tot",
+    "c2.phien_ha": "khong",
+    "c3.chinh_xac_khach_quan": "dat", "c4.dung_thoi_han": "tot",
+    "c5.muc_do_hai_long": "tot",
+}
+
+
+def _px(mm: float) -> int:
+    return int(round(mm * DPI / 25.4))
+
+
+@pytest.mark.slow
+def test_copier_streaks_and_dust_through_empty_boxes_are_not_read_as_pale_marks(
+        built, tmp_path):
+    res = built["survey"]
+    pages = [render_page(res.pdf, i, DPI) for i in range(2)]
+    fill_sheet(pages, res.layout, ANSWERS, DPI, "x")
+    rng = np.random.default_rng(3)
+    for img, page in zip(pages, res.layout.pages, strict=True):
+        for box in page.boxes:
+            want = ANSWERS.get(box.field)
+            if want is True and box.value == "x" or want == box.value:
+                continue
+            r = box.rect
+            if rng.random() < 0.5:
+                # a drum streak: a 2-px column 12 % darker down the whole page
+                x = _px(r.x + r.w * rng.uniform(0.35, 0.65))
+                img[:, x:x + 2] = (img[:, x:x + 2].astype(np.float32) * 0.88).astype(np.uint8)
+            else:
+                # toner specks, small and dark
+                for _ in range(2):
+                    cx = _px(r.x + r.w * rng.uniform(0.3, 0.7))
+                    cy = _px(r.y + r.h * rng.uniform(0.3, 0.7))
+                    cv2.circle(img, (cx, cy), 1, 60, -1, cv2.LINE_AA)
+    paths = []
+    for i, img in enumerate(pages):
+        paths.append(tmp_path / f"p{i}.png")
+        cv2.imwrite(str(paths[-1]), img)
+    sheet = read_paths(built["settings"], paths, ocr=False).sheets[0]
+    for fid, want in ANSWERS.items():
+        f = sheet.fields[fid]
+        assert (f.status, f.value) == (Status.OK, want), f"{fid}: {f.status} {f.note}"
+        assert not f.needs_review, f"{fid} flagged: {f.note} ({f.confidence:.2f})"
+    assert sheet.fields["noi_dung.giai_quyet_tthc"].value is False
+    assert not sheet.fields["noi_dung.giai_quyet_tthc"].needs_review
+    assert sheet.fields["c2.muc_do"].status is Status.BLANK
+    assert not sheet.fields["c2.muc_do"].needs_review
+
+
+def test_a_dust_speck_on_the_qr_finder_pattern_does_not_lose_the_page():
+    # the QR corner of a 200-dpi scan (upside down) whose dust specks hid the code from
+    # OpenCV's detector, on a blank page of the scan's size
+    corner = cv2.imread(str(DATA / "qr_with_dust_speck.png"), cv2.IMREAD_GRAYSCALE)
+    page = np.full((2349, 1650), 255, np.uint8)
+    page[60:60 + corner.shape[0], 140:140 + corner.shape[1]] = corner
+    hit = find_qr(page, 200 / 25.4)
+    assert hit is not None and hit.payload == "FK1|05-02|0722e1c4|2026|QLCN|6|2/2"
+
+
+@pytest.fixture(scope="module")
+def survey_spec(built):
+    return load_forms(Path(built["settings"].templates_dir))["05-02"]
+
+
+def _box(value: str, state: BoxState, fill: float = 0.0, score: float = 0.0,
+         confidence: float = 1.0, faint: bool = False) -> BoxEvidence:
+    return BoxEvidence(value, state, fill, score, confidence, faint=faint)
+
+
+def test_a_blank_row_on_a_page_too_noisy_for_pale_pencil_goes_to_review(survey_spec):
+    boxes = [_box(v, BoxState.EMPTY) for v in ("tot", "dat", "chua_dat")]
+    quiet = decide_choice(survey_spec, "c1.thai_do_giao_tiep", boxes, 2, 1.0,
+                          line_floor=T.box_faint_line)
+    assert quiet.status is Status.BLANK and not quiet.needs_review
+    noisy = decide_choice(survey_spec, "c1.thai_do_giao_tiep", boxes, 2, 1.0,
+                          line_floor=T.noisy_page_line_floor + 0.05)
+    assert noisy.status is Status.BLANK and noisy.needs_review
+    assert "noisy" in noisy.note
+    unticked_flag = decide_choice(survey_spec, "noi_dung.tiep_nhan_xu_ly",
+                                  [_box("x", BoxState.EMPTY)], 1, 1.0,
+                                  line_floor=T.noisy_page_line_floor + 0.05)
+    assert unticked_flag.value is False and unticked_flag.needs_review
+
+
+def test_a_clear_tick_beside_a_pale_trace_is_the_answer_but_a_pale_fill_is_not(survey_spec):
+    trace = _box("chua_dat", BoxState.UNCERTAIN, 0.0, 0.01, 0.35, faint=True)
+    tick = _box("tot", BoxState.CHECKED, fill=0.12, score=0.12, confidence=0.9)
+    read = decide_choice(survey_spec, "c1.thai_do_giao_tiep",
+                         [tick, _box("dat", BoxState.EMPTY), trace], 2, 1.0)
+    assert (read.status, read.value) == (Status.OK, "tot") and not read.needs_review
+    assert "pale trace" in read.note
+    # a box covered only in pale ink may be a washed-out cancellation: not a clear mark
+    pale = _box("tot", BoxState.CHECKED, fill=0.0, score=0.41, confidence=1.0)
+    doubt = decide_choice(survey_spec, "c1.thai_do_giao_tiep",
+                          [pale, _box("dat", BoxState.EMPTY), trace], 2, 1.0)
+    assert doubt.needs_review and doubt.status is Status.UNCERTAIN
