@@ -10,7 +10,8 @@ source, so a second run only reads. They are read with formkit.scan.read_paths e
   fields    per choice field: correct (not flagged, right value), flagged for review, and
             SILENT ERRORS: not flagged and wrong (status ok with another value, or blank while
             the respondent answered); a field the truth expects to be "multiple" or
-            "contradiction" is an error when it is not flagged. By level and by answer style
+            "contradiction" is an error when it is not flagged. By level and by answer style,
+            and for the plain fields alone (one pen mark or none, PLAIN_STYLES)
   pages     every page must end read (or duplicate, for rescans); rejections are listed
   speed     pages per second of read_paths on one core (OpenCV/OpenMP threads = 1) and the
             peak memory of the reading process (generation runs in a child process)
@@ -49,6 +50,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 LEVELS = ("none", "light", "moderate", "heavy", "phone")
+# answers a person reads at a glance: the flag rate on these is what review costs for
+# ordinary sheets; circles, pencil, cancellations and neighbours' strokes are flagged by
+# design when they are ambiguous
+PLAIN_STYLES = {"empty", "x", "tick", "slash", "dot", "scribble", "overshoot"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,6 +219,7 @@ def score(report, folders: list[Path], ocr: bool) -> dict[str, Any]:
     box_level: dict[str, Tally] = defaultdict(Tally)
     fld_level: dict[str, Tally] = defaultdict(Tally)
     fld_case: dict[str, Tally] = defaultdict(Tally)
+    fld_plain: dict[str, Tally] = defaultdict(Tally)
     silent_examples: list[str] = []
     text_t: dict[str, Tally] = defaultdict(Tally)
     cer_sum: dict[str, list[float]] = defaultdict(list)
@@ -299,11 +305,15 @@ def score(report, folders: list[Path], ocr: bool) -> dict[str, Any]:
                     f"{ {v: s for v, s in styles.items() if s != 'empty'} }")
             fld_level[level].add(what)
             fld_level["all"].add(what)
+            if t["expect"] == "ok" and set(styles.values()) <= PLAIN_STYLES:
+                fld_plain[level].add(what)
+                fld_plain["all"].add(what)
             fld_case[case].add(what)
             for e in set(extras):
                 fld_case[f"with {e}"].add(what)
     return {"page": page_t, "reasons": reasons, "lost": lost, "twice": twice,
             "box_style": box_style, "box_level": box_level, "fld_level": fld_level,
+            "fld_plain": fld_plain,
             "fld_case": fld_case, "silent_examples": silent_examples, "text": text_t,
             "cer": cer_sum}
 
@@ -364,6 +374,8 @@ def print_tables(s: dict[str, Any], speed: dict[str, float], args: argparse.Name
     con.print(t)
 
     for key, title, head in (("fld_level", "Choice fields by degradation level", "level"),
+                             ("fld_plain", "Plain fields by level: one pen mark or none (no "
+                              "circle, pencil, cancellation or neighbour's stroke)", "level"),
                              ("fld_case", "Choice fields by answer style", "answer")):
         t = Table(title=title)
         for col in (head, "fields", "correct %", "flagged %", "silent errors", "silent %",
@@ -448,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         out = {"args": {k: v for k, v in vars(args).items() if k not in ("json",)},
                "speed": speed, "pages": flat(s["page"]), "boxes_by_style": flat(s["box_style"]),
                "boxes_by_level": flat(s["box_level"]), "fields_by_level": flat(s["fld_level"]),
+               "plain_fields_by_level": flat(s["fld_plain"]),
                "fields_by_answer": flat(s["fld_case"]), "text": flat(s["text"]),
                "silent_examples": s["silent_examples"], "rejected": dict(s["reasons"]),
                "lost_pages": len(s["lost"])}

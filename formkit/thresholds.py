@@ -23,7 +23,7 @@ class Thresholds:
     box_empty_max: float = 0.035  # at most this much ink: empty
     box_checked_min: float = 0.075  # at least this much: checked
     box_dot_min: float = 0.035  # a compact mark in the middle (a dot) needs only this much
-    box_faint_trace: float = 0.7  # a faint connected trace spanning this share of the middle
+    box_faint_trace: float = 0.6  # a faint connected trace spanning this share of the middle
     box_faint_line: float = 0.10  # mean darkness along the best straight faint stroke
     box_circle_segments: int = 6  # of 11 segments around an empty box inked: circled?
     box_circle_clear: int = 8  # this many: clearly circled (an answer if alone in its row)

@@ -48,16 +48,16 @@ def test_copier_streaks_and_dust_through_empty_boxes_are_not_read_as_pale_marks(
             if want is True and box.value == "x" or want == box.value:
                 continue
             r = box.rect
-            if rng.random() < 0.5:
+            roll = rng.random()
+            if roll < 1 / 3:
                 # a drum streak: a 2-px column 12 % darker down the whole page
                 x = _px(r.x + r.w * rng.uniform(0.35, 0.65))
                 img[:, x:x + 2] = (img[:, x:x + 2].astype(np.float32) * 0.88).astype(np.uint8)
-            else:
-                # toner specks, small and dark
-                for _ in range(2):
-                    cx = _px(r.x + r.w * rng.uniform(0.3, 0.7))
-                    cy = _px(r.y + r.h * rng.uniform(0.3, 0.7))
-                    cv2.circle(img, (cx, cy), 1, 60, -1, cv2.LINE_AA)
+            elif roll < 2 / 3:
+                # a toner speck, small and dark
+                cx = _px(r.x + r.w * rng.uniform(0.3, 0.7))
+                cy = _px(r.y + r.h * rng.uniform(0.3, 0.7))
+                cv2.circle(img, (cx, cy), 1, 60, -1, cv2.LINE_AA)
     paths = []
     for i, img in enumerate(pages):
         paths.append(tmp_path / f"p{i}.png")

@@ -32,7 +32,6 @@ BORDER_MM = 0.35  # printed border width (1 pt)
 # darkness (0 paper … 1 the printed black) above which a pixel adds no more to the faint
 # stroke evidence: pencil lies below it, so a few dark specks cannot outweigh a long pale line
 LINE_CLIP = 0.4
-SPECK_MM = 0.6  # a dark blot no larger than this each way is a toner speck or dust
 
 
 @dataclass
@@ -112,7 +111,6 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
     pale = (_without_streaks(dark, x, y, bw, bh, o1, o2) / black)[inner]
     if pale.size == 0:
         pale = np.zeros((1, 1), np.float32)
-    pale = _without_specks(pale, int(round(SPECK_MM * ppm)))
     light = float((pale > 0.2).mean())
     # faint marks (a hard pencil, a pale ballpoint): smooth harder so paper noise and JPEG
     # ringing average out while a stroke 0.3 mm wide survives
@@ -152,18 +150,20 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
     rect = (wx0 + x, wy0 + y, wx0 + x + bw, wy0 + y + bh)
     # straight-stroke evidence, darkness clipped: a toner speck is dark but tiny, a pencil
     # stroke pale but long
-    line = _line_response(np.minimum(pale, LINE_CLIP))
+    contrast = (_without_streaks(dark, x, y, bw, bh, o1, o2, with_noise=False) / black)[inner]
+    line = _line_response(np.minimum(contrast, LINE_CLIP)) if contrast.size else 0.0
     return BoxMeasure(ink, light, center, faint, sides, ((x - ex) / ppm, (y - ey) / ppm), rect,
                       line)
 
 
-def _without_streaks(dark: np.ndarray, x: int, y: int, bw: int, bh: int, o1: int, o2: int
-                     ) -> np.ndarray:
+def _without_streaks(dark: np.ndarray, x: int, y: int, bw: int, bh: int, o1: int, o2: int,
+                     with_noise: bool = True) -> np.ndarray:
     """`dark` less the darkness that continues straight across the box: per column, the
     lesser of the medians of the bands above and below the box; per row, the lesser of
     the bands left and right of it. A streak crosses both bands, a respondent's stroke,
     a circle or a neighbour's mark at most one (and the median ignores a thin crossing),
-    the option label only the left one."""
+    the option label only the left one. with_noise=False takes away the paper's noise
+    level as well (the local background of a stroke's contrast)."""
     def lesser(a: np.ndarray, b: np.ndarray, axis: int, n: int) -> np.ndarray:
         if a.size == 0 or b.size == 0:
             return np.zeros(n, np.float32)
@@ -176,22 +176,13 @@ def _without_streaks(dark: np.ndarray, x: int, y: int, bw: int, bh: int, o1: int
                   0, w)
     rows = lesser(dark[:, max(0, x - o2):max(0, x - o1)], dark[:, x + bw + o1:x + bw + o2],
                   1, h)
+    if not with_noise:
+        return np.clip(dark - cols[None, :] - rows[:, None], 0, None)
+    # only what stands out from the window's own paper noise: subtracting the noise level
+    # too (twice, by row and by column) would thin out a pencil stroke on a grainy page
+    cols = np.clip(cols - np.median(cols), 0, None)
+    rows = np.clip(rows - np.median(rows), 0, None)
     return np.clip(dark - cols[None, :] - rows[:, None], 0, None)
-
-
-def _without_specks(pale: np.ndarray, max_px: int) -> np.ndarray:
-    """`pale` with small compact blots (toner specks, dust) blanked: a pencil stroke is as
-    pale and as narrow, but long; a dot meant as an answer is larger."""
-    mask = (pale > 0.25).astype(np.uint8)
-    n, labels, stats, _c = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    small = [i for i in range(1, n) if stats[i, cv2.CC_STAT_WIDTH] <= max_px
-             and stats[i, cv2.CC_STAT_HEIGHT] <= max_px]
-    if not small:
-        return pale
-    blot = cv2.dilate(np.isin(labels, small).astype(np.uint8), np.ones((3, 3), np.uint8))
-    out = pale.copy()
-    out[blot > 0] = 0.0
-    return out
 
 
 def alignment_quality(mark_quality: float, measures: list[BoxMeasure]) -> float:
