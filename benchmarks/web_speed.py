@@ -2,8 +2,14 @@
 
 A workspace with 10,000 survey responses in the year (and 10,000 in the previous year, for
 the comparisons), 400 register entries and 300 review items. Every page is rendered through
-the Flask test client: the first render after start (the overview then computes the year's
-figures) and the median and slowest of the next renders. Target: under 300 ms a page.
+the Flask test client: the first render after start and the median and slowest of the next
+renders. Target: under 300 ms a page, the first render included.
+
+The overview is measured cold three ways: the first start on the workspace (nothing kept:
+it reads and counts both years' responses; the time that takes is printed), a restart with
+nothing changed (the counts kept on disk are current) and a restart after a change made
+while the server was down (the kept figures are shown, marked as being updated, while the
+server recounts in the background).
 
 Then the app is served on a free localhost port and a 100-page scanner PDF (50 surveys
 printed from a built form, ticked) is uploaded over HTTP: how long the upload takes to be
@@ -16,6 +22,7 @@ how fast other pages answer meanwhile (they must not wait for the batch).
 from __future__ import annotations
 
 import argparse
+import gc
 import http.cookiejar
 import json
 import random
@@ -102,7 +109,32 @@ def login(client) -> None:
     assert r.status_code == 302, r.status_code
 
 
-def time_pages(ws: Path, runs: int) -> list[tuple[str, float, float, float, int]]:
+FIGURES = {True: "số mới", False: "số cũ, đang tính lại"}
+
+
+def settle(app, timeout: float = 60.0) -> None:
+    """Wait until the overview's background computation (if any) has finished."""
+    c = app.extensions["formkit"]
+    end = time.perf_counter() + timeout
+    while any(k[0] == "computing" for k in list(c.cache)) and time.perf_counter() < end:
+        time.sleep(0.02)
+
+
+def first_overview(ws: Path) -> tuple[float, bool]:
+    """(ms, fresh) of the overview's first render by a newly started app."""
+    app = create_app(load_settings(ws))
+    client = app.test_client()
+    login(client)
+    t0 = time.perf_counter()
+    page = client.get(PAGES[0][1]).get_data(as_text=True)
+    ms = 1000 * (time.perf_counter() - t0)
+    settle(app)
+    app.extensions["formkit"].store.close()
+    return ms, "đang được tính lại" not in page
+
+
+def time_pages(ws: Path, runs: int) -> tuple[list[tuple[str, float, float, float, int]], float]:
+    """Rows (page, first ms, median ms, max ms, status) and the overview's computing time."""
     app = create_app(load_settings(ws))
     client = app.test_client()
     login(client)
@@ -116,6 +148,7 @@ def time_pages(ws: Path, runs: int) -> list[tuple[str, float, float, float, int]
             times.append(1000 * (time.perf_counter() - t0))
             status = r.status_code
         rows.append((label, times[0], statistics.median(times[1:]), max(times[1:]), status))
+    compute_ms = 1000 * app.extensions["formkit"].cache[("tallies", YEAR)].seconds
     # a change to the records: the overview answers at once with the figures it had and
     # recomputes them in the background
     store = app.extensions["formkit"].store
@@ -124,8 +157,18 @@ def time_pages(ws: Path, runs: int) -> list[tuple[str, float, float, float, int]
     client.get(PAGES[0][1])
     changed = 1000 * (time.perf_counter() - t0)
     rows.append(("Tổng quan ngay sau một thay đổi", changed, changed, changed, 200))
+    settle(app)
     app.extensions["formkit"].store.close()
-    return rows
+    # restarts: the counts kept on disk answer the first render
+    ms, fresh = first_overview(ws)
+    rows.append((f"Tổng quan, khởi động lại ({FIGURES[fresh]})", ms, ms, ms, 200))
+    with open_store(load_settings(ws)) as store:  # a change while the server is down
+        reg.add_entry(store, entry_date=f"02/02/{YEAR}", content="Ý kiến khi máy chủ tắt",
+                      actor="bench")
+    ms, fresh = first_overview(ws)
+    rows.append((f"Tổng quan, khởi động lại sau thay đổi ({FIGURES[fresh]})", ms, ms, ms,
+                 200))
+    return rows, compute_ms
 
 
 def scanner_pdf(ws: Path, pages: int, out: Path) -> Path:
@@ -285,17 +328,20 @@ def main() -> int:
         seed(ws, args.responses)
         print(f"Workspace: {args.responses:,} responses in {YEAR} and {YEAR - 1}, 400 register "
               f"entries, 300 review items ({time.perf_counter() - t0:.1f} s to build)\n")
-        rows = time_pages(ws, args.runs)
+        # building the workspace left the garbage collector a full collection due (over
+        # 100 ms here): a server does not start with that, so it must not land in a page
+        gc.collect()
+        rows, compute_ms = time_pages(ws, args.runs)
         width = max(len(r[0]) for r in rows) + 2
         print(f"{'Page':<{width}}{'first ms':>10}{'median ms':>11}{'max ms':>9}  status")
         ok = True
         for label, first, median, worst, status in rows:
-            flag = "ok" if worst < TARGET_MS and status == 200 else "SLOW"
+            flag = "ok" if max(first, worst) < TARGET_MS and status == 200 else "SLOW"
             ok &= flag == "ok"
             print(f"{label:<{width}}{first:>10.1f}{median:>11.1f}{worst:>9.1f}  {status} {flag}")
-        print(f"\nTarget: every page under {TARGET_MS:.0f} ms after the first render "
-              "(the first render of the overview computes the year's figures; the server "
-              "does that in the background as it starts).")
+        print(f"\nThe overview's first render read and counted {2 * args.responses:,} "
+              f"responses in {compute_ms:.0f} ms (kept on disk for the restarts).")
+        print(f"Target: every page under {TARGET_MS:.0f} ms, the first render included.")
         if not args.no_upload:
             print(f"\nUpload of a {args.pages}-page scanner PDF over HTTP (LibreOffice builds "
                   "the forms first)…")

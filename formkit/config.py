@@ -138,6 +138,12 @@ class Settings:
         """Layouts built in this workspace (read beside the committed ones)."""
         return self.exports_dir / "forms" / "layouts"
 
+    @property
+    def cache_dir(self) -> Path:
+        """Figures kept only to answer faster (the web overview's counts): deleting the
+        folder loses nothing, they are computed again."""
+        return self.exports_dir / "cache"
+
 
 def _default_units() -> list[Unit]:
     data = tomllib.loads(DEFAULT_TOML)

@@ -8,12 +8,15 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from sqlalchemy import select, update
 
 from formkit.analyze.records import ResponseRecord
 from formkit.errors import InputError, RefusedError
 from formkit.store import REVIEW_INVALID, SCHEMA_VERSION, open_store
 from formkit.store import core as store_core
 from formkit.store import register as reg
+from formkit.store.models import Answer, Response, ReviewItem, Sheet
+from formkit.store.review import VALID_STATUSES
 
 from .records_helpers import make_sheet, report_for
 
@@ -306,3 +309,77 @@ def test_correcting_an_entry_into_a_copy_of_another_is_refused(store):
         reg.update_entry(store, b.id, entry_date="03/02/2025",
                          content="Hồ sơ trả kết quả trễ hạn")
     assert reg.get_entry(store, b.id).content == "Thủ tục rườm rà"
+
+
+def _reference_responses(store, year, include_unreviewed=False):
+    """Store.responses as it was first written: ORM objects, sheet by sheet."""
+    out = []
+    with store.read_session() as s:
+        rows = s.scalars(select(Sheet).where(Sheet.year == year)
+                         .order_by(Sheet.unit, Sheet.serial, Sheet.id)).all()
+        for r in rows:
+            waiting = set(s.scalars(select(ReviewItem.field).where(
+                ReviewItem.sheet_id == r.id, ReviewItem.status == "pending")).all())
+            values, invalid = {}, set()
+            for a in s.scalars(select(Answer).where(Answer.sheet_id == r.id)
+                               .order_by(Answer.id)).all():
+                if a.kind == "text":
+                    continue
+                if a.status not in VALID_STATUSES or (a.field in waiting
+                                                       and not include_unreviewed):
+                    invalid.add(a.field)
+                else:
+                    value = store_core.loads(a.value)
+                    values[a.field] = None if value == REVIEW_INVALID else value
+            out.append(ResponseRecord(r.sheet_key, r.year, r.received, r.unit, r.channel,
+                                      values, frozenset(invalid), r.serial))
+        for resp in s.scalars(select(Response).where(Response.year == year)
+                              .order_by(Response.id)).all():
+            out.append(ResponseRecord(
+                resp.response_id, resp.year, resp.received, resp.unit, resp.channel,
+                store_core.loads(resp.answers) or {},
+                frozenset(store_core.loads(resp.invalid) or []), resp.serial))
+    return out
+
+
+def test_responses_and_facts_match_a_record_by_record_reading(store):
+    review = {"c3.chinh_xac_khach_quan": ("dat", "ok", 0.6),
+              "c1.tan_tinh_chu_dao": (None, "multiple", 0.5),
+              "noi_dung.giai_quyet_tthc": (True, "uncertain", 0.5),
+              "c2.phien_ha": ("co", "ok", 0.55)}
+    sheets = [make_sheet(i, unit=("QLCN", "VP")[i % 2], received=f"2025-{i % 12 + 1:02d}-03",
+                         review=review if i % 3 == 0 else None, page_offset=10 * i)
+              for i in range(1, 13)]
+    sheets.append(make_sheet(40, year=2024, received="2024-05-05", review=review,
+                             page_offset=400))
+    store.save_batch(report_for(sheets), sheets)
+    # half the review items decided (a confirmed invalid answer among them), half pending
+    choices = {"c3.chinh_xac_khach_quan": REVIEW_INVALID, "c1.tan_tinh_chu_dao": "tot",
+               "noi_dung.giai_quyet_tthc": True, "c2.phien_ha": None}
+    store.apply_reviews([(item.id, choices[item.field], "") for k, item in
+                         enumerate(store.review_queue()) if k % 2 == 0], "Lan")
+    with store.write_session() as s:  # a confirmed invalid value as older versions kept it
+        s.execute(update(Answer).where(Answer.field == "c4.dung_thoi_han", Answer.sheet_id < 4)
+                  .values(value=store_core.dumps(REVIEW_INVALID), status="ok"))
+    online = [ResponseRecord(f"google_forms:{i}", 2025, date(2025, 3, i + 1), "VP",
+                             "google_forms", {"c5.muc_do_hai_long": ("tot", "dat")[i % 2],
+                                              "noi_dung.tiep_nhan_xu_ly": True,
+                                              "to_chuc": "Công ty Đắk Lắk"},
+                             frozenset({"c1.thai_do_giao_tiep"} if i == 2 else ()))
+              for i in range(5)]
+    store.add_responses(online)
+    for year in (2025, 2024, 2023):
+        for unreviewed in (False, True):
+            expected = _reference_responses(store, year, unreviewed)
+            got = store.responses(year, include_unreviewed=unreviewed)
+            assert got == expected
+            assert [list(r.answers) for r in got] == [list(r.answers) for r in expected]
+            assert store.response_facts(year, include_unreviewed=unreviewed) == [
+                (r.year, r.received, r.unit, r.channel, r.answers, r.invalid)
+                for r in expected]
+    got = store.responses(2025)
+    assert any(r.invalid for r in got) and any(v is None for r in got
+                                               for v in r.answers.values())
+    # records never share an answers dict: changing one changes no other
+    got[-1].answers["c5.muc_do_hai_long"] = "chua_dat"
+    assert got[-3].answers["c5.muc_do_hai_long"] == "tot"

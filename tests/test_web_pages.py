@@ -4,15 +4,19 @@ evaluation computes, downloads confined to exports/, the workbook, report and ar
 from __future__ import annotations
 
 import io
+import json
 import shutil
+import time
+from datetime import date
 
 import openpyxl
 import pytest
 
+from formkit.analyze.records import ResponseRecord
 from formkit.analyze.synthetic import synthetic_responses
 from formkit.store import register as reg
 
-from .web_helpers import close_web, make_web, tokens
+from .web_helpers import Web, close_web, make_web, tokens
 
 
 @pytest.fixture
@@ -116,3 +120,109 @@ def test_forms_are_built_and_downloaded(web):
     r = c.post("/bieu-mau", data={**tokens(c, "/bieu-mau"), "form": "05-02", "year": "1999",
                                   "copies": "3"})
     assert "không hợp lệ" in c.get(r.headers["Location"]).get_data(as_text=True)
+
+
+def _restart(web: Web) -> Web:
+    """The same workspace served by a newly started app (the old one stopped)."""
+    from formkit.web import create_app
+
+    close_web(web)
+    app = create_app(web.settings)
+    app.config["TESTING"] = True
+    return Web(web.settings, app, app.extensions["formkit"].store)
+
+
+def test_a_restarted_server_shows_the_overview_from_the_kept_counts(web, monkeypatch):
+    from formkit.store.core import Store
+    from formkit.web.views import dashboard
+
+    assert web.client("staff").get("/?nam=2026").status_code == 200
+    with web.app.test_request_context():
+        before, _fresh = dashboard.tallies_for(2026)
+    kept = web.settings.cache_dir / "tong_quan_2026.json"
+    before_counts = json.loads(kept.read_text(encoding="utf-8"))["counts"]
+    web = _restart(web)
+    try:
+        # nothing changed: the kept counts answer, no response is read again
+        def no_reading(*_a, **_k):
+            raise AssertionError("the responses were read again")
+
+        monkeypatch.setattr(Store, "response_facts", no_reading)
+        page = web.client("staff").get("/?nam=2026").get_data(as_text=True)
+        assert "đang được tính lại" not in page and "Thời gian giải quyết" in page
+        with web.app.test_request_context():
+            assert dashboard.tallies_for(2026) == (before, True)
+        monkeypatch.undo()
+        # a change while the server was down: the kept figures at once, marked as being
+        # updated (as a slow year is), and the new ones computed in the background
+        web.store.add_responses([ResponseRecord(f"zalo:{i}", 2026, date(2026, 3, 2), "VP",
+                                                "zalo", {"c5.muc_do_hai_long": "tot"})
+                                 for i in range(7)])
+        web = _restart(web)
+        monkeypatch.setattr(dashboard, "SYNC_LIMIT_S", -1.0)
+        c = web.client("staff")
+        page = c.get("/?nam=2026").get_data(as_text=True)
+        assert "đang được tính lại" in page and "kênh khác" not in page
+        _wait_for_figures(web)
+        page = c.get("/?nam=2026").get_data(as_text=True)
+        assert "đang được tính lại" not in page and "kênh khác 7" in page
+        # a damaged file is ignored: the figures are computed again, and kept again
+        kept.write_text("{not json", encoding="utf-8")
+        web = _restart(web)
+        page = web.client("staff").get("/?nam=2026").get_data(as_text=True)
+        assert "kênh khác 7" in page and "đang được tính lại" not in page
+        assert json.loads(kept.read_text(encoding="utf-8"))["format"] == dashboard.KEPT_FORMAT
+        with web.app.test_request_context():
+            t, fresh = dashboard.tallies_for(2026)
+        assert fresh and t.current.responses == before.current.responses + 7
+        # counts newer than the data (the database put back from a copy) or of another
+        # database are not shown: counted again
+        data = json.loads(kept.read_text(encoding="utf-8"))
+        version = data["version"]
+        for change in ({"version": [version[0] + 1000, version[1]]},
+                       {"database": "/somewhere/else.db"}):
+            kept.write_text(json.dumps({**data, **change, "counts": before_counts}),
+                            encoding="utf-8")
+            web = _restart(web)
+            with web.app.test_request_context():
+                t, fresh = dashboard.tallies_for(2026)
+            assert fresh and t.current.responses == before.current.responses + 7
+            assert json.loads(kept.read_text(encoding="utf-8"))["version"] == version
+    finally:
+        close_web(web)
+
+
+def _wait_for_figures(web: Web, timeout: float = 30.0) -> None:
+    cache = web.app.extensions["formkit"].cache
+    end = time.monotonic() + timeout
+    while any(k[0] == "computing" for k in list(cache)) and time.monotonic() < end:
+        time.sleep(0.02)
+
+
+def test_warm_up_computes_once_and_a_first_page_waits_for_it(web, monkeypatch):
+    from formkit.web.views import dashboard
+
+    computed: list[int] = []
+    compute = dashboard._compute
+
+    def slow_compute(app, year, version):
+        computed.append(year)
+        time.sleep(0.3)  # a large year: the first page arrives meanwhile
+        return compute(app, year, version)
+
+    monkeypatch.setattr(dashboard, "_compute", slow_compute)
+    c = web.client("staff")
+    web.app.extensions["formkit"].jobs.isolate = False  # no reading processes in this test
+    dashboard.warm_up(web.app, 2026)
+    page = c.get("/?nam=2026").get_data(as_text=True)
+    assert computed == [2026] and "đang được tính lại" not in page
+    # after a restart with nothing changed the kept counts are current: nothing to compute
+    web = _restart(web)
+    try:
+        c = web.client("staff")
+        web.app.extensions["formkit"].jobs.isolate = False
+        dashboard.warm_up(web.app, 2026)
+        assert "đang được tính lại" not in c.get("/?nam=2026").get_data(as_text=True)
+        assert computed == [2026]
+    finally:
+        close_web(web)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +30,11 @@ class ResponseRecord:
     @property
     def quarter(self) -> int | None:
         return (self.received.month - 1) // 3 + 1 if self.received else None
+
+
+#: What counting needs of one response, as a plain tuple (cheaper than a record for a large
+#: year): (year, received, unit, channel, answers, invalid), fields as in ResponseRecord.
+ResponseFacts = tuple[int, date | None, str, str, Mapping[str, Any], frozenset[str]]
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,14 @@ database, no files. Labels come from the survey template (FormSpec), never from 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any
 
-from formkit.analyze.records import FeedbackRecord, ResponseRecord
+import numpy as np
+
+from formkit.analyze.records import FeedbackRecord, ResponseFacts, ResponseRecord
 from formkit.analyze.stats import Change, Proportion, overall_index
 from formkit.errors import TemplateError
 from formkit.spec.model import FieldKind, FormSpec
@@ -275,76 +279,247 @@ class SliceTally:
         return self.harassment.contradictions
 
 
-def _harassment(records: Sequence[ResponseRecord], s: SurveyScheme) -> HarassmentTally:
-    no = blank = invalid = contra = orphan = unspecified = 0
-    levels: Counter[str] = Counter()
-    known = set(s.frequency_labels)
-    for r in records:
-        if s.harassment_field in r.invalid:
-            invalid += 1
-            continue
-        answer = r.answers.get(s.harassment_field)
-        level_invalid = s.frequency_field in r.invalid
-        level = None if level_invalid else r.answers.get(s.frequency_field)
+# A year of 10,000 responses is counted in many slices (year, quarters, units, channels,
+# the previous year). Rather than walking the records once per slice, every response is
+# classified once into its "signature" (the counts it adds 1 to) and its base slice (year,
+# month, unit, channel); responses with the same answers and invalid fields share one
+# classification. numpy then adds the signatures up per base slice, and each reported slice
+# is the sum of its base slices: the same integers as counting slice by slice.
+
+#: Bump when a counting rule changes: counts kept on disk (ResponseCounts.to_json) with
+#: another number are recounted.
+COUNTS_FORMAT = 1
+
+
+class _Layout:
+    """Where each count of a slice sits in a flat list of integers, and the rules that say
+    which counts one response adds to."""
+
+    def __init__(self, scheme: SurveyScheme):
+        self.scheme = scheme
+        self.criteria = tuple(c.field_id for c in scheme.criteria)
+        self.flags = tuple(fid for fid, _ in scheme.flags)
+        self.levels = tuple(scheme.frequency_labels)
+        n = len(self.criteria)
+        self.RESPONSES = 0
+        self.CRITERIA = 1  # 5 per criterion: tot, dat, chua_dat, blank, invalid
+        self.ANSWERED = 1 + 5 * n
+        self.WITH_INVALID = self.ANSWERED + 1
+        self.FLAGS = self.WITH_INVALID + 1  # one per flag
+        self.BOTH = self.FLAGS + len(self.flags)
+        self.NEITHER = self.BOTH + 1
+        self.H_NO = self.NEITHER + 1
+        self.H_LEVELS = self.H_NO + 1  # one per frequency level
+        h = self.H_LEVELS + len(self.levels)
+        (self.H_UNSPECIFIED, self.H_BLANK, self.H_INVALID, self.H_CONTRADICTION,
+         self.H_ORPHAN) = range(h, h + 5)
+        self.size = h + 5
+        self._frequency = {v: self.H_LEVELS + i for i, v in enumerate(self.levels)}
+        #: what the counts depend on besides the rules: stored beside kept counts
+        self.shape: tuple[Any, ...] = (
+            COUNTS_FORMAT, self.criteria, self.flags, self.levels, scheme.harassment_field,
+            scheme.harassment_yes, scheme.harassment_no, scheme.frequency_field)
+
+    def signature(self, answers: Mapping[str, Any], invalid: frozenset[str]
+                  ) -> tuple[int, ...]:
+        """The positions one response adds 1 to: the rules of counting, response by
+        response, for every slice it belongs to."""
+        get = answers.get
+        out = [self.RESPONSES]
+        any_valid = False
+        for i, fid in enumerate(self.criteria):
+            base = self.CRITERIA + 5 * i
+            if fid in invalid:
+                out.append(base + 4)
+                continue
+            value = get(fid)
+            if value is None or value == "":
+                out.append(base + 3)
+            elif value in LEVELS:
+                out.append(base + LEVELS.index(value))
+                any_valid = True
+            else:
+                out.append(base + 4)  # a value the form cannot produce
+        if any_valid:
+            out.append(self.ANSWERED)
+        if invalid:
+            out.append(self.WITH_INVALID)
+        ticked = [j for j, fid in enumerate(self.flags) if get(fid) is True]
+        out.extend(self.FLAGS + j for j in ticked)
+        if len(ticked) == len(self.flags) and len(self.flags) > 1:
+            out.append(self.BOTH)
+        if not ticked:
+            out.append(self.NEITHER)
+        out.append(self._harassment(get, invalid))
+        return tuple(out)
+
+    def _harassment(self, get: Callable[[str], Any], invalid: frozenset[str]) -> int:
+        """Câu hỏi 2: none (no), a frequency (yes), yes without a valid frequency, blank,
+        invalid, "no" with a frequency (contradiction), a frequency alone (orphan)."""
+        s = self.scheme
+        if s.harassment_field in invalid:
+            return self.H_INVALID
+        answer = get(s.harassment_field)
+        level_invalid = s.frequency_field in invalid
+        level = None if level_invalid else get(s.frequency_field)
         has_level = level_invalid or level is not None
         if answer == s.harassment_no:
-            if has_level:
-                contra += 1
-            else:
-                no += 1
-        elif answer == s.harassment_yes:
-            if level in known:
-                levels[level] += 1
-            else:
-                unspecified += 1
-        elif answer is None:
-            if has_level:
-                orphan += 1
-            else:
-                blank += 1
-        else:
-            invalid += 1
-    return HarassmentTally(no, {v: levels.get(v, 0) for v in s.frequency_labels}, unspecified,
-                           blank, invalid, contra, orphan)
+            return self.H_CONTRADICTION if has_level else self.H_NO
+        if answer == s.harassment_yes:
+            try:
+                return self._frequency.get(level, self.H_UNSPECIFIED)
+            except TypeError:  # a list from a foreign import: no frequency of the form
+                return self.H_UNSPECIFIED
+        if answer is None:
+            return self.H_ORPHAN if has_level else self.H_BLANK
+        return self.H_INVALID
+
+    def slice(self, counts: Sequence[int], key: str) -> SliceTally:
+        s = self.scheme
+        criteria = []
+        for i, c in enumerate(s.criteria):
+            b = self.CRITERIA + 5 * i
+            criteria.append(CriterionTally(c, *counts[b:b + 5]))
+        harassment = HarassmentTally(
+            counts[self.H_NO],
+            {v: counts[self.H_LEVELS + i] for i, v in enumerate(self.levels)},
+            counts[self.H_UNSPECIFIED], counts[self.H_BLANK], counts[self.H_INVALID],
+            counts[self.H_CONTRADICTION], counts[self.H_ORPHAN])
+        responses = counts[self.RESPONSES]
+        transactions = TransactionTally(
+            responses, {f: counts[self.FLAGS + j] for j, f in enumerate(self.flags)},
+            counts[self.BOTH], counts[self.NEITHER])
+        return SliceTally(key, responses, counts[self.ANSWERED], counts[self.WITH_INVALID],
+                          tuple(criteria), harassment, transactions)
+
+
+#: (year, month or None when undated, unit, channel): the finest slice of the evaluation
+BaseKey = tuple[int, int | None, str, str]
+
+
+def _base_counts(facts: Iterable[ResponseFacts], layout: _Layout
+                 ) -> dict[BaseKey, list[int]]:
+    """Counts (layout positions) of the responses by year, month, unit and channel.
+
+    Column by column: the steps taken for every response are C loops (zip, map, set, dict
+    lookups); Python code runs once per distinct answers mapping with its invalid fields
+    and once per distinct (year, date, unit, channel)."""
+    rows = facts if isinstance(facts, list) else list(facts)
+    if not rows:
+        return {}
+    years, receiveds, units, channels, answers, invalids = zip(*rows, strict=True)
+    try:
+        sets = list(set(invalids))
+    except TypeError:  # plain sets or lists: made frozensets
+        invalids = tuple(map(frozenset, invalids))
+        sets = list(set(invalids))
+    set_number = {s: k for k, s in enumerate(sets)}
+    # a mapping given for several responses (the store shares one per distinct answers
+    # text) is classified once; `answers` holds them all meanwhile, so no id is reused
+    ids = list(map(id, answers))
+    mapping = dict(zip(ids, answers, strict=True))
+    pairs = list(zip(ids, map(set_number.__getitem__, invalids), strict=True))
+    signatures: dict[tuple[int, ...], int] = {}
+    signature_of = {pair: signatures.setdefault(
+        layout.signature(mapping[pair[0]], sets[pair[1]]), len(signatures))
+        for pair in set(pairs)}
+    keys = list(zip(years, receiveds, units, channels, strict=True))
+    bases: dict[BaseKey, int] = {}
+    base_of = {key: bases.setdefault((key[0], key[1].month if key[1] else None, *key[2:]),
+                                     len(bases))
+               for key in set(keys)}
+    return _add_up(list(map(base_of.__getitem__, keys)),
+                   list(map(signature_of.__getitem__, pairs)), list(bases), list(signatures),
+                   layout.size)
+
+
+def _add_up(base_numbers: list[int], signature_numbers: list[int], bases: list[BaseKey],
+            signatures: list[tuple[int, ...]], size: int) -> dict[BaseKey, list[int]]:
+    """The counts of every base slice, given each response's base slice and signature by
+    number: numpy adds 1 at every (base, position) of every response, in integers."""
+    lengths = np.fromiter(map(len, signatures), dtype=np.int64, count=len(signatures))
+    positions = np.fromiter(chain.from_iterable(signatures), dtype=np.int64,
+                            count=int(lengths.sum()))
+    first = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # of each signature's positions
+    sig = np.asarray(signature_numbers, dtype=np.int64)
+    per = lengths[sig]  # positions of each response
+    # for every (response, one of its positions): where that position is in `positions`
+    ends = np.cumsum(per)
+    at = np.repeat(first[sig] - (ends - per), per) + np.arange(int(ends[-1]))
+    cells = (np.repeat(np.asarray(base_numbers, dtype=np.int64), per) * size
+             + positions[at])
+    totals = np.bincount(cells, minlength=len(bases) * size).reshape(len(bases), size)
+    return dict(zip(bases, totals.tolist(), strict=True))
+
+
+def _facts_of(records: Iterable[ResponseRecord]) -> Iterator[ResponseFacts]:
+    return ((r.year, r.received, r.unit, r.channel, r.answers, r.invalid) for r in records)
+
+
+def _sum(parts: Iterable[Sequence[int]], size: int) -> list[int]:
+    total = [0] * size
+    for part in parts:
+        for j, v in enumerate(part):
+            total[j] += v
+    return total
+
+
+@dataclass(frozen=True)
+class ResponseCounts:
+    """Responses reduced to what tally_year needs of them: the counts of every base slice
+    (year, month, unit, channel). Small and JSON-able (to_json, from_json), so that a
+    server can keep a large year's counts across restarts instead of recounting."""
+
+    shape: tuple[Any, ...]  # _Layout.shape of the scheme they were counted with
+    bases: Mapping[BaseKey, tuple[int, ...]]
+
+    def fits(self, scheme: SurveyScheme) -> bool:
+        """Counted with this scheme (and these counting rules)?"""
+        return self.shape == _Layout(scheme).shape
+
+    def to_json(self) -> dict[str, Any]:
+        return {"shape": _jsonable(self.shape),
+                "bases": [[*key, list(counts)] for key, counts in self.bases.items()]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ResponseCounts:
+        """Raises ValueError when `data` is not what to_json wrote."""
+        try:
+            shape = _tupled(data["shape"])
+            bases = {(int(y), None if m is None else int(m), u, ch): tuple(int(v) for v in c)
+                     for y, m, u, ch, c in data["bases"]}
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"not response counts: {exc}") from exc
+        return cls(shape, bases)  # type: ignore[arg-type]
+
+
+def _jsonable(value: Any) -> Any:
+    return [_jsonable(v) for v in value] if isinstance(value, tuple) else value
+
+
+def _tupled(value: Any) -> Any:
+    return tuple(_tupled(v) for v in value) if isinstance(value, list) else value
+
+
+def count_responses(responses: Iterable[ResponseRecord], scheme: SurveyScheme
+                    ) -> ResponseCounts:
+    """The counts of `responses` (any years) per base slice, for tally_year."""
+    return count_facts(_facts_of(responses), scheme)
+
+
+def count_facts(facts: Iterable[ResponseFacts], scheme: SurveyScheme) -> ResponseCounts:
+    """count_responses of the plain tuples Store.response_facts gives. An answers mapping
+    given for several responses is read once: it must not change while they are counted."""
+    layout = _Layout(scheme)
+    return ResponseCounts(layout.shape, {key: tuple(c) for key, c in
+                                         _base_counts(facts, layout).items()})
 
 
 def tally(records: Sequence[ResponseRecord], scheme: SurveyScheme, key: str = "") -> SliceTally:
     """Count one slice of responses (already selected by year, quarter, unit or channel)."""
-    counts = {c.field_id: Counter() for c in scheme.criteria}
-    answered = with_invalid = 0
-    flag_counts: Counter[str] = Counter()
-    both = neither = 0
-    flag_ids = [fid for fid, _ in scheme.flags]
-    for r in records:
-        any_valid = False
-        for fid, counter in counts.items():
-            if fid in r.invalid:
-                counter["invalid"] += 1
-                continue
-            value = r.answers.get(fid)
-            if value is None or value == "":
-                counter["blank"] += 1
-            elif value in LEVELS:
-                counter[value] += 1
-                any_valid = True
-            else:
-                counter["invalid"] += 1  # a value the form cannot produce
-        answered += any_valid
-        with_invalid += bool(r.invalid)
-        ticked = [fid for fid in flag_ids if r.answers.get(fid) is True]
-        flag_counts.update(ticked)
-        both += len(ticked) == len(flag_ids) and len(flag_ids) > 1
-        neither += not ticked
-    criteria = tuple(
-        CriterionTally(c, counts[c.field_id][TOT], counts[c.field_id][DAT],
-                       counts[c.field_id][CHUA_DAT], counts[c.field_id]["blank"],
-                       counts[c.field_id]["invalid"])
-        for c in scheme.criteria
-    )
-    transactions = TransactionTally(len(records), {f: flag_counts.get(f, 0) for f in flag_ids},
-                                    both, neither)
-    return SliceTally(key, len(records), answered, with_invalid, criteria,
-                      _harassment(records, scheme), transactions)
+    layout = _Layout(scheme)
+    return layout.slice(_sum(_base_counts(_facts_of(records), layout).values(), layout.size),
+                        key)
 
 
 def select(records: Iterable[ResponseRecord], year: int | None = None,
@@ -509,43 +684,62 @@ class YearTallies:
         return self.channel_labels.get(code, code)
 
 
-def tally_year(year: int, responses: Iterable[ResponseRecord], scheme: SurveyScheme,
-               feedback: Iterable[FeedbackRecord] = (), issued: int | None = None,
-               unit_labels: Mapping[str, str] | None = None,
+def tally_year(year: int, responses: Iterable[ResponseRecord] | ResponseCounts,
+               scheme: SurveyScheme, feedback: Iterable[FeedbackRecord] = (),
+               issued: int | None = None, unit_labels: Mapping[str, str] | None = None,
                channel_labels: Mapping[str, str] | None = None,
                group_labels: Mapping[str, str] | None = None,
                source_labels: Mapping[str, str] | None = None) -> YearTallies:
     """Everything the summary workbook and the annual report show for `year`.
 
     `responses` and `feedback` may hold several years (the store's answers for this year
-    and the previous one, concatenated); each record is placed by its own year.
+    and the previous one, concatenated); each record is placed by its own year. The
+    responses may also come counted already (count_responses with the same scheme).
     `issued` is the number of numbered paper copies issued for the year
     (sum of `count` in formkit.render.build.issued_serials(settings, "05-02", year)).
     """
-    all_responses = list(responses)
-    cur = select(all_responses, year=year)
-    prev = select(all_responses, year=year - 1)
+    layout = _Layout(scheme)
+    if isinstance(responses, ResponseCounts):
+        if responses.shape != layout.shape:
+            raise ValueError("the response counts were made with another survey scheme")
+        bases: Mapping[BaseKey, Sequence[int]] = responses.bases
+    else:
+        bases = _base_counts(_facts_of(responses), layout)
+    size = layout.size
+
+    def counts(year_: int, quarter: int | None = None, unit: str | None = None,
+               channel: str | None = None) -> list[int]:
+        return _sum((c for (y, month, u, ch), c in bases.items()
+                     if y == year_
+                     and (quarter is None or (month is not None
+                                              and (month - 1) // 3 + 1 == quarter))
+                     and (unit is None or u == unit)
+                     and (channel is None or ch == channel)), size)
+
     quarters: list[QuarterRow] = []
     prior: SliceTally | None = None
     for q in (1, 2, 3, 4):
-        c = tally(select(cur, quarter=q), scheme, f"{year}-Q{q}")
-        p = tally(select(prev, quarter=q), scheme, f"{year - 1}-Q{q}")
+        c = layout.slice(counts(year, quarter=q), f"{year}-Q{q}")
+        p = layout.slice(counts(year - 1, quarter=q), f"{year - 1}-Q{q}")
         quarters.append(QuarterRow(q, c, p, prior))
         prior = c
-    current = tally(cur, scheme, str(year))
-    units = sorted({r.unit for r in cur})
-    channels = sorted({r.channel for r in cur}, key=lambda ch: (ch != PAPER_CHANNEL, ch))
-    paper = sum(1 for r in cur if r.channel == PAPER_CHANNEL)
+    current = layout.slice(counts(year), str(year))
+    cur_bases = [(key, c[layout.RESPONSES]) for key, c in bases.items() if key[0] == year]
+    units = sorted({u for (_, _, u, _), _ in cur_bases})
+    channels = sorted({ch for (_, _, _, ch), _ in cur_bases},
+                      key=lambda ch: (ch != PAPER_CHANNEL, ch))
+    paper = sum(n for (_, _, _, ch), n in cur_bases if ch == PAPER_CHANNEL)
     return YearTallies(
         year=year,
         scheme=scheme,
         current=current,
-        previous=tally(prev, scheme, str(year - 1)),
+        previous=layout.slice(counts(year - 1), str(year - 1)),
         quarters=tuple(quarters),
-        undated=sum(1 for r in cur if r.received is None),
-        by_unit=tuple(tally(select(cur, unit=u), scheme, u) for u in units),
-        by_channel=tuple(tally(select(cur, channel=ch), scheme, ch) for ch in channels),
-        response_rate=ResponseRate(issued, paper, len(cur) - paper, current.answered),
+        undated=sum(n for (_, month, _, _), n in cur_bases if month is None),
+        by_unit=tuple(layout.slice(counts(year, unit=u), u) for u in units),
+        by_channel=tuple(layout.slice(counts(year, channel=ch), ch) for ch in channels),
+        response_rate=ResponseRate(issued, paper, current.responses - paper,
+                                   current.answered),
         feedback=tally_feedback(year, feedback, group_labels, source_labels),
         unit_labels=dict(unit_labels or {}),
         channel_labels={**DEFAULT_CHANNEL_LABELS, **(channel_labels or {})},

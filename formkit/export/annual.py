@@ -4,6 +4,7 @@ charts, PDF). The API and the CLI call these; the analysis itself stays in formk
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from formkit.analyze.records import FeedbackRecord, ResponseRecord
-from formkit.analyze.tallies import YearTallies, issued_count, survey_scheme, tally_year
+from formkit.analyze.tallies import (
+    ResponseCounts,
+    SurveyScheme,
+    YearTallies,
+    count_facts,
+    issued_count,
+    survey_scheme,
+    tally_year,
+)
 from formkit.config import Settings
 from formkit.export.report_docx import ReportResult, write_report
 from formkit.export.summary_xlsx import write_summary
@@ -62,13 +71,40 @@ def issued_copies(settings: Settings, year: int) -> int | None:
     return issued_count(batches) if batches else None
 
 
-def year_tallies(settings: Settings, year: int, responses: Iterable[ResponseRecord],
+def scheme_of(settings: Settings) -> SurveyScheme:
+    """The evaluation's view of the workspace's survey template (05-02)."""
+    path = template_path(settings.templates_dir, "05-02")
+    try:
+        stat = path.stat()
+    except OSError:  # gone meanwhile: load_form says so
+        return survey_scheme(load_form(path))
+    return _scheme_cached(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _scheme_cached(path: Path, _mtime_ns: int, _size: int) -> SurveyScheme:
+    # parsing the template takes longer than tallying a small year: read again only when
+    # the file changes
+    return survey_scheme(load_form(path))
+
+
+def counts_from_store(settings: Settings, store: Any, year: int,
+                      include_unreviewed: bool = False) -> ResponseCounts:
+    """This year's and last year's responses in an open store, counted for year_tallies
+    (without building a record for each: the quick way for a large year)."""
+    facts = (store.response_facts(year, include_unreviewed=include_unreviewed)
+             + store.response_facts(year - 1, include_unreviewed=include_unreviewed))
+    return count_facts(facts, scheme_of(settings))
+
+
+def year_tallies(settings: Settings, year: int,
+                 responses: Iterable[ResponseRecord] | ResponseCounts,
                  feedback: Iterable[FeedbackRecord] = (), issued: int | None = None,
                  channel_labels: Mapping[str, str] | None = None) -> YearTallies:
-    """Tallies of `year` (pass this year's and last year's records together), with the labels
-    of the workspace: survey template, units, feedback groups and sources."""
-    scheme = survey_scheme(load_form(template_path(settings.templates_dir, "05-02")))
-    return tally_year(year, responses, scheme, feedback, issued,
+    """Tallies of `year` (pass this year's and last year's records together, or
+    counts_from_store), with the labels of the workspace: survey template, units, feedback
+    groups and sources."""
+    return tally_year(year, responses, scheme_of(settings), feedback, issued,
                       unit_labels={u.code: u.name for u in settings.units},
                       channel_labels=channel_labels, group_labels=_group_labels(settings),
                       source_labels=_source_labels())

@@ -5,25 +5,36 @@ The figures are formkit.export.annual.year_tallies over the store's records, the
 numbers the annual report prints. They are cached per year until the data changes: every
 change to the records writes an audit line, so the newest audit id (and the serial ledger's
 time stamp, for the response rate) tells when to recompute. A large year (10,000 answers
-take about a second) is recomputed in the background while the page shows the figures it
-had, saying so.
+take a few tenths of a second to read and count) is recomputed in the background while the
+page shows the figures it had, saying so.
+
+The response counts (the slow part) are also kept on disk, under the data version they were
+made at, so that a restarted server shows the overview at once: current when nothing has
+changed meanwhile, otherwise as figures being updated while it recounts.
 """
 
 from __future__ import annotations
 
+import gc
+import json
 import logging
+import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, render_template, request
 from sqlalchemy import select
 
 from formkit.analyze.stats import Change
-from formkit.analyze.tallies import YearTallies
-from formkit.export.annual import issued_copies, year_tallies
+from formkit.analyze.tallies import ResponseCounts, YearTallies
+from formkit.config import Settings
+from formkit.export.annual import counts_from_store, issued_copies, year_tallies
 from formkit.store.models import AuditLog
 from formkit.web.app import ctx, requires
 from formkit.web.charts import criteria_svg, quarter_svg
@@ -33,6 +44,10 @@ log = logging.getLogger("formkit.web")
 
 #: a recomputation slower than this is done in the background next time (seconds)
 SYNC_LIMIT_S = 0.15
+#: longest a page waits for a computation already running when it has nothing to show
+WAIT_S = 30.0
+#: format of the kept counts file; another number is ignored (and overwritten)
+KEPT_FORMAT = 1
 
 
 def _data_version() -> tuple[Any, ...]:
@@ -57,39 +72,135 @@ class _Entry:
     seconds: float  # how long computing them took
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No garbage collection while a year's responses are read and counted: they hold no
+    reference cycles, and collecting again and again among the tens of thousands of new
+    objects costs about a third of the time. Concurrent users are fine: whoever paused it
+    first resumes it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _kept_path(settings: Settings, year: int) -> Path:
+    return settings.cache_dir / f"tong_quan_{year}.json"
+
+
+def _keep(c: Any, year: int, version: tuple[Any, ...], counts: ResponseCounts,
+          seconds: float) -> None:
+    """Write the counts for the next start; a failure only costs that start a recount."""
+    path = _kept_path(c.settings, year)
+    data = {"format": KEPT_FORMAT, "database": c.store.where, "year": year,
+            "version": list(version), "seconds": seconds, "counts": counts.to_json()}
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)  # readers never see half a file
+    except OSError:
+        log.warning("could not keep the overview's counts in %s", path, exc_info=True)
+        tmp.unlink(missing_ok=True)
+
+
+def _kept(c: Any, year: int) -> tuple[tuple[Any, ...], ResponseCounts, float] | None:
+    """(version, counts, seconds) kept by _keep for this database, or None (none,
+    unreadable, another format or database)."""
+    path = _kept_path(c.settings, year)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if (data.get("format") != KEPT_FORMAT or data.get("year") != year
+                or data.get("database") != c.store.where):
+            return None
+        return (tuple(data["version"]), ResponseCounts.from_json(data["counts"]),
+                float(data["seconds"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        log.warning("ignoring the overview's kept counts %s", path, exc_info=True)
+        return None
+
+
+def _tallies(c: Any, year: int, counts: ResponseCounts) -> YearTallies:
+    feedback = c.store.feedback(year) + c.store.feedback(year - 1)
+    return year_tallies(c.settings, year, counts, feedback, issued_copies(c.settings, year))
+
+
+def _publish(c: Any, year: int, entry: _Entry) -> _Entry:
+    """Cache `entry` unless newer figures are there already; returns what is cached."""
+    with c.cache_lock:
+        old = c.cache.get(("tallies", year))
+        if old is None or old.version <= entry.version:  # never replace newer figures
+            c.cache[("tallies", year)] = old = entry
+        return old
+
+
 def _compute(app: Flask, year: int, version: tuple[Any, ...]) -> _Entry:
     with app.app_context():
         c = ctx()
         t0 = time.perf_counter()
-        responses = c.store.responses(year) + c.store.responses(year - 1)
-        feedback = c.store.feedback(year) + c.store.feedback(year - 1)
-        t = year_tallies(c.settings, year, responses, feedback,
-                         issued_copies(c.settings, year))
-        entry = _Entry(version, t, time.perf_counter() - t0)
-        with c.cache_lock:
-            old = c.cache.get(("tallies", year))
-            if old is None or old.version <= version:  # never replace newer figures
-                c.cache[("tallies", year)] = entry
-            c.cache.pop(("computing", year), None)
+        with _gc_paused():
+            counts = counts_from_store(c.settings, c.store, year)
+        t = _tallies(c, year, counts)
+        seconds = time.perf_counter() - t0
+        entry = _publish(c, year, _Entry(version, t, seconds))
+        _keep(c, year, version, counts, seconds)
         return entry
 
 
-def _refresh_later(app: Flask, year: int, version: tuple[Any, ...]) -> None:
+def _from_kept(app: Flask, year: int, version: tuple[Any, ...]) -> _Entry | None:
+    """The figures of the counts kept on disk, cached; None without any. They may be older
+    than `version` (the data now), never newer: that is a database put back from a copy,
+    whose figures are recounted."""
+    c = app.extensions["formkit"]
+    kept = _kept(c, year)
+    if kept is None or kept[0] > version:
+        return None
+    kept_version, counts, seconds = kept
+    try:
+        t = _tallies(c, year, counts)
+    except ValueError:  # counted with another template: recount
+        return None
+    return _publish(c, year, _Entry(kept_version, t, seconds))
+
+
+def _claim(app: Flask, year: int) -> bool:
+    """Mark a computation of `year` as running; False when one already is."""
     c = app.extensions["formkit"]
     with c.cache_lock:
         if ("computing", year) in c.cache:
-            return
-        c.cache[("computing", year)] = True
+            return False
+        c.cache[("computing", year)] = threading.Event()
+        return True
 
-    def run() -> None:
-        try:
-            _compute(app, year, version)
-        except Exception:  # the page keeps the figures it has; the next view retries
-            log.exception("recomputing the overview of %s failed", year)
-            with c.cache_lock:
-                c.cache.pop(("computing", year), None)
 
-    threading.Thread(target=run, name=f"formkit-tallies-{year}", daemon=True).start()
+def _release(app: Flask, year: int) -> None:
+    """End what _claim started, waking the pages waiting for it."""
+    c = app.extensions["formkit"]
+    with c.cache_lock:
+        running = c.cache.pop(("computing", year), None)
+    if running is not None:
+        running.set()
+
+
+def _recompute(app: Flask, year: int, version: tuple[Any, ...]) -> None:
+    """A computation claimed with _claim, in a background thread."""
+    try:
+        _compute(app, year, version)
+    except Exception:  # the page keeps the figures it has; the next view retries
+        log.exception("recomputing the overview of %s failed", year)
+    finally:
+        _release(app, year)
+
+
+def _refresh_later(app: Flask, year: int, version: tuple[Any, ...]) -> None:
+    if _claim(app, year):
+        threading.Thread(target=_recompute, args=(app, year, version),
+                         name=f"formkit-tallies-{year}", daemon=True).start()
 
 
 def tallies_for(year: int) -> tuple[YearTallies, bool]:
@@ -98,12 +209,20 @@ def tallies_for(year: int) -> tuple[YearTallies, bool]:
     Cached until the records change. When they have changed and the last computation was
     slow (a large year: over SYNC_LIMIT_S), the figures computed before are shown at once,
     marked as being updated, while a background thread recomputes them: the page never
-    waits a second for them. Small years are simply recomputed."""
+    waits a second for them. Small years are simply recomputed. After a restart the
+    figures computed before are those of the counts kept on disk."""
     c = ctx()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     version = _data_version()
     with c.cache_lock:
         hit = c.cache.get(("tallies", year))
+        running = c.cache.get(("computing", year))
+    if hit is None and running is not None:  # the start-up computation: wait for it
+        running.wait(WAIT_S)
+        with c.cache_lock:
+            hit = c.cache.get(("tallies", year))
+    if hit is None:
+        hit = _from_kept(app, year, version)
     if hit is not None and hit.version == version:
         return hit.tallies, True
     if hit is not None and hit.seconds > SYNC_LIMIT_S:
@@ -113,16 +232,28 @@ def tallies_for(year: int) -> tuple[YearTallies, bool]:
 
 
 def warm_up(app: Flask, year: int | None = None) -> None:
-    """Compute this year's overview in the background when the server starts, and start
-    the reading processes' fork server so that the first upload shows progress at once."""
+    """Compute this year's overview in the background when the server starts (at once from
+    the kept counts when nothing changed since), then start the reading processes' fork
+    server so that the first upload shows progress at once."""
+    year = year or date.today().year
+    claimed = _claim(app, year)  # before the thread starts: a first page waits for it
+
     def run() -> None:
+        if claimed:
+            try:
+                with app.app_context():
+                    version = _data_version()
+                    hit = _from_kept(app, year, version)
+                    if hit is None or hit.version != version:
+                        _compute(app, year, version)
+            except Exception:
+                log.debug("warming up the overview failed", exc_info=True)
+            finally:
+                _release(app, year)
         try:
             app.extensions["formkit"].jobs.start()
-
-            with app.app_context():
-                _compute(app, year or date.today().year, _data_version())
         except Exception:
-            log.debug("warming up the overview failed", exc_info=True)
+            log.debug("starting the reading processes failed", exc_info=True)
 
     threading.Thread(target=run, name="formkit-warm-up", daemon=True).start()
 
