@@ -108,7 +108,11 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
     # drum streak, a line of dirt on the scanner glass): it is no respondent's mark, and at
     # pencil darkness it would pass for one. Dark ink is measured as it is, so a real
     # stroke is never taken away
-    pale = (_without_streaks(dark, x, y, bw, bh, o1, o2) / black)[inner]
+    cols, rows = _straight_through(dark, x, y, bw, bh, o1, o2)
+    # only what stands out from the window's own paper noise: subtracting the noise level
+    # too (twice, by row and by column) would thin out a pencil stroke on a grainy page
+    pale = (_minus(dark, np.clip(cols - np.median(cols), 0, None),
+                   np.clip(rows - np.median(rows), 0, None)) / black)[inner]
     if pale.size == 0:
         pale = np.zeros((1, 1), np.float32)
     light = float((pale > 0.2).mean())
@@ -150,20 +154,20 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
     rect = (wx0 + x, wy0 + y, wx0 + x + bw, wy0 + y + bh)
     # straight-stroke evidence, darkness clipped: a toner speck is dark but tiny, a pencil
     # stroke pale but long
-    contrast = (_without_streaks(dark, x, y, bw, bh, o1, o2, with_noise=False) / black)[inner]
+    # a stroke's contrast over the local paper: streaks and the noise level taken away
+    contrast = (_minus(dark, cols, rows) / black)[inner]
     line = _line_response(np.minimum(contrast, LINE_CLIP)) if contrast.size else 0.0
     return BoxMeasure(ink, light, center, faint, sides, ((x - ex) / ppm, (y - ey) / ppm), rect,
                       line)
 
 
-def _without_streaks(dark: np.ndarray, x: int, y: int, bw: int, bh: int, o1: int, o2: int,
-                     with_noise: bool = True) -> np.ndarray:
-    """`dark` less the darkness that continues straight across the box: per column, the
-    lesser of the medians of the bands above and below the box; per row, the lesser of
-    the bands left and right of it. A streak crosses both bands, a respondent's stroke,
-    a circle or a neighbour's mark at most one (and the median ignores a thin crossing),
-    the option label only the left one. with_noise=False takes away the paper's noise
-    level as well (the local background of a stroke's contrast)."""
+def _straight_through(dark: np.ndarray, x: int, y: int, bw: int, bh: int, o1: int, o2: int
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """(per column, per row) darkness that continues straight across the box: per column,
+    the lesser of the medians of the bands above and below the box; per row, the lesser of
+    the bands left and right of it. A streak crosses both bands, a respondent's stroke, a
+    circle or a neighbour's mark at most one (and the median ignores a thin crossing), the
+    option label only the left one."""
     def lesser(a: np.ndarray, b: np.ndarray, axis: int, n: int) -> np.ndarray:
         if a.size == 0 or b.size == 0:
             return np.zeros(n, np.float32)
@@ -176,12 +180,10 @@ def _without_streaks(dark: np.ndarray, x: int, y: int, bw: int, bh: int, o1: int
                   0, w)
     rows = lesser(dark[:, max(0, x - o2):max(0, x - o1)], dark[:, x + bw + o1:x + bw + o2],
                   1, h)
-    if not with_noise:
-        return np.clip(dark - cols[None, :] - rows[:, None], 0, None)
-    # only what stands out from the window's own paper noise: subtracting the noise level
-    # too (twice, by row and by column) would thin out a pencil stroke on a grainy page
-    cols = np.clip(cols - np.median(cols), 0, None)
-    rows = np.clip(rows - np.median(rows), 0, None)
+    return cols, rows
+
+
+def _minus(dark: np.ndarray, cols: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.clip(dark - cols[None, :] - rows[:, None], 0, None)
 
 

@@ -45,6 +45,7 @@ from formkit.store.models import (
     Response,
     ReviewItem,
     Sheet,
+    entry_group,
 )
 from formkit.store.review import REVIEW_INVALID, VALID_STATUSES, normalize_value
 from formkit.store.rows import BatchSummary, ReviewRecord, StoredSheet
@@ -651,9 +652,8 @@ class Store:
                 .where(RegisterEntry.entry_date >= date(year, 1, 1),
                        RegisterEntry.entry_date <= date(year, 12, 31))
                 .order_by(RegisterEntry.entry_date, RegisterEntry.id)).all()
-        # the group as RegisterEntry.group says it: the person's, else the rules', else khac
         return [FeedbackRecord(entry_id=i, received=d, unit=unit, source=source,
-                               group=override or code or "khac", handled=status == "handled")
+                               group=entry_group(override, code), handled=status == "handled")
                 for i, d, unit, source, override, code, status in rows]
 
     # ---- review --------------------------------------------------------------------------

@@ -168,7 +168,12 @@ class RegisterEntry(Base):
 
     @property
     def group(self) -> str:
-        return self.group_override or self.group_code or "khac"
+        return entry_group(self.group_override, self.group_code)
+
+
+def entry_group(override: str | None, code: str | None) -> str:
+    """A register entry's group: the person's choice, else the rules', else "khac"."""
+    return override or code or "khac"
 
 
 class AuditLog(Base):
