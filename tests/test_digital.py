@@ -323,6 +323,21 @@ def test_frequency_ticked_with_no_harassment_is_a_contradiction_but_not_with_yes
     assert implied["c2.muc_do"].status is Status.OK and "implies" in implied["c2.muc_do"].note
 
 
+def test_frequency_answered_while_the_harassment_answer_is_unclear_goes_to_review(master):
+    spec = master["spec"]
+    unclear = decide_fields(spec, {"c2.muc_do": {"mot_lan"}}, {"c2.phien_ha": {"khong"}})
+    assert unclear["c2.phien_ha"][:2] == (None, Status.UNCERTAIN)
+    assert unclear["c2.muc_do"][:2] == ("mot_lan", Status.UNCERTAIN)
+    assert "c2.phien_ha" in unclear["c2.muc_do"].note
+    both = decide_fields(spec, {"c2.phien_ha": {"co", "khong"}, "c2.muc_do": {"mot_lan"}}, {})
+    assert both["c2.muc_do"][:2] == ("mot_lan", Status.UNCERTAIN)
+    gone = decide_fields(spec, {"c2.muc_do": {"mot_lan"}}, {}, unreadable={"c2.phien_ha"})
+    assert gone["c2.muc_do"].status is Status.UNCERTAIN
+    # an unanswered frequency needs nothing from the condition
+    quiet = decide_fields(spec, {}, {"c2.phien_ha": {"khong"}})
+    assert quiet["c2.muc_do"][:2] == (None, Status.BLANK)
+
+
 def test_decisions_refuse_unknown_fields_and_options(master):
     with pytest.raises(ValueError):
         decide_fields(master["spec"], {"c9.nope": {"tot"}}, {})

@@ -120,3 +120,23 @@ def test_a_clear_tick_beside_a_pale_trace_is_the_answer_but_a_pale_fill_is_not(s
     doubt = decide_choice(survey_spec, "c1.thai_do_giao_tiep",
                           [pale, _box("dat", BoxState.EMPTY), trace], 2, 1.0)
     assert doubt.needs_review and doubt.status is Status.UNCERTAIN
+
+
+def test_a_frequency_read_clearly_goes_to_review_when_the_harassment_row_is_unclear(
+        survey_spec):
+    from formkit.scan.boxes import apply_conditions
+
+    unclear = decide_choice(survey_spec, "c2.phien_ha",
+                            [_box("co", BoxState.EMPTY),
+                             _box("khong", BoxState.UNCERTAIN, 0.01, 0.03, 0.35, faint=True)],
+                            2, 1.0)
+    often = decide_choice(survey_spec, "c2.muc_do",
+                          [_box("mot_lan", BoxState.EMPTY),
+                           _box("mot_so_lan", BoxState.CHECKED, 0.2, 0.2, 0.95),
+                           _box("nhieu_lan", BoxState.EMPTY)], 2, 1.0)
+    assert often.status is Status.OK and not often.needs_review
+    fields = {"c2.phien_ha": unclear, "c2.muc_do": often}
+    apply_conditions(survey_spec, fields)
+    assert fields["c2.muc_do"].value == "mot_so_lan"
+    assert fields["c2.muc_do"].status is Status.UNCERTAIN and fields["c2.muc_do"].needs_review
+    assert "c2.phien_ha" in fields["c2.muc_do"].note

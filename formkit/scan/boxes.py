@@ -359,4 +359,6 @@ def apply_conditions(spec: FormSpec, fields: dict[str, FieldResult]) -> None:
                             Decision(cond.value, cond.status, cond.note))
         if d.status is Status.CONTRADICTION:
             res.confidence = min(res.confidence, 0.3)
+        elif d.status is Status.UNCERTAIN:
+            res.confidence = min(res.confidence, 0.4)
         res.status, res.note = d.status, d.note

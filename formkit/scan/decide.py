@@ -39,6 +39,8 @@ from formkit.scan.result import Status
 from formkit.spec.model import Field, FieldKind, FormSpec
 
 FLAG_VALUE = "x"  # the option value of a flag's one box (spec.Box.value)
+# condition readings a person must settle before a dependent answer can be trusted
+UNSETTLED = (Status.UNCERTAIN, Status.MULTIPLE, Status.UNREADABLE)
 
 
 class Decision(NamedTuple):
@@ -124,6 +126,11 @@ def apply_condition(f: Field, own: Decision, cond: Decision) -> Decision:
         if own.status is Status.OK:
             return Decision(own.value, Status.CONTRADICTION, why)
         return own._replace(note="; ".join(n for n in (own.note, why) if n))
+    if cond.status in UNSETTLED and own.status is Status.OK:
+        # whether this answer stands depends on a reading a person has to make first
+        return Decision(own.value, Status.UNCERTAIN,
+                        f"answered, but {cond_id} (asked only if {wanted}) is "
+                        f"{cond.status}: check both")
     if cond.status is Status.BLANK and own.status is Status.OK:
         return own._replace(
             note=f"answered while {cond_id} is blank (implies {cond_id} = {wanted})")
