@@ -83,6 +83,25 @@ def test_a_dust_speck_on_the_qr_finder_pattern_does_not_lose_the_page():
     assert hit is not None and hit.payload == "FK1|05-02|0722e1c4|2026|QLCN|6|2/2"
 
 
+def test_a_qr_code_blurred_by_a_150_dpi_copy_is_still_decoded():
+    # the QR corner of a 150-dpi photocopy saved as JPEG (modules 2.6 px, blurred): OpenCV's
+    # detectors read it at no scale; the page would be lost without ZXing-C++
+    corner = cv2.imread(str(DATA / "qr_blurred_150dpi.png"), cv2.IMREAD_GRAYSCALE)
+    page = np.full((1343, 1820), int(np.percentile(corner, 90)), np.uint8)
+    page[1343 - 40 - corner.shape[0]:1343 - 40, 1820 - 60 - corner.shape[1]:1820 - 60] = corner
+    for upscale in (1.0, 2.0, 3.0):
+        big = cv2.resize(corner, None, fx=upscale, fy=upscale, interpolation=cv2.INTER_CUBIC)
+        assert not cv2.QRCodeDetector().detectAndDecode(big)[0]
+    hit = find_qr(page, 150 / 25.4)
+    assert hit is not None and hit.payload == "FK1|05-02|0722e1c4|2026|QLCN|312|2/2"
+    # the corners come in the symbol's own order (TL, TR, BR, BL), as OpenCV gives them:
+    # clockwise on the image whatever the page's rotation, about 17 mm apart
+    tl, tr, br, _bl = hit.points
+    a, b = tr - tl, br - tr
+    assert a[0] * b[1] - a[1] * b[0] > 0
+    assert np.hypot(*a) == pytest.approx(np.hypot(*b), rel=0.1)
+
+
 @pytest.fixture(scope="module")
 def survey_spec(built):
     return load_forms(Path(built["settings"].templates_dir))["05-02"]

@@ -41,6 +41,7 @@ from formkit.errors import FormkitError, InputError
 from formkit.identity import PageIdentity
 from formkit.render import geometry as G
 from formkit.scan.decide import FLAG_VALUE, decide_fields
+from formkit.scan.locate import decode_qr
 from formkit.scan.result import BoxEvidence, BoxState, FieldResult, PageSource, SheetResult, Status
 from formkit.spec.layout import Layout, Rect, ZonePos
 from formkit.spec.model import FieldKind, FormSpec
@@ -99,14 +100,10 @@ def _decode_qr(gray: np.ndarray) -> str:
         gray = cv2.cvtColor(gray, cv2.COLOR_BGR2GRAY)
     pad = max(16, gray.shape[0] // 8)  # the printed quiet zone is one module: widen it
     img = cv2.copyMakeBorder(gray, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
-    det = cv2.QRCodeDetector()
     for candidate in (img, cv2.resize(img, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)):
-        try:
-            text, _pts, _ = det.detectAndDecode(candidate)
-        except cv2.error:
-            text = ""
-        if text:
-            return text
+        hit = decode_qr(candidate)
+        if hit:
+            return hit[0]
     return ""
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+import zxingcpp
 
 from formkit.identity import PageIdentity
 from formkit.spec.layout import PageLayout, Rect
@@ -61,11 +62,37 @@ def estimate_px_per_mm(gray: np.ndarray, dpi: float | None) -> float:
 
 
 _QR_ARUCO = cv2.QRCodeDetectorAruco()
+_ZX_QR = zxingcpp.BarcodeFormat.QRCode
 
 
-def _try_decode(img: np.ndarray, second_opinion: bool = False) -> tuple[str, np.ndarray] | None:
-    """Decode with OpenCV's QR detector; with second_opinion, also with its ArUco-based
-    detector, which finds the finder patterns differently (slower, used on retries)."""
+def _zxing(img: np.ndarray) -> tuple[str, np.ndarray] | None:
+    """ZXing-C++ reads codes blurred down to 2–3 px a module that OpenCV gives up on (a
+    150-dpi photocopy, a JPEG at quality 40), in a few milliseconds a page corner."""
+    try:
+        found = zxingcpp.read_barcodes(img, formats=_ZX_QR,
+                                       binarizer=zxingcpp.Binarizer.LocalAverage)
+    except (RuntimeError, ValueError):
+        return None
+    for hit in sorted(found, key=lambda r: not r.text.startswith("FK1|")):
+        if not hit.text:
+            continue
+        p = hit.position
+        # the symbol's own corners, in the order OpenCV gives them: TL, TR, BR, BL
+        pts = np.array([[p.top_left.x, p.top_left.y], [p.top_right.x, p.top_right.y],
+                        [p.bottom_right.x, p.bottom_right.y],
+                        [p.bottom_left.x, p.bottom_left.y]], dtype=np.float64)
+        return hit.text, pts
+    return None
+
+
+def decode_qr(img: np.ndarray, second_opinion: bool = False) -> tuple[str, np.ndarray] | None:
+    """Text and corners (image px, the symbol's TL, TR, BR, BL) of a QR code in a grey
+    image, or None. ZXing-C++ first, then OpenCV's detector; with second_opinion also
+    OpenCV's ArUco-based detector, which finds the finder patterns differently (slower,
+    used on retries)."""
+    hit = _zxing(img)
+    if hit:
+        return hit
     for detector in (_QR, _QR_ARUCO) if second_opinion else (_QR,):
         try:
             text, pts, _ = detector.detectAndDecode(img)
@@ -141,8 +168,10 @@ def find_qr(gray: np.ndarray, px_per_mm: float, thumb: np.ndarray | None = None
     candidates = _qr_candidates(gray, px_per_mm, thumb=thumb)
     # first pass at ~4 px a module; then, around the two likeliest spots only, larger
     # (a phone photo's paper fills less of the frame than its size suggests) and with the
-    # second detector
-    for factor, spots, hard in ((1.0, 3, False), (1.5, 2, True), (2.0, 2, True)):
+    # second detector; last at 12 px a module, where a code blurred by a 150-dpi copy
+    # gets its modules back
+    for factor, spots, hard in ((1.0, 3, False), (1.5, 2, True), (2.0, 2, True),
+                                (3.0, 2, False)):
         s = base * factor
         s = 1.0 if abs(s - 1.0) < 0.08 else s
         for cx, cy in candidates[:spots]:
@@ -152,13 +181,13 @@ def find_qr(gray: np.ndarray, px_per_mm: float, thumb: np.ndarray | None = None
             if s != 1.0:
                 crop = cv2.resize(crop, None, fx=s, fy=s,
                                   interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
-            hit = _try_decode(crop, second_opinion=hard)
+            hit = decode_qr(crop, second_opinion=hard)
             if hit is None:
                 # toner speckle and JPEG noise break modules apart: threshold, then close
-                hit = _try_decode(_otsu_closed(crop), second_opinion=hard)
+                hit = decode_qr(_otsu_closed(crop), second_opinion=hard)
             if hit is None:
                 # a dust speck on a finder pattern hides the code from the detector
-                hit = _try_decode(_despeckled(crop), second_opinion=hard)
+                hit = decode_qr(_despeckled(crop), second_opinion=hard)
             if hit:
                 return QRHit(hit[0], hit[1] / s + [X0, Y0])
     tried: set[tuple[float, bool]] = set()
@@ -178,13 +207,13 @@ def find_qr(gray: np.ndarray, px_per_mm: float, thumb: np.ndarray | None = None
                 crop = cv2.adaptiveThreshold(cv2.GaussianBlur(crop, (3, 3), 0), 255,
                                              cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY,
                                              31, 10)
-            hit = (_try_decode(crop, binarise) or _try_decode(_otsu_closed(crop), binarise)
-                   or _try_decode(_despeckled(crop), binarise))
+            hit = (decode_qr(crop, binarise) or decode_qr(_otsu_closed(crop), binarise)
+                   or decode_qr(_despeckled(crop), binarise))
             if hit:
                 return QRHit(hit[0], hit[1] / s + [X0, Y0])
     s = min(1.0, 8.0 / px_per_mm)
     img = cv2.resize(gray, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else gray
-    hit = _try_decode(img)
+    hit = decode_qr(img)
     if hit:
         return QRHit(hit[0], hit[1] / s)
     return None
