@@ -41,6 +41,9 @@ class Thresholds:
     # confirm that a row is unanswered: a pale pencil tick would not stand out
     noisy_page_line_floor: float = 0.15
     noisy_blank_confidence: float = 0.6  # confidence of an unanswered row on such a page
+    # a filled box (cancelled by fill_cancels) with no other answer in its question: it
+    # may be the answer filled in, not a cancellation
+    lone_fill_confidence: float = 0.6
     circled_confidence: float = 0.82  # one clearly circled box, the rest of the row clean
 
     # ---- free text

@@ -83,6 +83,23 @@ def test_photocopied_150dpi_and_one_bit_300dpi_tiff_read_right(built, tmp_path):
         _check(s)
 
 
+def test_a_600_dpi_one_bit_tiff_is_averaged_down_and_reads_right(built, tmp_path):
+    from formkit.scan.load import iter_pages
+
+    pages = [one_bit(transform(p, 1.0, 1.0, 1)) for p in _sheet_pages(built, 0, dpi=600)]
+    frames = [Image.fromarray(x).convert("1") for x in pages]
+    tif = tmp_path / "fine.tif"
+    frames[0].save(tif, save_all=True, append_images=frames[1:], compression="group4",
+                   dpi=(600, 600))
+    loaded = next(iter_pages(tif))
+    # 2 × 2 pixels averaged into one: a 300-dpi grey page, the 1-bit specks turned grey
+    assert loaded.dpi == pytest.approx(300) and loaded.image.shape[0] == pages[0].shape[0] // 2
+    assert len(np.unique(loaded.image)) > 2
+    report = _read(built["settings"], [tif])
+    assert report.count("read") == 2, [(p.file, p.reason) for p in report.pages]
+    _check(report.sheets[0])
+
+
 def test_scanner_pdf_with_pages_of_two_copies_in_any_order(built, tmp_path):
     imgs = _sheet_pages(built, 0) + _sheet_pages(built, 1, style="tick")
     order = [3, 0, 2, 1]

@@ -159,3 +159,19 @@ def test_a_frequency_read_clearly_goes_to_review_when_the_harassment_row_is_uncl
     assert fields["c2.muc_do"].value == "mot_so_lan"
     assert fields["c2.muc_do"].status is Status.UNCERTAIN and fields["c2.muc_do"].needs_review
     assert "c2.phien_ha" in fields["c2.muc_do"].note
+
+
+def test_a_filled_box_with_no_answer_beside_it_goes_to_review_not_to_blank(survey_spec):
+    filled = _box("x", BoxState.FILLED, 0.8, 0.95, 0.9)
+    flag = decide_choice(survey_spec, "noi_dung.tiep_nhan_xu_ly", [filled], 1, 1.0)
+    assert flag.value is False and flag.needs_review and "filled" in flag.note
+    row = decide_choice(survey_spec, "c1.thai_do_giao_tiep",
+                        [_box("tot", BoxState.FILLED, 0.8, 0.95, 0.9),
+                         _box("dat", BoxState.EMPTY), _box("chua_dat", BoxState.EMPTY)], 2, 1.0)
+    assert row.status is Status.BLANK and row.needs_review
+    # beside a real answer, the filled box is a cancellation and the answer stands
+    fixed = decide_choice(survey_spec, "c1.thai_do_giao_tiep",
+                          [_box("tot", BoxState.FILLED, 0.8, 0.95, 0.9),
+                           _box("dat", BoxState.CHECKED, 0.2, 0.2, 0.95),
+                           _box("chua_dat", BoxState.EMPTY)], 2, 1.0)
+    assert (fixed.value, fixed.status) == ("dat", Status.OK) and not fixed.needs_review

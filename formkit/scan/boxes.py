@@ -341,6 +341,11 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
     if kind == "flag":
         conf = boxes[0].confidence * quality
     unanswered = d.status is Status.BLANK or (kind == "flag" and d.value is False)
+    if unanswered and filled:
+        # a filled box with no answer beside it: a cancelled answer, or a box filled in
+        # as the answer (as on a bubble sheet)? Only a person can tell
+        return result(d.value, d.status, min(conf, T.lone_fill_confidence),
+                      "the only mark is a filled box: cancelled, or filled in as the answer?")
     if unanswered and line_floor is not None and line_floor > T.noisy_page_line_floor:
         return result(d.value, d.status, min(conf, T.noisy_blank_confidence),
                       "page too noisy to be sure no pale mark is there")

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -21,6 +22,7 @@ PDF_EXTS = {".pdf"}
 DOCX_EXTS = {".docx"}
 SUPPORTED = IMAGE_EXTS | PDF_EXTS | DOCX_EXTS
 PDF_RENDER_DPI = 200.0
+REDUCE_ABOVE_DPI = 280.0  # finer PNG/TIFF scans are averaged down by whole pixels
 
 Image.MAX_IMAGE_PIXELS = T.max_image_pixels
 
@@ -124,6 +126,14 @@ def _image_pages(path: Path) -> Iterator[PageImage]:
                     frame = ImageOps.exif_transpose(img) if oriented else img
                     gray = to_gray(frame)
                     factor = img.size[0] / full_size[0]
+                    step = int(_long_side_dpi(*full_size, file_dpi) // REDUCE_ABOVE_DPI)
+                    if img.format != "JPEG" and step >= 2:
+                        # a 600-dpi PNG/TIFF is averaged down by whole pixels to 300 dpi:
+                        # faster, and a 1-bit scan's specks become grey again, so a pencil
+                        # stroke broken into dots by the scanner still reads as a stroke
+                        gray = cv2.resize(gray, (gray.shape[1] // step, gray.shape[0] // step),
+                                          interpolation=cv2.INTER_AREA)
+                        factor /= step
                 except Image.DecompressionBombError:
                     yield PageImage(path, i + 1, None, None,
                                     f"image too large ({img.width}×{img.height} px; the limit is "
