@@ -41,6 +41,9 @@ class Thresholds:
     # confirm that a row is unanswered: a pale pencil tick would not stand out
     noisy_page_line_floor: float = 0.15
     noisy_blank_confidence: float = 0.6  # confidence of an unanswered row on such a page
+    # this many questions of a page holding nothing but a pale trace: the hand is pale, and
+    # its rows read as unanswered get noisy_blank_confidence too
+    pale_hand_rows: int = 3
     # a filled box (cancelled by fill_cancels) with no other answer in its question: it
     # may be the answer filled in, not a cancellation
     lone_fill_confidence: float = 0.6

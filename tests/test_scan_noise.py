@@ -175,3 +175,27 @@ def test_a_filled_box_with_no_answer_beside_it_goes_to_review_not_to_blank(surve
                            _box("dat", BoxState.CHECKED, 0.2, 0.2, 0.95),
                            _box("chua_dat", BoxState.EMPTY)], 2, 1.0)
     assert (fixed.value, fixed.status) == ("dat", Status.OK) and not fixed.needs_review
+
+
+def test_rows_read_blank_go_to_review_when_the_page_holds_only_pale_traces(survey_spec):
+    from formkit.scan.boxes import doubt_blanks_on_pale_pages
+
+    def row(fid: str, boxes) -> object:
+        return decide_choice(survey_spec, fid, boxes, 2, 1.0)
+
+    trace = _box("tot", BoxState.UNCERTAIN, 0.0, 0.01, 0.35, faint=True)
+    empty = [_box("dat", BoxState.EMPTY), _box("chua_dat", BoxState.EMPTY)]
+    pale = [row(f, [trace, *empty]) for f in ("c1.thai_do_giao_tiep", "c1.lang_nghe_y_kien",
+                                               "c1.tan_tinh_chu_dao")]
+    blank = row("c1.tuan_thu_quy_trinh", [_box("tot", BoxState.EMPTY), *empty])
+    assert blank.status is Status.BLANK and not blank.needs_review
+    doubt_blanks_on_pale_pages([*pale[:2], blank])  # two pale rows: not yet a pale hand
+    assert not blank.needs_review
+    doubt_blanks_on_pale_pages([*pale, blank])
+    assert blank.status is Status.BLANK and blank.needs_review and "pale" in blank.note
+    # a page of clear ticks keeps its blank rows
+    ticked = [row(f, [_box("tot", BoxState.CHECKED, 0.2, 0.2, 0.95), *empty])
+              for f in ("c1.thai_do_giao_tiep", "c1.lang_nghe_y_kien", "c1.tan_tinh_chu_dao")]
+    other = row("c1.tuan_thu_quy_trinh", [_box("tot", BoxState.EMPTY), *empty])
+    doubt_blanks_on_pale_pages([*ticked, other])
+    assert not other.needs_review

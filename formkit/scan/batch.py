@@ -271,6 +271,7 @@ class BatchReader:
                 res.crop = self._crop_boxes(aligned, [m.rect_px for _, m, _ in items],
                                             sheet.sheet, fid)
             results[fid] = res
+        B.doubt_blanks_on_pale_pages(list(results.values()))
         if page.zones:
             crops = None
             if self.out_dir is not None:

@@ -352,6 +352,29 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
     return result(d.value, d.status, conf, d.note)
 
 
+def _unanswered(res: FieldResult) -> bool:
+    return res.status is Status.BLANK or (res.kind == "flag" and res.status is Status.OK
+                                          and res.value is False)
+
+
+def doubt_blanks_on_pale_pages(results: list[FieldResult]) -> None:
+    """A respondent whose marks on this page are pale traces only (a pencil, a 1-bit scan
+    that kept specks of them) may have left marks too pale to see in the rows read as
+    unanswered: when T.pale_hand_rows questions or more hold nothing but a pale trace,
+    those rows go to review as well."""
+    pale_only = sum(1 for r in results if r.boxes
+                    and any(b.faint for b in r.boxes)
+                    and not any(b.state is BoxState.CHECKED for b in r.boxes))
+    if pale_only < T.pale_hand_rows:
+        return
+    for r in results:
+        if _unanswered(r) and not r.needs_review:
+            r.confidence = min(r.confidence, T.noisy_blank_confidence)
+            r.note = "; ".join(n for n in (r.note, f"{pale_only} other answers on this page "
+                                           "are pale traces: a mark here may be too pale "
+                                           "to see") if n)
+
+
 def apply_conditions(spec: FormSpec, fields: dict[str, FieldResult]) -> None:
     """Contradictions between fields of a whole sheet (formkit.scan.decide's rule)."""
     for f in spec.fields.values():

@@ -1,0 +1,305 @@
+"""The scan reader on degradations it was not built with: scans made "elsewhere".
+
+formkit.scan.simulate degrades pages in its own ways, and the reader's thresholds were set
+on them. This benchmark takes clean filled pages (simulate, level none, 300 dpi PNG; marks
+x, tick, slash, dot, scribble, overshoot, in each copy's ink: pens or a pencil) and
+degrades them again with plain PIL and numpy, in ways the simulator does not:
+Floyd–Steinberg dithered and 600-dpi thresholded 1-bit TIFF (G4), "fit to page" at 90 %
+with rotation, a Letter-size PDF, 5 mm cut off two edges on a dark scanner lid, yellow
+paper with JPEG q45 at 150 dpi, upside down with a dark gamma, a scanner's "text enhance"
+sharpening, 120 dpi, a strong light gradient, a JPEG that claims 72 dpi, blur with noise,
+grey recycled paper with low contrast. Each variant is read with formkit.scan.read_paths
+on one core and scored against the truth:
+
+  pages     read / rejected (every page should read)
+  flagged   share of choice fields sent to review
+  silent    fields not flagged and wrong (a wrong value, or blank while answered)
+  pages/s   reading speed on one core
+
+    .venv/bin/python benchmarks/foreign_scans.py [--sheets 20] [--seed 77] [--variant NAME ...]
+        [--cache DIR]
+
+Target: 0 silent errors and every page read in every variant.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+from PIL import Image, ImageFilter, ImageOps  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PEN_STYLES = ("x", "tick", "slash", "dot", "scribble", "overshoot")
+SOURCE_DPI = 300  # simulate writes level-none pages at 300 dpi
+
+Pages = list[Image.Image]
+
+
+def _at_dpi(img: Image.Image, dpi: float) -> Image.Image:
+    s = dpi / SOURCE_DPI
+    return img.resize((round(img.width * s), round(img.height * s)), Image.LANCZOS)
+
+
+def _grey(a: np.ndarray) -> Image.Image:
+    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+
+
+# Each variant: pages of one copy (RGB, 300 dpi) -> (pages, container, dpi written)
+def dithered_1bit(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    return [p.convert("L").convert("1") for p in pgs], "tiff", 300
+
+
+def threshold_1bit_600dpi(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    return ([_at_dpi(p, 600).convert("L").point(lambda v: 255 if v > 150 else 0).convert("1")
+             for p in pgs], "tiff", 600)
+
+
+def fit_to_page_90(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    out = []
+    for p in pgs:
+        q = _at_dpi(p, 200)
+        small = q.resize((round(q.width * 0.9), round(q.height * 0.9)), Image.LANCZOS)
+        canvas = Image.new("RGB", q.size, "white")
+        canvas.paste(small, ((q.width - small.width) // 2, (q.height - small.height) // 2))
+        out.append(canvas.rotate(2.5, resample=Image.BICUBIC, fillcolor="white"))
+    return out, "jpeg80", 200
+
+
+def letter_pdf(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    out = []
+    for p in pgs:
+        q = _at_dpi(p, 200)
+        W, H = round(8.5 * 200), round(11 * 200)
+        s = min(W / q.width, H / q.height) * 0.97
+        small = q.resize((round(q.width * s), round(q.height * s)), Image.LANCZOS)
+        canvas = Image.new("RGB", (W, H), "white")
+        canvas.paste(small, ((W - small.width) // 2, (H - small.height) // 2))
+        out.append(canvas.convert("L"))
+    return out, "pdf", 200
+
+
+def cropped_5mm_dark_lid(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    out = []
+    for p in pgs:
+        q = _at_dpi(p, 200)
+        c = round(5 / 25.4 * 200)
+        q = q.crop((c, 0, q.width, q.height - c))
+        out.append(q.rotate(-2.0, resample=Image.BICUBIC, expand=True,
+                            fillcolor=(40, 40, 40)).convert("L"))
+    return out, "png", 200
+
+
+def yellow_paper_jpeg45(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    out = []
+    for p in pgs:
+        a = np.asarray(_at_dpi(p, 150)).astype(np.float32) * np.array([0.98, 0.93, 0.78])
+        out.append(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)))
+    return out, "jpeg45", 150
+
+
+def upside_down_dark(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    lut = [round(255 * (i / 255) ** 1.8) for i in range(256)]
+    return ([_at_dpi(p, 250).rotate(184, resample=Image.BICUBIC, expand=True,
+                                     fillcolor="white").convert("L").point(lut)
+             for p in pgs], "jpeg80", 250)
+
+
+def text_enhance(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    return ([ImageOps.autocontrast(_at_dpi(p, 200).convert("L"), cutoff=2)
+             .filter(ImageFilter.UnsharpMask(3, 250, 2)) for p in pgs], "png", 200)
+
+
+def dpi_120(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    return [_at_dpi(p, 120).convert("L") for p in pgs], "jpeg80", 120
+
+
+def light_gradient(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    out = []
+    for p in pgs:
+        a = np.asarray(_at_dpi(p, 200).convert("L")).astype(np.float32)
+        out.append(_grey(a * np.linspace(0.5, 1.0, a.shape[1])[None, :]))
+    return out, "jpeg80", 200
+
+
+def jpeg_claims_72dpi(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    return [_at_dpi(p, 200).convert("L") for p in pgs], "jpeg72dpi", 200
+
+
+def blur_and_noise(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    out = []
+    for p in pgs:
+        q = _at_dpi(p, 200).convert("L").filter(ImageFilter.GaussianBlur(1.3))
+        out.append(_grey(np.asarray(q).astype(np.float32)
+                         + rng.normal(0, 12, (q.height, q.width))))
+    return out, "jpeg60", 200
+
+
+def grey_recycled_paper(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    return ([_grey(60 + np.asarray(_at_dpi(p, 200).convert("L")).astype(np.float32)
+                   * (110 / 255)) for p in pgs], "png", 200)
+
+
+VARIANTS: dict[str, Callable] = {f.__name__: f for f in (
+    dithered_1bit, threshold_1bit_600dpi, fit_to_page_90, letter_pdf, cropped_5mm_dark_lid,
+    yellow_paper_jpeg45, upside_down_dark, text_enhance, dpi_120, light_gradient,
+    jpeg_claims_72dpi, blur_and_noise, grey_recycled_paper)}
+
+
+def _write(folder: Path, stem: str, pages: Pages, container: str, dpi: int) -> None:
+    if container == "tiff":
+        pages[0].save(folder / f"{stem}.tif", save_all=True, append_images=pages[1:],
+                      compression="group4", dpi=(dpi, dpi))
+    elif container == "pdf":
+        pages[0].save(folder / f"{stem}.pdf", save_all=True, append_images=pages[1:],
+                      resolution=dpi)
+    elif container.startswith("jpeg"):
+        quality = {"jpeg80": 80, "jpeg45": 45, "jpeg60": 60, "jpeg72dpi": 85}[container]
+        claimed = 72 if container == "jpeg72dpi" else dpi
+        for i, page in enumerate(pages):
+            page.save(folder / f"{stem}_p{i + 1}.jpg", quality=quality, dpi=(claimed, claimed))
+    else:
+        for i, page in enumerate(pages):
+            page.save(folder / f"{stem}_p{i + 1}.png", dpi=(dpi, dpi))
+
+
+def ensure_clean(args: argparse.Namespace) -> Path:
+    from formkit.config import load_settings
+    from formkit.scan.simulate import simulate
+
+    src = (ROOT / "formkit" / "scan" / "simulate.py").read_bytes()
+    tag = hashlib.sha256(src + Path(__file__).read_bytes()).hexdigest()[:8]
+    root = Path(args.cache) / f"foreign_s{args.seed}_n{args.sheets}_{tag}"
+    if not (root / "clean" / "truth.json").exists():
+        print(f"Generating {args.sheets} clean sheets into {root} …", flush=True)
+        tmp = root / ".clean.part"
+        shutil.rmtree(tmp, ignore_errors=True)
+        simulate(load_settings(ROOT), args.sheets, args.seed, tmp, level="none",
+                 formats=("png",), styles=PEN_STYLES, workers=args.jobs)
+        tmp.replace(root / "clean")
+    return root
+
+
+def make_variant(root: Path, name: str, truth: dict, seed: int) -> Path:
+    folder = root / name
+    done = root / f"{name}.done"
+    if done.exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(seed)
+    for copy in truth["copies"]:
+        pages = [Image.open(root / "clean" / p["file"]).convert("RGB")
+                 for p in sorted(copy["pages"], key=lambda p: p["form_page"])]
+        out, container, dpi = VARIANTS[name](pages, rng)
+        _write(folder, f"s{copy['serial']:03d}", out, container, dpi)
+    done.write_text("ok")
+    return folder
+
+
+def score(report, truth: dict) -> tuple[Counter, list[str]]:
+    from formkit.scan.result import Status
+
+    copies = {c["serial"]: c for c in truth["copies"]}
+    counts: Counter = Counter()
+    examples: list[str] = []
+    for sheet in report.sheets:
+        copy = copies.get(sheet.serial)
+        if copy is None:
+            continue
+        for fid, t in copy["fields"].items():
+            if t["kind"] == "text":
+                continue
+            r = sheet.fields.get(fid)
+            if r is None or r.needs_review:
+                counts["flagged"] += 1
+                continue
+            if t["expect"] == "blank":
+                right = r.status is Status.BLANK
+            elif t["expect"] != "ok":
+                right = False  # multiple / contradiction must be flagged
+            elif t["kind"] == "flag":
+                right = r.value is not None and bool(r.value) == bool(t["value"])
+            else:
+                right = r.value == t["value"]
+            counts["ok" if right else "silent"] += 1
+            if not right:
+                examples.append(f"#{sheet.serial} {fid}: read {r.value!r} ({r.status}), "
+                                f"truth {t['value']!r}")
+    return counts, examples
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Scan reader on degradations made elsewhere.")
+    ap.add_argument("--sheets", type=int, default=20, help="sheets (2 pages each)")
+    ap.add_argument("--seed", type=int, default=77)
+    ap.add_argument("--variant", action="append", choices=sorted(VARIANTS),
+                    help="only these variants (repeat); default: all")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="processes for generating the clean sheets")
+    ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "formkit-bench"))
+    args = ap.parse_args(argv)
+
+    import cv2
+    from rich.console import Console
+    from rich.table import Table
+
+    from formkit.config import load_settings
+    from formkit.scan import read_paths
+
+    cv2.setNumThreads(1)
+    root = ensure_clean(args)
+    truth = json.loads((root / "clean" / "truth.json").read_text(encoding="utf-8"))
+    settings = load_settings(ROOT)
+    table = Table(title=f"Degradations made elsewhere ({args.sheets} sheets; x, tick, slash, "
+                  "dot, scribble and overshoot marks in pen or pencil)")
+    table.add_column("variant", no_wrap=True)
+    for col in ("pages", "read", "rejected", "fields", "flagged %", "silent errors",
+                "pages/s"):
+        table.add_column(col, justify="right")
+    all_examples: list[str] = []
+    totals: Counter = Counter()
+    for i, name in enumerate(args.variant or VARIANTS):
+        folder = make_variant(root, name, truth, args.seed + i)
+        t0 = time.perf_counter()
+        report = read_paths(settings, [folder], ocr=False, out_dir=None)
+        seconds = time.perf_counter() - t0
+        counts, examples = score(report, truth)
+        n = sum(counts.values())
+        totals.update(counts)
+        totals["pages"] += len(report.pages)
+        totals["read"] += report.count("read")
+        all_examples += [f"{name}: {e}" for e in examples]
+        table.add_row(name, str(len(report.pages)), str(report.count("read")),
+                      str(report.count("rejected")), str(n),
+                      f"{100 * counts['flagged'] / max(1, n):.1f}", str(counts["silent"]),
+                      f"{len(report.pages) / seconds:.1f}")
+    n = totals["ok"] + totals["flagged"] + totals["silent"]
+    table.add_row("all", str(totals["pages"]), str(totals["read"]),
+                  str(totals["pages"] - totals["read"]), str(n),
+                  f"{100 * totals['flagged'] / max(1, n):.1f}", str(totals["silent"]), "")
+    con = Console()
+    con.print(table)
+    for line in all_examples[:20]:
+        con.print("  silent: " + line, markup=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
