@@ -21,6 +21,7 @@ lint: setup
 bench: setup
 	$(PY) benchmarks/build_forms.py
 	$(PY) benchmarks/omr_accuracy.py
+	$(PY) benchmarks/foreign_scans.py
 	$(PY) benchmarks/ocr_accuracy.py
 	$(PY) benchmarks/register_io.py
 	$(PY) benchmarks/report_speed.py
