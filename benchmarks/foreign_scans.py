@@ -8,8 +8,9 @@ Floyd–Steinberg dithered and 600-dpi thresholded 1-bit TIFF (G4), "fit to page
 with rotation, a Letter-size PDF, 5 mm cut off two edges on a dark scanner lid, yellow
 paper with JPEG q45 at 150 dpi, upside down with a dark gamma, a scanner's "text enhance"
 sharpening, 120 dpi, a strong light gradient, a JPEG that claims 72 dpi, blur with noise,
-grey recycled paper with low contrast. Each variant is read with formkit.scan.read_paths
-on one core and scored against the truth:
+grey recycled paper with low contrast; and two phone photos (4000 × 3000, the page's top
+edge 8 % or 15 % narrower than its bottom, turned, on a desk, light falling off). Each
+variant is read with formkit.scan.read_paths on one core and scored against the truth:
 
   pages     read / rejected (every page should read)
   flagged   share of choice fields sent to review
@@ -156,10 +157,48 @@ def grey_recycled_paper(pgs: Pages, rng) -> tuple[Pages, str, int]:
                    * (110 / 255)) for p in pgs], "png", 200)
 
 
+def _photo(pgs: Pages, rng, keystone: float, turn_deg: float) -> tuple[Pages, str, int]:
+    """A phone held over the desk: the page fills ~85 % of a 4000 × 3000 frame, its top edge
+    `keystone` narrower than its bottom (the phone tilted), turned, on a dark desk, with
+    light falling off towards one side."""
+    import cv2
+
+    out = []
+    for p in pgs:
+        a = np.asarray(p.convert("RGB"))
+        h, w = a.shape[:2]
+        fw, fh = 3000, 4000
+        k = 0.85 * fh / h
+        cx, cy = fw / 2 + rng.normal(0, 40), fh / 2 + rng.normal(0, 40)
+        half_w, half_h = w * k / 2, h * k / 2
+        quad = np.array([[-half_w * (1 - keystone), -half_h], [half_w * (1 - keystone), -half_h],
+                         [half_w, half_h], [-half_w, half_h]])
+        t = np.radians(turn_deg)
+        rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+        quad = quad @ rot.T + [cx, cy] + rng.normal(0, 12, (4, 2))
+        src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+        m = cv2.getPerspectiveTransform(src, quad.astype(np.float32))
+        frame = cv2.warpPerspective(a, m, (fw, fh), flags=cv2.INTER_AREA,
+                                    borderMode=cv2.BORDER_CONSTANT, borderValue=(74, 60, 50))
+        light = np.linspace(1.0, 0.72, fw)[None, :, None]
+        frame = frame.astype(np.float32) * light + rng.normal(0, 4, (fh, fw, 1))
+        out.append(Image.fromarray(np.clip(frame, 0, 255).astype(np.uint8)))
+    return out, "jpeg72dpi", 300
+
+
+def phone_keystone_8pct(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    return _photo(pgs, rng, 0.08, 3.0)
+
+
+def phone_keystone_15pct(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    return _photo(pgs, rng, 0.15, -6.0)
+
+
 VARIANTS: dict[str, Callable] = {f.__name__: f for f in (
     dithered_1bit, threshold_1bit_600dpi, fit_to_page_90, letter_pdf, cropped_5mm_dark_lid,
     yellow_paper_jpeg45, upside_down_dark, text_enhance, dpi_120, light_gradient,
-    jpeg_claims_72dpi, blur_and_noise, grey_recycled_paper)}
+    jpeg_claims_72dpi, blur_and_noise, grey_recycled_paper, phone_keystone_8pct,
+    phone_keystone_15pct)}
 
 
 def _write(folder: Path, stem: str, pages: Pages, container: str, dpi: int) -> None:

@@ -68,6 +68,31 @@ def test_pages_in_any_orientation_skewed_scaled_and_cropped_read_right(
     _check(report.sheets[0])
 
 
+def test_a_phone_photo_with_a_15_percent_keystone_reads_right(built, tmp_path):
+    # the phone tilted: the page's top edge 15 % narrower than its bottom, turned 6°, on a
+    # dark desk. The marks beside the QR code alone would put the far marks ~30 mm off
+    paths = []
+    for i, img in enumerate(_sheet_pages(built, 1, dpi=300)):
+        h, w = img.shape
+        fw, fh = 3000, 4000
+        k = 0.85 * fh / h
+        quad = np.array([[-w * k / 2 * 0.85, -h * k / 2], [w * k / 2 * 0.85, -h * k / 2],
+                         [w * k / 2, h * k / 2], [-w * k / 2, h * k / 2]])
+        t = np.radians(-6)
+        quad = quad @ np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]).T
+        quad += [fw / 2, fh / 2]
+        src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+        m = cv2.getPerspectiveTransform(src, quad.astype(np.float32))
+        photo = cv2.warpPerspective(img, m, (fw, fh), flags=cv2.INTER_AREA, borderValue=60)
+        out = tmp_path / f"photo{i}.jpg"
+        cv2.imwrite(str(out), photo, [cv2.IMWRITE_JPEG_QUALITY, 85])
+        paths.append(out)
+    report = _read(built["settings"], paths)
+    assert report.count("read") == 2, [(p.file, p.reason) for p in report.pages]
+    assert report.sheets[0].serial == 2
+    _check(report.sheets[0])
+
+
 def test_photocopied_150dpi_and_one_bit_300dpi_tiff_read_right(built, tmp_path):
     a = [photocopy(transform(p, 1.5, 0.97)) for p in _sheet_pages(built, 1, dpi=150)]
     b = [one_bit(transform(p, -2, 1.0, 2)) for p in _sheet_pages(built, 2, dpi=300)]

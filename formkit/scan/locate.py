@@ -286,9 +286,11 @@ def place(gray: np.ndarray, dpi: float | None, qr: QRHit, identity: PageIdentity
     order = np.argsort(np.hypot(*(mark_mm - [page.qr.cx, page.qr.cy]).T))
     found: dict[int, np.ndarray] = {}
     side_px = page.marks[0].w * ppm_measured
-    # a second round with a wider search finds the far marks of a photo taken at an angle,
-    # once the near ones have corrected the estimate
-    for radius_mm in (T.mark_search_mm, 2.2 * T.mark_search_mm):
+    # wider rounds find the far marks of a photo taken at an angle, once the near ones have
+    # corrected the estimate: marks near the QR code along one edge leave the page's height
+    # to extrapolate (a 15 % keystone puts the far marks ~30 mm from where the affine fit
+    # expects them). A wrong square found this far out is caught by the QR check below
+    for radius_mm in (T.mark_search_mm, 2.2 * T.mark_search_mm, 3.6 * T.mark_search_mm):
         for idx in order:
             if idx in found:
                 continue
