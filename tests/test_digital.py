@@ -289,11 +289,16 @@ def test_pdf_without_a_text_layer_is_left_to_the_scan_reader(master, tmp_path):
     assert D.read_pdf_digital(scan, master["settings"]) is None
 
 
-def test_a_damaged_pdf_is_refused(master, tmp_path):
+def test_a_damaged_pdf_is_left_to_the_scan_reader_which_refuses_it(master, tmp_path):
+    from formkit.scan import read_paths
+
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4\n garbage")
-    with pytest.raises(InputError):
-        D.read_pdf_digital(bad, master["settings"])
+    # PDFium repairs more damage than pdfminer: the scan path gets its chance
+    assert D.read_pdf_digital(bad, master["settings"]) is None
+    report = read_paths(master["settings"], [bad], ocr=False)
+    assert [p.outcome for p in report.pages] == ["rejected"]
+    assert "unreadable or truncated PDF" in report.pages[0].reason
 
 
 # ---- decisions shared by every reader ----------------------------------------------------------

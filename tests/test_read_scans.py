@@ -209,6 +209,24 @@ def test_bad_pages_are_reported_and_the_batch_goes_on(built, tmp_path):
     assert after == before, "input files were modified"
 
 
+def test_files_are_read_by_what_they_hold_not_by_their_name(built, tmp_path):
+    pages = _sheet_pages(built, 1)
+    cv2.imwrite(str(tmp_path / "page1.png"), pages[0])
+    (tmp_path / "page1.png").rename(tmp_path / "scan_from_phone.pdf")  # a PNG named .pdf
+    Image.fromarray(pages[1]).save(tmp_path / "page2.gif")
+    (tmp_path / "cut_short.jpg").write_bytes(b"")
+    (tmp_path / "not_a_pdf.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    report = _read(built["settings"], [tmp_path])
+    outcomes = {Path(p.file).name: (p.outcome, p.reason) for p in report.pages}
+    assert outcomes["scan_from_phone.pdf"][0] == outcomes["page2.gif"][0] == "read"
+    assert outcomes["cut_short.jpg"][0] == "rejected"
+    assert "empty file" in outcomes["cut_short.jpg"][1]
+    assert outcomes["not_a_pdf.pdf"][0] == "rejected"
+    assert "scan it again" in outcomes["not_a_pdf.pdf"][1]
+    assert report.sheets[0].complete
+    _check(report.sheets[0])
+
+
 def test_unknown_layout_version_is_refused_not_guessed(built, tmp_path):
     from formkit.identity import PageIdentity
     from formkit.render.images import qr_png

@@ -385,8 +385,7 @@ def read_paths(settings: Settings, paths: list[Path], received: date | None = No
     read_docx, read_pdf_digital = _digital_readers()
     digital_sheets: list[SheetResult] = []
     for f in files:
-        ext = f.suffix.lower()
-        if ext in load.DOCX_EXTS or ext in load.PDF_EXTS:
+        if load.kind_of(f) in ("docx", "pdf"):
             handled = _read_digital(f, settings, read_docx, read_pdf_digital, report,
                                     digital_sheets, received)
             if handled:
@@ -411,7 +410,7 @@ def _read_digital(f: Path, settings: Settings, read_docx, read_pdf_digital,
     """DOCX and text-layer PDFs are read without OCR; True when the file was handled."""
     from formkit.errors import FormkitError
 
-    is_docx = f.suffix.lower() in load.DOCX_EXTS
+    is_docx = load.kind_of(f) == "docx"
     reader = read_docx if is_docx else read_pdf_digital
     if reader is None:
         if is_docx:

@@ -641,7 +641,8 @@ def _zone_text_pdf(page, zone: ZonePos) -> str:
 def read_pdf_digital(path: Path, settings: Settings) -> list[SheetResult] | None:
     """Read a PDF printed or exported from a filled formkit DOCX: one SheetResult per copy.
 
-    Returns None when the PDF has no text layer (a scan: the scan reader handles it).
+    Returns None when the PDF has no text layer (a scan: the scan reader handles it) or
+    pdfminer cannot open it (the scan reader's PDFium repairs more, or says why not).
     Raises InputError when it is not a formkit form, of an unknown layout version, or its
     pages cannot be put together into whole copies.
     """
@@ -652,8 +653,8 @@ def read_pdf_digital(path: Path, settings: Settings) -> list[SheetResult] | None
     what = path.name
     try:
         pdf = pdfplumber.open(str(path))
-    except Exception as exc:  # pdfminer raises many kinds on a damaged file
-        raise InputError(f"{what}: cannot be opened as a PDF ({exc}).") from exc
+    except Exception:  # pdfminer raises many kinds on a damaged file; PDFium, which renders
+        return None    # scans, repairs more of them and reports its own reason
     try:
         if not pdf.pages or not _has_text_layer(pdf):
             return None

@@ -17,7 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from formkit.thresholds import T
 
-IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
+IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif"}
 PDF_EXTS = {".pdf"}
 DOCX_EXTS = {".docx"}
 SUPPORTED = IMAGE_EXTS | PDF_EXTS | DOCX_EXTS
@@ -41,6 +41,52 @@ class PageImage:
         return self.image is not None
 
 
+# the first bytes of each kind of file formkit reads
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
+
+
+def file_kind(path: Path) -> str:
+    """What a file holds by its first bytes, whatever its name says: "pdf", "image",
+    "docx" (a zip), "empty", or "" when none of these (a PDF may start after some junk)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError:
+        return ""
+    if not head:
+        return "empty"
+    if b"%PDF" in head:
+        return "pdf"
+    if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return "image"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    return ""
+
+
+def kind_of(path: Path) -> str:
+    """"pdf", "image" or "docx": by content when it is recognised, else by extension
+    (a scan saved as .pdf that is really a JPEG is read as the JPEG it is)."""
+    kind = file_kind(path)
+    if kind in ("pdf", "image", "docx"):
+        return kind
+    ext = path.suffix.lower()
+    return "pdf" if ext in PDF_EXTS else "docx" if ext in DOCX_EXTS else "image"
+
+
+def _refusal(f: Path) -> str | None:
+    """Why a file is not read at all, or None."""
+    if f.suffix.lower() not in SUPPORTED:
+        return (f"unsupported file type {f.suffix or '(none)'}: formkit reads PDF, PNG, "
+                "JPEG, TIFF and DOCX")
+    try:
+        if f.stat().st_size == 0:
+            return "empty file (0 bytes): the copy was cut short; copy or scan it again"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror}): check the file and read it again"
+    return None
+
+
 def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Files to read (sorted, folders walked) and the paths refused outright."""
     files: list[Path] = []
@@ -50,17 +96,17 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
             for f in sorted(p.rglob("*")):
                 if not f.is_file() or f.name.startswith(".") or f.name.endswith(".json"):
                     continue  # hidden files and ground-truth/report JSON are not pages
-                if f.suffix.lower() in SUPPORTED:
-                    files.append(f)
+                why = _refusal(f)
+                if why:
+                    refused.append((f, why))
                 else:
-                    refused.append((f, f"unsupported file type {f.suffix or '(none)'}: "
-                                       "formkit reads PDF, PNG, JPEG, TIFF and DOCX"))
+                    files.append(f)
         elif p.is_file():
-            if p.suffix.lower() in SUPPORTED:
-                files.append(p)
+            why = _refusal(p)
+            if why:
+                refused.append((p, why))
             else:
-                refused.append((p, f"unsupported file type {p.suffix or '(none)'}: formkit reads "
-                                   "PDF, PNG, JPEG, TIFF and DOCX"))
+                files.append(p)
         else:
             refused.append((p, "no such file or folder"))
     seen: set[Path] = set()
@@ -159,7 +205,8 @@ def _pdf_pages(path: Path) -> Iterator[PageImage]:
     try:
         pdf = pdfium.PdfDocument(str(path))
     except Exception as exc:  # pdfium raises its own PdfiumError; any failure = unreadable
-        yield PageImage(path, 1, None, None, f"unreadable or truncated PDF ({exc})")
+        yield PageImage(path, 1, None, None, f"unreadable or truncated PDF ({exc}): export "
+                        "or scan it again")
         return
     try:
         for i in range(len(pdf)):
@@ -184,9 +231,9 @@ def _pdf_pages(path: Path) -> Iterator[PageImage]:
 
 def count_pages(path: Path) -> int:
     """Cheap page count for the progress bar (1 when unknown)."""
-    ext = path.suffix.lower()
+    kind = kind_of(path)
     try:
-        if ext in PDF_EXTS:
+        if kind == "pdf":
             import pypdfium2 as pdfium
 
             pdf = pdfium.PdfDocument(str(path))
@@ -194,7 +241,7 @@ def count_pages(path: Path) -> int:
                 return len(pdf)
             finally:
                 pdf.close()
-        if ext in (".tif", ".tiff"):
+        if kind == "image":
             with Image.open(path) as img:
                 return getattr(img, "n_frames", 1)
     except Exception:
@@ -203,10 +250,12 @@ def count_pages(path: Path) -> int:
 
 
 def iter_pages(path: Path) -> Iterator[PageImage]:
-    ext = path.suffix.lower()
-    if ext in PDF_EXTS:
+    kind = kind_of(path)
+    if kind == "pdf":
         yield from _pdf_pages(path)
-    elif ext in IMAGE_EXTS:
+    elif kind == "image":
         yield from _image_pages(path)
     else:
-        yield PageImage(path, 1, None, None, f"unsupported file type {ext}")
+        yield PageImage(path, 1, None, None,
+                        f"a {path.suffix} file that holds no page image: scans are PDF, PNG, "
+                        "JPEG or TIFF")
