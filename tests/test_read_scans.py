@@ -125,6 +125,33 @@ def test_a_600_dpi_one_bit_tiff_is_averaged_down_and_reads_right(built, tmp_path
     _check(report.sheets[0])
 
 
+def test_each_page_gets_an_overlay_with_boxes_coloured_by_state_and_a_legend(built, tmp_path):
+    from formkit.scan.batch import STATE_COLOURS
+    from formkit.scan.result import BoxState
+
+    paths = []
+    for i, img in enumerate(_sheet_pages(built, 0)):
+        paths.append(tmp_path / f"p{i}.png")
+        cv2.imwrite(str(paths[-1]), img)
+    report = _read(built["settings"], paths, out_dir=tmp_path / "out")
+    layout = built["survey"].layout
+    for outcome in report.pages:
+        overlay = cv2.imread(outcome.overlay)
+        page = layout.page(outcome.form_page)
+        strip = overlay.shape[0] - round(layout.page_size[1] * 4)  # 4 px/mm, under the legend
+        assert 20 <= strip <= 30
+        assert (np.abs(overlay[:strip].astype(int) - STATE_COLOURS[BoxState.CHECKED])
+                .sum(axis=2) < 30).any(), "legend shows the colours"
+        for box in page.boxes:
+            want = ANSWERS.get(box.field)
+            ticked = want is True and box.value == "x" or want == box.value
+            x = int((box.rect.x - 0.8) * 4)
+            y = int(box.rect.cy * 4) + strip
+            colour = STATE_COLOURS[BoxState.CHECKED if ticked else BoxState.EMPTY]
+            edge = overlay[y - 1:y + 2, x - 1:x + 2].reshape(-1, 3).astype(int)
+            assert (np.abs(edge - colour).sum(axis=1) < 30).any(), (box.field, box.value)
+
+
 def test_scanner_pdf_with_pages_of_two_copies_in_any_order(built, tmp_path):
     imgs = _sheet_pages(built, 0) + _sheet_pages(built, 1, style="tick")
     order = [3, 0, 2, 1]

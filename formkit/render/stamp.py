@@ -37,7 +37,8 @@ def qr_array(payload: str, px_per_module: int = 8) -> np.ndarray:
 
 
 @lru_cache(maxsize=4)
-def _font(size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def font(size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Liberation Serif Italic (Vietnamese diacritics) at size_px, or PIL's default."""
     for path in FONT_CANDIDATES:
         if Path(path).exists():
             return ImageFont.truetype(path, size_px)
@@ -48,10 +49,10 @@ def serial_image(text: str, width_mm: float, height_mm: float, size_pt: float) -
     px = lambda mm: max(1, int(round(mm / 25.4 * STAMP_DPI)))  # noqa: E731
     img = Image.new("L", (px(width_mm), px(height_mm)), 255)
     draw = ImageDraw.Draw(img)
-    font = _font(int(round(size_pt / 72 * STAMP_DPI)))
-    bbox = draw.textbbox((0, 0), text, font=font)
+    face = font(int(round(size_pt / 72 * STAMP_DPI)))
+    bbox = draw.textbbox((0, 0), text, font=face)
     y = (img.height - (bbox[3] - bbox[1])) // 2 - bbox[1]
-    draw.text((0, y), text, fill=0, font=font)
+    draw.text((0, y), text, fill=0, font=face)
     return img
 
 

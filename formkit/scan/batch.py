@@ -324,10 +324,39 @@ class BatchReader:
             colour = (200, 120, 0) if res is None or not res.needs_review else (0, 0, 230)
             cv2.rectangle(img, (int(r.x * s), int(r.y * s)),
                           (int((r.x + r.w) * s), int((r.y + r.h) * s)), colour, 1)
+        img = _with_legend(img)
         path = self.out_dir / "overlays" / f"{_safe(sheet)}_p{form_page}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         cv2.imwrite(str(path), img, [cv2.IMWRITE_PNG_COMPRESSION, 1])
         return str(path)
+
+
+# what the overlay's colours mean, in the staff's language
+LEGEND = ((BoxState.CHECKED, "đã đánh dấu"), (BoxState.EMPTY, "để trống"),
+          (BoxState.FILLED, "tô kín (hủy)"), (BoxState.UNCERTAIN, "chưa rõ"))
+
+
+def _with_legend(img: np.ndarray) -> np.ndarray:
+    """The overlay with a strip above it saying what each colour means (PIL draws the
+    Vietnamese; OpenCV's fonts have no diacritics)."""
+    from PIL import Image, ImageDraw
+
+    from formkit.render.stamp import font
+
+    strip_h = 26
+    canvas = Image.new("RGB", (img.shape[1], img.shape[0] + strip_h), (255, 255, 255))
+    canvas.paste(Image.fromarray(img[:, :, ::-1]), (0, strip_h))
+    draw = ImageDraw.Draw(canvas)
+    face = font(15)
+    x = 8
+    for state, label in LEGEND:
+        b, g, r = STATE_COLOURS[state]
+        draw.rectangle((x, 7, x + 12, 19), outline=(r, g, b), width=2)
+        draw.text((x + 17, 4), label, fill=(0, 0, 0), font=face)
+        x += 30 + int(draw.textlength(label, font=face))
+    draw.ellipse((x, 9, x + 8, 17), fill=(230, 0, 0))
+    draw.text((x + 13, 4), "cần người kiểm tra", fill=(0, 0, 0), font=face)
+    return np.asarray(canvas)[:, :, ::-1].copy()
 
 
 def _safe(sheet: SheetResult) -> str:
