@@ -243,6 +243,7 @@ def test_files_are_read_by_what_they_hold_not_by_their_name(built, tmp_path):
     Image.fromarray(pages[1]).save(tmp_path / "page2.gif")
     (tmp_path / "cut_short.jpg").write_bytes(b"")
     (tmp_path / "not_a_pdf.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (tmp_path / "answers.odt").write_bytes(b"PK\x03\x04 an OpenDocument text")
     report = _read(built["settings"], [tmp_path])
     outcomes = {Path(p.file).name: (p.outcome, p.reason) for p in report.pages}
     assert outcomes["scan_from_phone.pdf"][0] == outcomes["page2.gif"][0] == "read"
@@ -250,6 +251,7 @@ def test_files_are_read_by_what_they_hold_not_by_their_name(built, tmp_path):
     assert "empty file" in outcomes["cut_short.jpg"][1]
     assert outcomes["not_a_pdf.pdf"][0] == "rejected"
     assert "scan it again" in outcomes["not_a_pdf.pdf"][1]
+    assert outcomes["answers.odt"][0] == "rejected" and ".docx" in outcomes["answers.odt"][1]
     assert report.sheets[0].complete
     _check(report.sheets[0])
 

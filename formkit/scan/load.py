@@ -76,7 +76,14 @@ def kind_of(path: Path) -> str:
 
 def _refusal(f: Path) -> str | None:
     """Why a file is not read at all, or None."""
-    if f.suffix.lower() not in SUPPORTED:
+    ext = f.suffix.lower()
+    if ext in (".doc", ".odt", ".rtf"):
+        return (f"a {ext} document: open it in Word or LibreOffice, save it as .docx (or "
+                "export a PDF) and read that file")
+    if ext in (".heic", ".heif"):
+        return (f"a {ext} phone photo: set the camera to JPEG (Most Compatible), or convert "
+                "the photo to JPEG, and read it again")
+    if ext not in SUPPORTED:
         return (f"unsupported file type {f.suffix or '(none)'}: formkit reads PDF, PNG, "
                 "JPEG, TIFF and DOCX")
     try:
