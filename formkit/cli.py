@@ -81,6 +81,7 @@ def read(
 ):
     """Read returned surveys (scans, PDFs, filled DOCX) and report every page."""
     from formkit.cli_support import print_batch, read_with_progress
+    from formkit.scan.batch import BLANK_PAGE
 
     settings = _settings(workspace)
     report = read_with_progress(settings, paths, received, unit, out, not no_ocr, dry_run,
@@ -90,7 +91,12 @@ def read(
     print_batch(report, console)
     if json_out:
         console.print(f"JSON: {json_out}")
-    rejected = report.count("rejected")
+    blank = sum(1 for p in report.pages if p.outcome == "rejected" and p.reason == BLANK_PAGE)
+    if blank:
+        # the back sides of a two-sided scan: nothing is lost, the batch is complete
+        console.print(f"Trang trắng / blank pages: {blank} (mặt sau của bản quét hai mặt?), "
+                      "bỏ qua / skipped.")
+    rejected = report.count("rejected") - blank
     if rejected:
         raise BatchIncomplete(f"{rejected} page(s) rejected; see the reasons above.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import cv2
@@ -288,3 +289,27 @@ def test_the_printable_pdf_itself_among_the_scans_is_rejected_as_a_blank_form(bu
     assert report.sheets == []
     assert {p.outcome for p in report.pages} == {"rejected"}
     assert all("blank form" in p.reason for p in report.pages)
+
+
+def test_formkit_read_exits_0_past_blank_back_sides_and_10_on_a_bad_page(built, tmp_path):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "duplex"
+    folder.mkdir()
+    for i, img in enumerate(_sheet_pages(built, 2)):
+        cv2.imwrite(str(folder / f"p{2 * i + 1}.png"), img)
+        cv2.imwrite(str(folder / f"p{2 * i + 2}.png"), np.full_like(img, 250))  # back side
+    def formkit_read() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "formkit.cli", "read", str(folder), "--no-ocr", "--dry-run",
+             "--workspace", str(built["settings"].workspace)],
+            capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+
+    done = formkit_read()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "blank pages: 2" in done.stdout
+    (folder / "torn.png").write_bytes((folder / "p1.png").read_bytes()[:5000])
+    again = formkit_read()
+    assert again.returncode == 10, again.stdout + again.stderr
+    assert "1 page(s) rejected" in again.stdout + again.stderr

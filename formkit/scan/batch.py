@@ -32,6 +32,9 @@ from formkit.thresholds import T
 
 READ, DUPLICATE, REJECTED = "read", "duplicate", "rejected"
 
+# the reason of a page with nothing printed on it: the back side of a two-sided scan
+BLANK_PAGE = "blank page"
+
 STATE_COLOURS = {  # BGR for the overlay
     BoxState.CHECKED: (40, 170, 40),
     BoxState.EMPTY: (170, 170, 170),
@@ -134,7 +137,7 @@ class BatchReader:
         small = thumbnail(gray, ppm_scan)
         thr = min(200, int(np.percentile(small, 95)) - 60)
         if float((small < thr).mean()) < T.blank_page_ink:
-            out.reason = "blank page"
+            out.reason = BLANK_PAGE
             return
         qr = find_qr(gray, ppm_scan, small)
         if qr is None:
