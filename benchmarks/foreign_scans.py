@@ -10,7 +10,11 @@ paper with JPEG q45 at 150 dpi, upside down with a dark gamma, a scanner's "text
 sharpening, 120 dpi, a strong light gradient, a JPEG that claims 72 dpi, blur with noise,
 grey recycled paper with low contrast; and two phone photos (4000 × 3000, the page's top
 edge 8 % or 15 % narrower than its bottom, turned, on a desk, light falling off). Each
-variant is read with formkit.scan.read_paths on one core and scored against the truth:
+variant is read with formkit.scan.read_paths on one core and scored against the truth.
+A second table fills the built form (LibreOffice) with marks drawn here that the simulator
+does not make: a small X in a corner, a typed ✓, a tick running far out of the box, a
+filled disc, hatching, a small v, a thin blue ballpoint X, a dash, a half-filled box and an
+X twice the box's size.
 
   pages     read / rejected (every page should read)
   flagged   share of choice fields sent to review
@@ -284,6 +288,158 @@ def score(report, truth: dict) -> tuple[Counter, list[str]]:
     return counts, examples
 
 
+# ---------------------------------------------------------------------------------------------
+# Marks the simulator does not draw, on the built form (LibreOffice), 200 dpi grey JPEG
+
+MARKS = ("corner_x", "check_glyph", "big_tick", "filled_circle", "hatch", "letter_v",
+         "blue_thin_x", "dash", "half_fill", "x_over_the_box")
+GLYPH_FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+               "/usr/share/fonts/truetype/freefont/FreeSerif.ttf")
+
+
+def draw_mark(img: np.ndarray, rect, ppm: float, style: str) -> None:
+    import cv2
+    from PIL import ImageDraw, ImageFont
+
+    x0, y0 = rect.x * ppm, rect.y * ppm
+    x1, y1 = (rect.x + rect.w) * ppm, (rect.y + rect.h) * ppm
+    w, h = x1 - x0, y1 - y0
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    t, ink = max(1, int(0.4 * ppm)), 35
+
+    def line(ax, ay, bx, by, width=t, tone=ink):
+        cv2.line(img, (int(ax), int(ay)), (int(bx), int(by)), tone, width)
+
+    if style == "corner_x":  # a small X in the top-left corner
+        a, b, k = x0 + 0.15 * w, y0 + 0.15 * h, 0.35 * w
+        line(a, b, a + k, b + k)
+        line(a, b + k, a + k, b)
+    elif style == "check_glyph":  # ✓ typed or stamped
+        path = next((f for f in GLYPH_FONTS if Path(f).exists()), None)
+        if path is None:  # no font with the glyph: a drawn check of the same shape
+            line(x0 + 0.2 * w, cy, cx - 0.05 * w, y1 - 0.2 * h)
+            line(cx - 0.05 * w, y1 - 0.2 * h, x1 - 0.1 * w, y0 + 0.1 * h)
+            return
+        pil = Image.fromarray(img)
+        ImageDraw.Draw(pil).text((cx, cy), "✓", fill=ink, anchor="mm",
+                                 font=ImageFont.truetype(path, int(5 * ppm)))
+        img[:] = np.asarray(pil)
+    elif style == "big_tick":  # the tick's arm runs 1.5 boxes beyond
+        line(x0 + 0.2 * w, cy, cx, y1 - 0.15 * h)
+        line(cx, y1 - 0.15 * h, x1 + 1.5 * w, y0 - 1.5 * h)
+    elif style == "filled_circle":
+        cv2.circle(img, (int(cx), int(cy)), int(0.3 * w), ink, -1)
+    elif style == "hatch":
+        for k in (-0.3, 0.0, 0.3):
+            line(x0 + (0.15 + k) * w, y1 - 0.15 * h, x1 - (0.15 - k) * w, y0 + 0.15 * h,
+                 max(1, t // 2))
+    elif style == "letter_v":
+        line(cx - 0.2 * w, cy - 0.2 * h, cx, cy + 0.2 * h)
+        line(cx, cy + 0.2 * h, cx + 0.2 * w, cy - 0.2 * h)
+    elif style == "blue_thin_x":  # a 0.2 mm blue ballpoint, as a grey scan sees it
+        thin = max(1, int(0.2 * ppm))
+        line(x0 + 0.15 * w, y0 + 0.15 * h, x1 - 0.15 * w, y1 - 0.15 * h, thin, 95)
+        line(x0 + 0.15 * w, y1 - 0.15 * h, x1 - 0.15 * w, y0 + 0.15 * h, thin, 95)
+    elif style == "dash":
+        line(cx - 0.25 * w, cy, cx + 0.25 * w, cy)
+    elif style == "half_fill":
+        cv2.rectangle(img, (int(x0 + 0.1 * w), int(cy)), (int(x1 - 0.1 * w), int(y1 - 0.1 * h)),
+                      ink, -1)
+    elif style == "x_over_the_box":  # an X twice the box's size, centred on it
+        line(x0 - 0.5 * w, y0 - 0.5 * h, x1 + 0.5 * w, y1 + 0.5 * h)
+        line(x0 - 0.5 * w, y1 + 0.5 * h, x1 + 0.5 * w, y0 - 0.5 * h)
+    else:
+        raise ValueError(style)
+
+
+def marks_table(args: argparse.Namespace, root: Path):
+    """Sheets of the built form filled with marks drawn here; (table rows, silent lines)."""
+    import random
+
+    import cv2
+    import pypdfium2 as pdfium
+
+    from formkit import api
+    from formkit.config import load_settings
+    from formkit.scan import read_paths
+    from formkit.scan.result import Status
+
+    ws = root / "marks_ws"
+    copies = 2 * len(MARKS)
+    if not (ws / "built.json").exists():
+        shutil.rmtree(ws, ignore_errors=True)
+        api.init_workspace(ws)
+        built = api.build(load_settings(ws), ["05-02"], 2026, unit="QLCN", copies=copies)[0]
+        (ws / "built.json").write_text(json.dumps({"pdf": str(built.pdf),
+                                                   "layout": built.layout.version}))
+    settings = load_settings(ws)
+    info = json.loads((ws / "built.json").read_text())
+    from formkit.render.build import registry
+
+    layout = registry(settings).get(info["layout"])
+    options: dict[str, list[str]] = {}
+    for page in layout.pages:
+        for box in page.boxes:
+            options.setdefault(box.field, []).append(box.value)
+    folder = root / "marks"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    rng = random.Random(args.seed)
+    truth: dict[int, tuple[str, dict]] = {}
+    dpi = 200
+    pdf = pdfium.PdfDocument(info["pdf"])
+    try:
+        for copy in range(copies):
+            style = MARKS[copy % len(MARKS)]
+            answers: dict[str, object] = {}
+            for fid, values in options.items():
+                if values == ["x"]:
+                    answers[fid] = rng.random() < 0.6
+                elif fid == "c2.muc_do":
+                    answers[fid] = None  # asked only if c2.phien_ha = co
+                elif fid == "c2.phien_ha":
+                    answers[fid] = "khong"
+                else:
+                    answers[fid] = rng.choice([*values, None])
+            truth[copy + 1] = (style, answers)
+            for i, page in enumerate(layout.pages):
+                img = pdf[2 * copy + i].render(scale=dpi / 72, grayscale=True).to_numpy().copy()
+                for box in page.boxes:
+                    want = answers.get(box.field)
+                    if (want is True and box.value == "x") or want == box.value:
+                        draw_mark(img, box.rect, dpi / 25.4, style)
+                h, w = img.shape
+                turn = cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(-2, 2), 1.0)
+                img = cv2.warpAffine(img, turn, (w, h), borderValue=255)
+                cv2.imwrite(str(folder / f"s{copy + 1:02d}_p{i + 1}.jpg"), img,
+                            [cv2.IMWRITE_JPEG_QUALITY, 85])
+    finally:
+        pdf.close()
+    report = read_paths(settings, [folder], ocr=False, out_dir=None)
+    counts: dict[str, Counter] = {m: Counter() for m in MARKS}
+    silent: list[str] = []
+    for sheet in report.sheets:
+        style, answers = truth[sheet.serial]
+        for fid, want in answers.items():
+            r = sheet.fields[fid]
+            if r.needs_review:
+                counts[style]["flagged"] += 1
+                continue
+            right = (r.status is Status.BLANK if want is None else r.value is want
+                     if isinstance(want, bool) else r.value == want)
+            counts[style]["ok" if right else "silent"] += 1
+            if not right:
+                silent.append(f"{style} #{sheet.serial} {fid}: read {r.value!r} ({r.status}),"
+                              f" truth {want!r}")
+    rows = []
+    for style in MARKS:
+        c = counts[style]
+        n = sum(c.values())
+        rows.append((style, str(n), f"{100 * c['flagged'] / max(1, n):.1f}", str(c["silent"])))
+    pages = f"{report.count('read')} of {len(report.pages)} pages read"
+    return rows, silent, pages
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Scan reader on degradations made elsewhere.")
     ap.add_argument("--sheets", type=int, default=20, help="sheets (2 pages each)")
@@ -337,6 +493,18 @@ def main(argv: list[str] | None = None) -> int:
     con.print(table)
     for line in all_examples[:20]:
         con.print("  silent: " + line, markup=False)
+    if not args.variant:
+        rows, silent, pages = marks_table(args, root)
+        marks = Table(title=f"Marks the simulator does not draw ({pages}; 200 dpi JPEG, "
+                      "turned up to 2°)")
+        marks.add_column("mark", no_wrap=True)
+        for col in ("fields", "flagged %", "silent errors"):
+            marks.add_column(col, justify="right")
+        for row in rows:
+            marks.add_row(*row)
+        con.print(marks)
+        for line in silent[:20]:
+            con.print("  silent: " + line, markup=False)
     return 0
 
 

@@ -23,6 +23,7 @@ DOCX_EXTS = {".docx"}
 SUPPORTED = IMAGE_EXTS | PDF_EXTS | DOCX_EXTS
 PDF_RENDER_DPI = 200.0
 REDUCE_ABOVE_DPI = 280.0  # finer PNG/TIFF scans are averaged down by whole pixels
+PDF_REOPEN_PAGES = 40  # a long PDF is reopened after this many pages (memory)
 
 Image.MAX_IMAGE_PIXELS = T.max_image_pixels
 
@@ -216,7 +217,14 @@ def _pdf_pages(path: Path) -> Iterator[PageImage]:
                         "or scan it again")
         return
     try:
-        for i in range(len(pdf)):
+        n = len(pdf)
+        for i in range(n):
+            if i and i % PDF_REOPEN_PAGES == 0:
+                # PDFium keeps every object it has parsed (a scanner PDF's page images,
+                # ~1 MB a page) until the document is closed: reopen it so that memory
+                # stays flat however long the scan
+                pdf.close()
+                pdf = pdfium.PdfDocument(str(path))
             try:
                 page = pdf[i]
                 w, h = page.get_size()
@@ -226,7 +234,8 @@ def _pdf_pages(path: Path) -> Iterator[PageImage]:
                 bitmap = page.render(scale=scale, grayscale=True)
                 arr = bitmap.to_numpy()
                 gray = arr if arr.ndim == 2 else arr[..., 0]
-                gray = np.ascontiguousarray(gray, dtype=np.uint8)
+                gray = np.array(gray, dtype=np.uint8)  # a copy: the bitmap is freed now
+                bitmap.close()
                 page.close()
             except Exception as exc:
                 yield PageImage(path, i + 1, None, None, f"page cannot be rendered ({exc})")
