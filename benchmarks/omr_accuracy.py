@@ -18,7 +18,8 @@ source, so a second run only reads. They are read with formkit.scan.read_paths e
   text      with --ocr: empty zones read as blank, character error rate of written zones
 
     .venv/bin/python benchmarks/omr_accuracy.py [--sheets 500] [--level all] [--seed 1]
-        [--formats pdf,jpeg] [--ocr] [--jobs 2] [--cache DIR] [--json out.json]
+        [--formats pdf,jpeg] [--pdf-pages 40] [--ocr] [--jobs 2] [--cache DIR]
+        [--json out.json]
 
 --level all splits the sheets evenly over none, light, moderate, heavy and phone; any single
 level (or mixed: a level drawn per sheet) can be given instead. Targets: 0 silent errors on
@@ -50,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 LEVELS = ("none", "light", "moderate", "heavy", "phone")
+DEFAULT_PDF_PAGES = 40  # pages per scanner PDF, as simulate writes them by default
 # answers a person reads at a glance: the flag rate on these is what review costs for
 # ordinary sheets; circles, pencil, cancellations and neighbours' strokes are flagged by
 # design when they are ambiguous
@@ -65,6 +67,8 @@ def _cache_dir(args: argparse.Namespace) -> Path:
     tag = hashlib.sha256(src).hexdigest()[:8]
     name = (f"omr_s{args.seed}_n{args.sheets}_{args.level}_{args.formats.replace(',', '-')}"
             f"_r{args.rescans:g}_{tag}")
+    if args.pdf_pages != DEFAULT_PDF_PAGES:
+        name += f"_pp{args.pdf_pages}"
     return Path(args.cache) / name
 
 
@@ -96,7 +100,8 @@ def generate(args: argparse.Namespace) -> None:
         tmp = root / f".{lvl}.part"
         shutil.rmtree(tmp, ignore_errors=True)  # left over from an interrupted run
         simulate(settings, n, args.seed + 1000 * i, tmp, level=lvl, formats=formats,
-                 first_serial=first, shuffle=True, rescans=args.rescans, workers=args.jobs)
+                 first_serial=first, shuffle=True, rescans=args.rescans, workers=args.jobs,
+                 pdf_pages=args.pdf_pages)
         tmp.replace(folder)
         print(f"  generated {n} sheets ({lvl}) in {time.perf_counter() - t0:.0f} s",
               flush=True)
@@ -111,7 +116,7 @@ def ensure_sheets(args: argparse.Namespace) -> Path:
     cmd = [sys.executable, __file__, "--generate-only", "--out", str(root),
            "--sheets", str(args.sheets), "--level", args.level, "--seed", str(args.seed),
            "--formats", args.formats, "--jobs", str(args.jobs), "--rescans",
-           str(args.rescans)]
+           str(args.rescans), "--pdf-pages", str(args.pdf_pages)]
     subprocess.run(cmd, check=True)
     return root
 
@@ -415,6 +420,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--formats", default="pdf,jpeg", help="comma list of pdf,png,jpeg,tiff")
     ap.add_argument("--rescans", type=float, default=0.0,
                     help="share of pages scanned twice (must come out as duplicates)")
+    ap.add_argument("--pdf-pages", type=int, default=DEFAULT_PDF_PAGES,
+                    help="pages per scanner PDF (e.g. 1000 with --formats pdf --level light "
+                         "--sheets 500: one 1,000-page PDF, for the memory target)")
     ap.add_argument("--ocr", action="store_true", help="also read the text zones (slow)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="processes for generating the sheets (reading is always one core)")
