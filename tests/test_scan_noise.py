@@ -108,8 +108,8 @@ def survey_spec(built):
 
 
 def _box(value: str, state: BoxState, fill: float = 0.0, score: float = 0.0,
-         confidence: float = 1.0, faint: bool = False) -> BoxEvidence:
-    return BoxEvidence(value, state, fill, score, confidence, faint=faint)
+         confidence: float = 1.0, faint: bool = False, circled: bool = False) -> BoxEvidence:
+    return BoxEvidence(value, state, fill, score, confidence, faint=faint, circled=circled)
 
 
 def test_a_blank_row_on_a_page_too_noisy_for_pale_pencil_goes_to_review(survey_spec):
@@ -199,3 +199,56 @@ def test_rows_read_blank_go_to_review_when_the_page_holds_only_pale_traces(surve
     other = row("c1.tuan_thu_quy_trinh", [_box("tot", BoxState.EMPTY), *empty])
     doubt_blanks_on_pale_pages([*ticked, other])
     assert not other.needs_review
+
+
+def test_every_note_the_reader_writes_has_vietnamese_wording(survey_spec):
+    from formkit.scan.boxes import apply_conditions, doubt_blanks_on_pale_pages
+    from formkit.web.messages import note_vn
+
+    trace = _box("tot", BoxState.UNCERTAIN, 0.0, 0.01, 0.35, faint=True)
+    empty = [_box("dat", BoxState.EMPTY), _box("chua_dat", BoxState.EMPTY)]
+    tick = _box("tot", BoxState.CHECKED, 0.2, 0.2, 0.95)
+    filled = _box("tot", BoxState.FILLED, 0.8, 0.95, 0.9)
+    row = "c1.thai_do_giao_tiep"
+    results = [
+        decide_choice(survey_spec, row, [tick, _box("dat", BoxState.CHECKED, 0.2, 0.2, 0.95),
+                                         empty[1]], 2, 1.0),                      # multiple
+        decide_choice(survey_spec, row, [tick, _box("dat", BoxState.UNCERTAIN, 0.05, 0.05,
+                                                    0.3), empty[1]], 2, 1.0),     # unclear
+        decide_choice(survey_spec, row, [tick, empty[0],
+                                         _box("chua_dat", BoxState.UNCERTAIN, 0.0, 0.01,
+                                              0.35, faint=True)], 2, 1.0),        # pale trace
+        decide_choice(survey_spec, row, [filled, *empty], 2, 1.0),                # lone fill
+        decide_choice(survey_spec, row, [_box("tot", BoxState.UNCERTAIN, 0.0, 0.0, 0.3,
+                                              circled=True), *empty], 2, 1.0),    # circled
+        decide_choice(survey_spec, "noi_dung.tiep_nhan_xu_ly",
+                      [_box("x", BoxState.UNCERTAIN, 0.05, 0.05, 0.3)], 1, 1.0),  # flag unclear
+        decide_choice(survey_spec, row, [_box("tot", BoxState.EMPTY), *empty], 2, 1.0,
+                      line_floor=T.noisy_page_line_floor + 0.05),                 # noisy page
+    ]
+    pale = [decide_choice(survey_spec, f, [trace, *empty], 2, 1.0)
+            for f in ("c1.lang_nghe_y_kien", "c1.tan_tinh_chu_dao", "c1.tuan_thu_quy_trinh")]
+    blank = decide_choice(survey_spec, "c5.muc_do_hai_long",
+                          [_box("tot", BoxState.EMPTY), *empty], 2, 1.0)
+    doubt_blanks_on_pale_pages([*pale, blank])
+    results.append(blank)
+    for cond_value, cond_state in (("khong", BoxState.CHECKED), ("khong", BoxState.UNCERTAIN)):
+        fields = {
+            "c2.phien_ha": decide_choice(survey_spec, "c2.phien_ha",
+                                         [_box("co", BoxState.EMPTY),
+                                          _box(cond_value, cond_state, 0.2, 0.2, 0.95
+                                               if cond_state is BoxState.CHECKED else 0.3)],
+                                         2, 1.0),
+            "c2.muc_do": decide_choice(survey_spec, "c2.muc_do",
+                                       [_box("mot_lan", BoxState.CHECKED, 0.2, 0.2, 0.95),
+                                        _box("mot_so_lan", BoxState.EMPTY),
+                                        _box("nhieu_lan", BoxState.EMPTY)], 2, 1.0),
+        }
+        apply_conditions(survey_spec, fields)
+        results.append(fields["c2.muc_do"])
+    notes = [r.note for r in results]
+    assert all(notes), notes
+    for note in notes:
+        vn = note_vn(note)
+        # every part was worded: none of the reader's English is left
+        assert not any(w in vn for w in ("the ", " box", "answered", "ticked", "page ")), vn

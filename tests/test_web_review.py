@@ -100,3 +100,23 @@ def test_a_choice_out_of_range_changes_nothing(web):
     r = c.post(f"/kiem-tra/{item.id}", data={**tokens(c, "/kiem-tra/"), "action": "accept"})
     assert "Máy không có kết quả hợp lệ" in c.get(r.headers["Location"]).get_data(as_text=True)
     assert _items(web)["c1.lang_nghe_y_kien"].status == "pending"
+
+
+def test_the_page_says_in_vietnamese_why_the_reader_was_unsure(tmp_path):
+    w = make_web(tmp_path / "ws")
+    try:
+        sheet = make_sheet(7, year=2026, review={"c1.tan_tinh_chu_dao": (None, "blank", 0.6),
+                                                 "c2.muc_do": ("mot_lan", "uncertain", 0.4)})
+        sheet.fields["c1.tan_tinh_chu_dao"].note = (
+            "4 other answers on this page are pale traces: a mark here may be too pale to see")
+        sheet.fields["c2.muc_do"].note = (
+            "answered, but c2.phien_ha (asked only if co) is uncertain: check both")
+        w.store.save_batch(report_for([sheet]), [sheet], actor="test")
+        c = w.client("iso")
+        items = _items(w)
+        page = c.get(f"/kiem-tra/?id={items['c1.tan_tinh_chu_dao'].id}").get_data(as_text=True)
+        assert "Vì sao cần kiểm tra: 4 câu khác trên trang này chỉ có vết mờ" in page
+        page = c.get(f"/kiem-tra/?id={items['c2.muc_do'].id}").get_data(as_text=True)
+        assert "câu c2.phien_ha (chỉ hỏi khi co) chưa đọc rõ" in page
+    finally:
+        close_web(w)

@@ -677,6 +677,16 @@ class Store:
             assert sheet is not None
             return self._review_record(item, sheet)
 
+    def machine_note(self, item: ReviewRecord) -> str:
+        """Why the reader sent this field to review, as it noted it (English; the web app
+        words it in Vietnamese), or ''."""
+        with self.read_session() as s:
+            text = s.scalar(select(Sheet.result_json).where(Sheet.id == item.sheet_id))
+        try:
+            return str(loads(text or "{}").get("fields", {}).get(item.field, {}).get("note", ""))
+        except (ValueError, AttributeError):  # an old or hand-edited result: no note
+            return ""
+
     @staticmethod
     def _review_record(item: ReviewItem, sheet: Sheet) -> ReviewRecord:
         return ReviewRecord(

@@ -30,6 +30,7 @@ from formkit.store.review import (
 )
 from formkit.store.rows import ReviewRecord
 from formkit.web.app import ctx, form_status, requires, show_error, stale_form_response, user
+from formkit.web.messages import note_vn
 
 bp = Blueprint("review", __name__, url_prefix="/kiem-tra")
 
@@ -87,7 +88,7 @@ def index() -> Any:
         can_accept=item.machine_status in VALID_STATUSES,
         corrected=value_label(item.kind, item.corrected_value, spec_field)
         if item.status == "done" else None,
-        question=_question(item))
+        question=_question(item), why=note_vn(c.store.machine_note(item)))
 
 
 def _field_label(item: ReviewRecord) -> str:
