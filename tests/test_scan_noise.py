@@ -73,6 +73,31 @@ def test_copier_streaks_and_dust_through_empty_boxes_are_not_read_as_pale_marks(
     assert not sheet.fields["c2.muc_do"].needs_review
 
 
+@pytest.mark.slow
+def test_the_arm_of_a_neighbours_x_reaching_into_a_blank_row_is_not_read_as_its_answer(
+        built, tmp_path):
+    res = built["survey"]
+    answers = {**ANSWERS, "c1.thai_do_giao_tiep": None}  # the row above is left blank
+    pages = [render_page(res.pdf, i, DPI) for i in range(2)]
+    fill_sheet(pages, res.layout, answers, DPI, "x")
+    boxes = {(b.field, b.value): b.rect for b in res.layout.page(2).boxes}
+    below = boxes[("c1.lang_nghe_y_kien", "dat")]  # ticked with an X
+    above = boxes[("c1.thai_do_giao_tiep", "dat")]
+    # one arm of the X runs on, up through the border into the middle of the box above
+    cv2.line(pages[1], (_px(below.cx - 0.6), _px(below.y + 1.0)),
+             (_px(above.cx - 0.3), _px(above.cy)), 35, max(2, _px(0.6)))
+    paths = []
+    for i, img in enumerate(pages):
+        paths.append(tmp_path / f"p{i}.png")
+        cv2.imwrite(str(paths[-1]), img)
+    sheet = read_paths(built["settings"], paths, ocr=False).sheets[0]
+    blank_row = sheet.fields["c1.thai_do_giao_tiep"]
+    assert blank_row.needs_review, (blank_row.value, blank_row.status, blank_row.confidence)
+    assert blank_row.value != "dat" or blank_row.status is not Status.OK
+    ticked = sheet.fields["c1.lang_nghe_y_kien"]
+    assert (ticked.value, ticked.status, ticked.needs_review) == ("dat", Status.OK, False)
+
+
 def test_a_dust_speck_on_the_qr_finder_pattern_does_not_lose_the_page():
     # the QR corner of a 200-dpi scan (upside down) whose dust specks hid the code from
     # OpenCV's detector, on a blank page of the scan's size

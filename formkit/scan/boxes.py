@@ -44,6 +44,7 @@ class BoxMeasure:
     shift_mm: tuple[float, float]
     rect_px: tuple[int, int, int, int]  # refined box (x0, y0, x1, y1) in aligned px
     line: float = 0.0  # strongest straight faint stroke (mean darkness along a line)
+    crossing: int = 0  # sides where a stroke runs from inside the box out through its border
 
 
 def _quantile(a: np.ndarray, q: float) -> float:
@@ -157,8 +158,44 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
     # a stroke's contrast over the local paper: streaks and the noise level taken away
     contrast = (_minus(dark, cols, rows) / black)[inner]
     line = _line_response(np.minimum(contrast, LINE_CLIP)) if contrast.size else 0.0
+    crossing = _border_crossings(norm, x, y, bw, bh, border_px, inset, ppm)
     return BoxMeasure(ink, light, center, faint, sides, ((x - ex) / ppm, (y - ey) / ppm), rect,
-                      line)
+                      line, crossing)
+
+
+def _border_crossings(norm: np.ndarray, x: int, y: int, bw: int, bh: int, border_px: int,
+                      inset: int, ppm: float) -> int:
+    """Sides of the box where ink just inside it lines up with ink just outside it: a stroke
+    running through the border, as a neighbour's mark wandering in does. A dot or a tick
+    drawn inside the box touches no side; the printed border itself lies between the two
+    bands and is in neither."""
+    depth = max(2, int(round(0.6 * ppm)))
+    gap = border_px + 1  # clear of the printed border and its blur
+    lo, hi = inset, max(inset + 1, bw - inset)  # along the side, clear of the corners
+    lo_y, hi_y = inset, max(inset + 1, bh - inset)
+    pairs = (  # (inside band, outside band), each indexed [across, along] as a 2-D array
+        (norm[y + inset:y + inset + depth, x + lo:x + hi],
+         norm[max(0, y - gap - depth):max(0, y - gap), x + lo:x + hi]),            # top
+        (norm[y + bh - inset - depth:y + bh - inset, x + lo:x + hi],
+         norm[y + bh + gap:y + bh + gap + depth, x + lo:x + hi]),                  # bottom
+        (norm[y + lo_y:y + hi_y, x + inset:x + inset + depth].T,
+         norm[y + lo_y:y + hi_y, max(0, x - gap - depth):max(0, x - gap)].T),      # left
+        (norm[y + lo_y:y + hi_y, x + bw - inset - depth:x + bw - inset].T,
+         norm[y + lo_y:y + hi_y, x + bw + gap:x + bw + gap + depth].T),            # right
+    )
+    crossed = 0
+    for inside, outside in pairs:
+        if inside.size == 0 or outside.size == 0 or inside.shape[1] != outside.shape[1]:
+            continue
+        a = (inside > 0.35).any(axis=0)
+        b = (outside > 0.35).any(axis=0)
+        if b.mean() > 0.5:  # a line along the side (a streak, a misplaced border): no stroke
+            continue
+        # the same stroke on both sides, allowing for its slant across the border
+        a = np.convolve(a, np.ones(5), mode="same") > 0
+        if (a & b).any():
+            crossed += 1
+    return crossed
 
 
 def _straight_through(dark: np.ndarray, x: int, y: int, bw: int, bh: int, o1: int, o2: int
@@ -270,6 +307,10 @@ def classify_box(m: BoxMeasure, value: str, line_floor: float | None = None) -> 
         conf = 0.55 + 0.45 * _ramp(score, lo, 2.2 * lo)
         conf *= 0.5 + 0.5 * _ramp(m.center, 0.03, 0.08)
         state = BoxState.CHECKED if conf >= 0.5 else BoxState.UNCERTAIN
+        if state is BoxState.CHECKED and m.crossing and conf < T.clear_mark_confidence:
+            # a thin stroke that runs on out through the border: the arm of a neighbour's
+            # mark wandering in looks just like a respondent's light tick from inside
+            return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.35)
         return BoxEvidence(value, state, m.ink, score, conf)
     if score <= T.box_empty_max and m.light <= 2.5 * T.box_empty_max:
         if m.ring_sides >= T.box_circle_segments:  # a circle drawn around an empty box
