@@ -22,3 +22,17 @@ def test_a_long_pdf_gives_every_page_once_in_order_across_reopenings(tmp_path, m
     assert all(abs(g - t) <= 2 for g, t in zip(got, tones, strict=True)), got
     # each page is its own array, not a view of a freed PDFium bitmap
     assert all(p.image.flags.owndata for p in read)
+
+
+def test_a_pdf_removed_while_being_read_ends_its_pages_with_a_reason(tmp_path, monkeypatch):
+    monkeypatch.setattr(load, "PDF_REOPEN_PAGES", 2)
+    pages = [Image.new("L", (170, 240), 40 * i) for i in range(5)]
+    pdf = tmp_path / "scan.pdf"
+    pages[0].save(pdf, save_all=True, append_images=pages[1:], resolution=20)
+    it = load.iter_pages(pdf)
+    read = [next(it), next(it)]
+    pdf.unlink()  # the scanner's share went away
+    read += list(it)
+    assert [p.index for p in read] == [1, 2, 3, 4, 5]
+    assert [p.ok for p in read] == [True, True, False, False, False]
+    assert "copy it again" in read[2].error

@@ -224,7 +224,14 @@ def _pdf_pages(path: Path) -> Iterator[PageImage]:
                 # ~1 MB a page) until the document is closed: reopen it so that memory
                 # stays flat however long the scan
                 pdf.close()
-                pdf = pdfium.PdfDocument(str(path))
+                try:
+                    pdf = pdfium.PdfDocument(str(path))
+                except Exception as exc:  # the file changed or vanished while being read
+                    for j in range(i, n):
+                        yield PageImage(path, j + 1, None, None,
+                                        f"the PDF could no longer be opened ({exc}): copy it "
+                                        "again and read it again")
+                    return
             try:
                 page = pdf[i]
                 w, h = page.get_size()
