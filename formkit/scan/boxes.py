@@ -381,7 +381,7 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
         conf = max(conf, T.clear_row_confidence * quality)
     if kind == "flag":
         conf = boxes[0].confidence * quality
-    unanswered = d.status is Status.BLANK or (kind == "flag" and d.value is False)
+    unanswered = _unanswered(kind, d.status, d.value)
     if unanswered and filled:
         # a filled box with no answer beside it: a cancelled answer, or a box filled in
         # as the answer (as on a bubble sheet)? Only a person can tell
@@ -393,9 +393,10 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
     return result(d.value, d.status, conf, d.note)
 
 
-def _unanswered(res: FieldResult) -> bool:
-    return res.status is Status.BLANK or (res.kind == "flag" and res.status is Status.OK
-                                          and res.value is False)
+def _unanswered(kind: str, status: Status, value: object) -> bool:
+    """A row left blank, or a tick box left unticked: what a pale mark could hide."""
+    return status is Status.BLANK or (kind == "flag" and status is Status.OK
+                                      and value is False)
 
 
 def doubt_blanks_on_pale_pages(results: list[FieldResult]) -> None:
@@ -409,7 +410,7 @@ def doubt_blanks_on_pale_pages(results: list[FieldResult]) -> None:
     if pale_only < T.pale_hand_rows:
         return
     for r in results:
-        if _unanswered(r) and not r.needs_review:
+        if _unanswered(r.kind, r.status, r.value) and not r.needs_review:
             r.confidence = min(r.confidence, T.noisy_blank_confidence)
             r.note = "; ".join(n for n in (r.note, f"{pale_only} other answers on this page "
                                            "are pale traces: a mark here may be too pale "
