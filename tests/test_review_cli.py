@@ -31,6 +31,7 @@ def _queue(workspace, tmp_path):
                                     "c2.phien_ha": ("khong", "ok", 0.62)},
                          crop_dir=tmp_path / "crops"),
               make_sheet(2, review={"to_chuc": ("Cong ty Hoa 5en", "ok", 0.55)})]
+    sheets[0].fields["c1.lang_nghe_y_kien"].note = "ticked: tot, dat"
     with open_store(workspace) as store:
         store.save_batch(report_for(sheets), sheets)
 
@@ -49,6 +50,7 @@ def test_terminal_review_shows_the_item_and_takes_a_number_a_label_or_enter(work
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Lắng nghe ý kiến" in out and "Đánh nhiều ô" in out and "35%" in out
+    assert "Vì sao cần kiểm tra: Ô được đánh dấu: tot, dat." in out
     assert "Ảnh vùng đọc:" in out and "1_c1.lang_nghe_y_kien.png" in out
     assert "Ảnh cả trang: /overlays/1_p2.png" in out
     assert "no valid reading here" in out

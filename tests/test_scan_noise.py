@@ -228,7 +228,7 @@ def test_rows_read_blank_go_to_review_when_the_page_holds_only_pale_traces(surve
 
 def test_every_note_the_reader_writes_has_vietnamese_wording(survey_spec):
     from formkit.scan.boxes import apply_conditions, doubt_blanks_on_pale_pages
-    from formkit.web.messages import note_vn
+    from formkit.store.review import note_vn
 
     trace = _box("tot", BoxState.UNCERTAIN, 0.0, 0.01, 0.35, faint=True)
     empty = [_box("dat", BoxState.EMPTY), _box("chua_dat", BoxState.EMPTY)]

@@ -30,6 +30,7 @@ from formkit.store.review import (
     VALID_STATUSES,
     choices,
     machine_label,
+    note_vn,
     parse_choice,
     value_label,
 )
@@ -286,6 +287,9 @@ def _review_one(store: Any, item: ReviewRecord, n: int, total: int, reviewer: st
     console.print(f"[bold]{label}[/] ({item.field})")
     console.print(f"Máy đọc: [bold]{machine or '(trống)'}[/]  · độ tin cậy "
                   f"{item.confidence:.0%}  · {reason}")
+    why = note_vn(store.machine_note(item))
+    if why:
+        console.print(f"Vì sao cần kiểm tra: {why}", soft_wrap=True)
     console.print(f"Ảnh vùng đọc: {item.crop_path or '—'}", soft_wrap=True)
     console.print(f"Ảnh cả trang: {item.overlay_path or '—'}", soft_wrap=True)
     options = choices(item.kind, spec_field)

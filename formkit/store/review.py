@@ -12,6 +12,7 @@ Labels come from the survey template; the codes above are what the database keep
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from formkit.errors import InputError
@@ -34,6 +35,45 @@ STATUS_LABELS = {
     "unreadable": "Không đọc được",
     "invalid": "Không hợp lệ (đã duyệt)",
 }
+
+# the reader's notes on a field (formkit.scan.boxes / decide), part by part
+_NOTES: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), v) for p, v in [
+    (r"^page too noisy to be sure no pale mark is there$",
+     "Trang nhiều vết nhiễu: không chắc là ô không có dấu bút chì mờ."),
+    (r"^(\d+) other answers on this page are pale traces.*$",
+     r"\1 câu khác trên trang này chỉ có vết mờ: ô này có thể có dấu quá mờ."),
+    (r"^the only mark is a filled box.*$",
+     "Dấu duy nhất là một ô tô kín: người trả lời hủy, hay tô ô để chọn?"),
+    (r"^answered, but (\S+) \(asked only if (\S+)\) is (\w+).*$",
+     r"Có trả lời, nhưng câu \1 (chỉ hỏi khi \2) chưa đọc rõ: kiểm tra cả hai câu."),
+    (r"^answered although (\S+) = (\S+) \(asked only if (\S+)\)$",
+     r"Có trả lời dù câu \1 = \2 (chỉ hỏi khi \3)."),
+    (r"^answered while (\S+) is blank.*$", r"Có trả lời dù câu \1 để trống."),
+    (r"^unclear box: (.*)$", r"Ô chưa rõ: \1."),
+    (r"^ticked: (.*)$", r"Ô được đánh dấu: \1."),
+    (r"^pale trace in (.*)$", r"Vết mờ ở ô: \1."),
+    (r"^cancelled by filling: (.*)$", r"Ô tô kín (coi là hủy): \1."),
+    (r"^answer circled$", "Ô trả lời được khoanh tròn."),
+    (r"^the box is neither clearly ticked nor empty$",
+     "Ô không rõ là có đánh dấu hay để trống."),
+]]
+
+
+def note_vn(note: str | None) -> str:
+    """The reader's note on a field in Vietnamese, part by part ('; ' between parts);
+    unknown parts are kept as they are."""
+    out = []
+    for part in (note or "").split("; "):
+        part = part.strip()
+        if not part:
+            continue
+        for pattern, replacement in _NOTES:
+            if pattern.match(part):
+                part = pattern.sub(replacement, part)
+                break
+        out.append(part)
+    return " ".join(out)
+
 
 #: answer statuses that count in the statistics
 VALID_STATUSES = ("ok", "blank")

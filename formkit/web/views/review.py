@@ -26,11 +26,11 @@ from formkit.store.review import (
     VALID_STATUSES,
     choices,
     machine_label,
+    note_vn,
     value_label,
 )
 from formkit.store.rows import ReviewRecord
 from formkit.web.app import ctx, form_status, requires, show_error, stale_form_response, user
-from formkit.web.messages import note_vn
 
 bp = Blueprint("review", __name__, url_prefix="/kiem-tra")
 
