@@ -58,6 +58,7 @@ def test_sniffing_looks_at_the_content_not_the_name():
     assert sniff(b"\xff\xd8\xff\xe0") == "jpeg"
     assert sniff(b"II*\x00") == "tiff" and sniff(b"MM\x00*") == "tiff"
     assert sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "webp"
+    assert sniff(b"GIF89a\x10\x00") == "gif"
     assert sniff(b"PK\x03\x04") is None and sniff(b"<html>") is None and sniff(b"") is None
     assert display_name("../../etc/passwd") == "passwd"
     assert display_name("C:\\Users\\lan\\phieu 1.pdf") == "phieu 1.pdf"

@@ -42,13 +42,30 @@ class PageImage:
         return self.image is not None
 
 
-# the first bytes of each kind of file formkit reads
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
+def sniff(head: bytes) -> str | None:
+    """The file kind from its first bytes ("png", "jpeg", "tiff", "bmp", "webp", "gif",
+    "pdf"), or None when it is neither a PDF nor an image, whatever its name says."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
+    if head.startswith(b"BM") and len(head) >= 14:
+        return "bmp"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "webp"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    # PDF readers accept up to 1 KiB of junk before the header (some scanners write it)
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    return None
 
 
 def file_kind(path: Path) -> str:
-    """What a file holds by its first bytes, whatever its name says: "pdf", "image",
-    "docx" (a zip), "empty", or "" when none of these (a PDF may start after some junk)."""
+    """What a file holds by its first bytes: "pdf", "image", "docx" (a zip), "empty", or
+    "" when none of these."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(1024)
@@ -56,13 +73,10 @@ def file_kind(path: Path) -> str:
         return ""
     if not head:
         return "empty"
-    if b"%PDF" in head:
-        return "pdf"
-    if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
-        return "image"
-    if head.startswith(b"PK\x03\x04"):
-        return "docx"
-    return ""
+    kind = sniff(head)
+    if kind is not None:
+        return "pdf" if kind == "pdf" else "image"
+    return "docx" if head.startswith(b"PK\x03\x04") else ""
 
 
 def kind_of(path: Path) -> str:

@@ -22,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
+from formkit.scan.load import sniff
 from formkit.thresholds import T
 
 CHUNK = 1024 * 1024
@@ -30,7 +31,7 @@ LEDGER = ".uploads.jsonl"
 
 #: kind → file extension of the kept copy
 EXTENSIONS = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg", "tiff": ".tif", "bmp": ".bmp",
-              "webp": ".webp"}
+              "webp": ".webp", "gif": ".gif"}
 
 
 class UploadRefused(Exception):
@@ -41,28 +42,10 @@ class UploadRefused(Exception):
 class SavedUpload:
     path: str  # where the kept copy is
     original: str  # the user's file name, display text only
-    kind: str  # pdf, png, jpeg, tiff, bmp, webp
+    kind: str  # pdf, png, jpeg, tiff, bmp, webp, gif
     size: int
     sha256: str
     pages: int
-
-
-def sniff(head: bytes) -> str | None:
-    """The file kind from its first bytes, or None when it is neither a PDF nor an image."""
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith((b"II*\x00", b"MM\x00*")):
-        return "tiff"
-    if head.startswith(b"BM") and len(head) >= 14:
-        return "bmp"
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return "webp"
-    # PDF readers accept up to 1 KiB of junk before the header (some scanners write it)
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    return None
 
 
 def display_name(name: str | None) -> str:
