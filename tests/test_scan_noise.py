@@ -277,3 +277,19 @@ def test_every_note_the_reader_writes_has_vietnamese_wording(survey_spec):
         vn = note_vn(note)
         # every part was worded: none of the reader's English is left
         assert not any(w in vn for w in ("the ", " box", "answered", "ticked", "page ")), vn
+
+
+def test_the_ocr_reasons_for_doubt_are_worded_in_vietnamese_too():
+    from formkit._exec.tesseract import OcrWord
+    from formkit.scan.text import _assess, _LineRead
+    from formkit.store.review import note_vn
+
+    words = [OcrWord(t, c, 0, 0, 10, 10, (1, 1, 1)) for t, c in (
+        ("Công", 0.95), ("ty", 0.9), ("rÝŠHH", 0.8), ("ñam", 0.9), ("$%", 0.9), ("hđợc", 0.85),
+        ("tnhh", 0.5), ("CaPiTal", 0.9), ("ng", 0.9), ("a1b", 0.9))]
+    _mean, _conf, why = _assess([_LineRead(words, ink_width_mm=400.0, ink_height_mm=4.0)])
+    assert "×" in why and "characters for" in why
+    vn = note_vn(f"ink 0.0154; {why}")
+    assert vn.startswith("Máy đọc chữ không chắc:") and "×" not in vn, vn
+    assert "ink" not in vn and "characters" not in vn, vn
+    assert note_vn("ink 0.0030: marks but no text") == "Có vài nét nhưng không có chữ."

@@ -56,7 +56,42 @@ _NOTES: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), v) for p, v i
     (r"^answer circled$", "Ô trả lời được khoanh tròn."),
     (r"^the box is neither clearly ticked nor empty$",
      "Ô không rõ là có đánh dấu hay để trống."),
+    # free text (formkit.scan.text); the bare ink share is for developers, not shown
+    (r"^ink [\d.]+$", ""),
+    (r"^ink [\d.]+: marks but no text$", "Có vài nét nhưng không có chữ."),
+    (r"^ink [\d.]+ but no text recognised$", "Có chữ viết nhưng máy không nhận ra chữ nào."),
+    (r"^the zone lies outside the scan$", "Vùng viết nằm ngoài ảnh quét."),
+    (r"^text not read \(OCR disabled\)$", "Chưa đọc chữ viết (đã tắt OCR)."),
+    (r"^page missing from the batch$", "Thiếu trang này trong lô quét."),
+    (r"^not measured$", "Chưa đo được."),
 ]]
+
+# the OCR's doubts about a reading, "reason ×count, …" (formkit.scan.text._assess)
+_TEXT_DOUBTS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), v) for p, v in [
+    (r"^not a Vietnamese letter ×(\d+)$", r"\1 từ có ký tự không phải chữ Việt"),
+    (r"^not a syllable ×(\d+)$", r"\1 từ không phải âm tiết tiếng Việt"),
+    (r"^symbol ×(\d+)$", r"\1 ký hiệu lạ"),
+    (r"^unsure word ×(\d+)$", r"\1 từ máy đọc không chắc"),
+    (r"^mixed case ×(\d+)$", r"\1 từ lẫn chữ hoa và chữ thường"),
+    (r"^capitals inside lower-case text ×(\d+)$", r"\1 từ viết hoa giữa câu chữ thường"),
+    (r"^fragment ×(\d+)$", r"\1 mảnh từ bị tách rời"),
+    (r"^letters and digits mixed ×(\d+)$", r"\1 từ lẫn chữ và số"),
+    (r"^(\d+) characters for (\d+) mm of writing$",
+     r"chỉ \1 ký tự cho \2 mm chữ viết (có thể sót chữ)"),
+]]
+
+
+def _text_doubts_vn(part: str) -> str | None:
+    """"not a syllable ×2, symbol ×1" in Vietnamese, or None when it is not such a list."""
+    out = []
+    for item in part.split(", "):
+        for pattern, replacement in _TEXT_DOUBTS:
+            if pattern.match(item):
+                out.append(pattern.sub(replacement, item))
+                break
+        else:
+            return None
+    return "Máy đọc chữ không chắc: " + ", ".join(out) + "."
 
 
 def note_vn(note: str | None) -> str:
@@ -71,7 +106,10 @@ def note_vn(note: str | None) -> str:
             if pattern.match(part):
                 part = pattern.sub(replacement, part)
                 break
-        out.append(part)
+        else:
+            part = _text_doubts_vn(part) or part
+        if part:
+            out.append(part)
     return " ".join(out)
 
 
