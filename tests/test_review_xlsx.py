@@ -36,6 +36,8 @@ def queued(workspace, tmp_path):
         make_sheet(3, review={"c5.muc_do_hai_long": (None, "unreadable", 0.0)},
                    crop_dir=crops),
     ]
+    sheets[1].fields["noi_dung.giai_quyet_tthc"].note = (
+        "the box is neither clearly ticked nor empty")
     (crops / "3_c5.muc_do_hai_long.png").unlink()
     with open_store(workspace) as store:
         store.save_batch(report_for(sheets), sheets)
@@ -72,6 +74,8 @@ def test_export_lists_each_pending_item_with_its_crop_reading_and_reason(queued,
     assert ws.cell(r, COL["confidence"]).value == pytest.approx(0.62)
     assert ws.cell(r, COL["reason"]).value == "Độ tin cậy thấp"
     assert ws.cell(rows["c1.lang_nghe_y_kien"], COL["reason"]).value == "Đánh nhiều ô"
+    assert ws.cell(rows["noi_dung.giai_quyet_tthc"], COL["reason"]).value == (
+        "Không chắc chắn. Ô không rõ là có đánh dấu hay để trống.")
     assert ws.cell(rows["c1.lang_nghe_y_kien"], COL["machine"]).value == "—"
     assert ws["C1"].value.startswith("DANH SÁCH CÁC Ô CẦN DUYỆT")
     assert ws.cell(r, COL["sheet"]).value == "2025 · QLCN · số 1"

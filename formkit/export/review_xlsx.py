@@ -37,6 +37,7 @@ from formkit.store.review import (
     STATUS_LABELS,
     choices,
     machine_label,
+    note_vn,
     parse_choice,
     value_label,
 )
@@ -56,7 +57,7 @@ COLUMNS = (
     ("crop", "Ảnh vùng đọc", 44),
     ("machine", "Máy đọc", 20),
     ("confidence", "Độ tin cậy", 10),
-    ("reason", "Lý do cần duyệt", 20),
+    ("reason", "Lý do cần duyệt", 34),
     ("value", "Giá trị đúng", 24),
     ("note", "Ghi chú", 28),
 )
@@ -98,6 +99,14 @@ def _crop_image(path: str | None) -> tuple[XlImage | None, str]:
     img = XlImage(buf)
     img.width, img.height = thumb.size
     return img, ""
+
+
+def _reason(store: Any, item: ReviewRecord) -> str:
+    """The machine's status and, when it noted one, why it was unsure (in Vietnamese)."""
+    status = (STATUS_LABELS.get(item.machine_status, item.machine_status)
+              if item.machine_status != "ok" else "Độ tin cậy thấp")
+    why = note_vn(store.machine_note(item))
+    return f"{status}. {why}" if why else status
 
 
 def export_review(settings: Settings, path: Path | None = None,
@@ -158,8 +167,7 @@ def build_review_workbook(store: Store, items: list[ReviewRecord]) -> Workbook:
             "machine": machine_label(item.kind, item.machine_value, item.machine_status,
                                      spec_field),
             "confidence": round(item.confidence, 3),
-            "reason": STATUS_LABELS.get(item.machine_status, item.machine_status)
-            if item.machine_status != "ok" else "Độ tin cậy thấp",
+            "reason": _reason(store, item),
         }
         for key, value in values.items():
             cell = ws.cell(row, COL[key])
