@@ -8,9 +8,10 @@ Floyd–Steinberg dithered and 600-dpi thresholded 1-bit TIFF (G4), "fit to page
 with rotation, a Letter-size PDF, 5 mm cut off two edges on a dark scanner lid, yellow
 paper with JPEG q45 at 150 dpi, upside down with a dark gamma, a scanner's "text enhance"
 sharpening, 120 dpi, a strong light gradient, a JPEG that claims 72 dpi, blur with noise,
-grey recycled paper with low contrast; and two phone photos (4000 × 3000, the page's top
-edge 8 % or 15 % narrower than its bottom, turned, on a desk, light falling off). Each
-variant is read with formkit.scan.read_paths on one core and scored against the truth.
+grey recycled paper with low contrast, JPEG quality 15, turned 12°, a fold crease across
+the page, salt-and-pepper noise, a red "received" stamp; and two phone photos (4000 × 3000,
+the page's top edge 8 % or 15 % narrower than its bottom, turned, on a desk, light falling
+off). Each variant is read with formkit.scan.read_paths on one core and scored against the truth.
 A second table fills the built form (LibreOffice) with marks drawn here that the simulator
 does not make: a small X in a corner, a typed ✓, a tick running far out of the box, a
 filled disc, hatching, a small v, a thin blue ballpoint X, a dash, a half-filled box and an
@@ -161,6 +162,57 @@ def grey_recycled_paper(pgs: Pages, rng) -> tuple[Pages, str, int]:
                    * (110 / 255)) for p in pgs], "png", 200)
 
 
+def jpeg_quality_15(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    return [_at_dpi(p, 200).convert("L") for p in pgs], "jpeg15", 200
+
+
+def turned_12_degrees(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    return ([_at_dpi(p, 200).rotate(12, resample=Image.BICUBIC, expand=True,
+                                    fillcolor="white").convert("L") for p in pgs],
+            "jpeg80", 200)
+
+
+def fold_crease(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    """The sheet was folded in three for the envelope: a grey line across the page."""
+    import cv2
+
+    out = []
+    for p in pgs:
+        a = np.asarray(_at_dpi(p, 200).convert("L")).copy()
+        h, w = a.shape
+        y = int(h * rng.uniform(0.3, 0.7))
+        cv2.line(a, (0, y), (w, y + int(rng.uniform(-40, 40))), 120, 3)
+        out.append(Image.fromarray(a))
+    return out, "png", 200
+
+
+def salt_and_pepper(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    out = []
+    for p in pgs:
+        a = np.asarray(_at_dpi(p, 200).convert("L")).copy()
+        m = rng.random(a.shape)
+        a[m < 0.004] = 0
+        a[m > 0.996] = 255
+        out.append(Image.fromarray(a))
+    return out, "png", 200
+
+
+def red_received_stamp(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    """The office's red "received" stamp near the top right of each page, in colour."""
+    from PIL import ImageDraw
+
+    out = []
+    for p in pgs:
+        q = _at_dpi(p, 200).convert("RGB")
+        draw = ImageDraw.Draw(q)
+        cx, cy = int(q.width * 0.75), int(q.height * 0.12)
+        for r in (110, 100):
+            draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(200, 30, 40), width=6)
+        draw.text((cx - 60, cy - 10), "DA NHAN", fill=(200, 30, 40))
+        out.append(q)
+    return out, "jpeg80", 200
+
+
 def _photo(pgs: Pages, rng, keystone: float, turn_deg: float) -> tuple[Pages, str, int]:
     """A phone held over the desk: the page fills ~85 % of a 4000 × 3000 frame, its top edge
     `keystone` narrower than its bottom (the phone tilted), turned, on a dark desk, with
@@ -201,7 +253,8 @@ def phone_keystone_15pct(pgs: Pages, rng) -> tuple[Pages, str, int]:
 VARIANTS: dict[str, Callable] = {f.__name__: f for f in (
     dithered_1bit, threshold_1bit_600dpi, fit_to_page_90, letter_pdf, cropped_5mm_dark_lid,
     yellow_paper_jpeg45, upside_down_dark, text_enhance, dpi_120, light_gradient,
-    jpeg_claims_72dpi, blur_and_noise, grey_recycled_paper, phone_keystone_8pct,
+    jpeg_claims_72dpi, blur_and_noise, grey_recycled_paper, jpeg_quality_15,
+    turned_12_degrees, fold_crease, salt_and_pepper, red_received_stamp, phone_keystone_8pct,
     phone_keystone_15pct)}
 
 
@@ -213,7 +266,8 @@ def _write(folder: Path, stem: str, pages: Pages, container: str, dpi: int) -> N
         pages[0].save(folder / f"{stem}.pdf", save_all=True, append_images=pages[1:],
                       resolution=dpi)
     elif container.startswith("jpeg"):
-        quality = {"jpeg80": 80, "jpeg45": 45, "jpeg60": 60, "jpeg72dpi": 85}[container]
+        quality = {"jpeg80": 80, "jpeg45": 45, "jpeg60": 60, "jpeg15": 15,
+                   "jpeg72dpi": 85}[container]
         claimed = 72 if container == "jpeg72dpi" else dpi
         for i, page in enumerate(pages):
             page.save(folder / f"{stem}_p{i + 1}.jpg", quality=quality, dpi=(claimed, claimed))
