@@ -143,7 +143,7 @@ def save_upload(stream: IO[bytes], filename: str | None, inbox: Path, max_bytes:
         kind = sniff(head)
         if kind is None:
             raise UploadRefused(f"“{original}” không phải PDF hay ảnh quét (PNG, JPEG, TIFF, "
-                                "BMP, WEBP), dù tên tệp là gì; không nhận.")
+                                "BMP, WEBP, GIF), dù tên tệp là gì; không nhận.")
         pages = _check_pdf(part, original) if kind == "pdf" else _check_image(part, original)
         final = inbox / f"{datetime.now():%H%M%S}-{token[:12]}{EXTENSIONS[kind]}"
         os.replace(part, final)
