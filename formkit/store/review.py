@@ -12,12 +12,11 @@ Labels come from the survey template; the codes above are what the database keep
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from formkit.errors import InputError
 from formkit.spec.model import Field
-from formkit.textnorm import fold, nfc
+from formkit.textnorm import fold, nfc, reword, wording
 
 REVIEW_INVALID = "!invalid"
 
@@ -37,7 +36,7 @@ STATUS_LABELS = {
 }
 
 # the reader's notes on a field (formkit.scan.boxes / decide), part by part
-_NOTES: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), v) for p, v in [
+_NOTES = wording([
     (r"^page too noisy to be sure no pale mark is there$",
      "Trang nhiều vết nhiễu: không chắc là ô không có dấu bút chì mờ."),
     (r"^(\d+) other answers on this page are pale traces.*$",
@@ -64,10 +63,10 @@ _NOTES: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), v) for p, v i
     (r"^text not read \(OCR disabled\)$", "Chưa đọc chữ viết (đã tắt OCR)."),
     (r"^page missing from the batch$", "Thiếu trang này trong lô quét."),
     (r"^not measured$", "Chưa đo được."),
-]]
+])
 
 # the OCR's doubts about a reading, "reason ×count, …" (formkit.scan.text._assess)
-_TEXT_DOUBTS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), v) for p, v in [
+_TEXT_DOUBTS = wording([
     (r"^not a Vietnamese letter ×(\d+)$", r"\1 từ có ký tự không phải chữ Việt"),
     (r"^not a syllable ×(\d+)$", r"\1 từ không phải âm tiết tiếng Việt"),
     (r"^symbol ×(\d+)$", r"\1 ký hiệu lạ"),
@@ -78,19 +77,14 @@ _TEXT_DOUBTS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), v) for p, v i
     (r"^letters and digits mixed ×(\d+)$", r"\1 từ lẫn chữ và số"),
     (r"^(\d+) characters for (\d+) mm of writing$",
      r"chỉ \1 ký tự cho \2 mm chữ viết (có thể sót chữ)"),
-]]
+])
 
 
 def _text_doubts_vn(part: str) -> str | None:
     """"not a syllable ×2, symbol ×1" in Vietnamese, or None when it is not such a list."""
-    out = []
-    for item in part.split(", "):
-        for pattern, replacement in _TEXT_DOUBTS:
-            if pattern.match(item):
-                out.append(pattern.sub(replacement, item))
-                break
-        else:
-            return None
+    out = [reword(item, _TEXT_DOUBTS) for item in part.split(", ")]
+    if None in out:
+        return None
     return "Máy đọc chữ không chắc: " + ", ".join(out) + "."
 
 
@@ -102,12 +96,8 @@ def note_vn(note: str | None) -> str:
         part = part.strip()
         if not part:
             continue
-        for pattern, replacement in _NOTES:
-            if pattern.match(part):
-                part = pattern.sub(replacement, part)
-                break
-        else:
-            part = _text_doubts_vn(part) or part
+        worded = reword(part, _NOTES)
+        part = (_text_doubts_vn(part) or part) if worded is None else worded
         if part:
             out.append(part)
     return " ".join(out)

@@ -4,15 +4,14 @@ they are, so nothing is hidden from the office."""
 
 from __future__ import annotations
 
-import re
-
 from formkit.errors import FormkitError
+from formkit.textnorm import reword, wording
 
 OUTCOMES = {"read": "Đã đọc", "duplicate": "Trùng", "rejected": "Bị từ chối"}
 JOB_STATES = {"queued": "Đang chờ", "running": "Đang đọc", "finished": "Đã xong",
               "failed": "Lỗi", "interrupted": "Bị gián đoạn"}
 
-_REASONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), v) for p, v in [
+_REASONS = wording([
     (r"^blank page$", "Trang trắng."),
     (r"^the same image was already read in this batch$",
      "Ảnh trang này đã được đọc trong lô này (không tính hai lần)."),
@@ -50,7 +49,7 @@ _REASONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), v) for p, v
     (r"^the scan is too coarse to read.*$", "Bản quét quá thô (dưới 50 dpi): quét lại."),
     (r"^no such file or folder$", "Không tìm thấy tệp."),
     (r"^internal error while reading: (.*)$", r"Lỗi nội bộ khi đọc trang (\1)."),
-]]
+])
 
 
 def reason_vn(reason: str | None) -> str:
@@ -58,13 +57,11 @@ def reason_vn(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:
         return ""
-    for pattern, replacement in _REASONS:
-        if pattern.match(text):
-            return pattern.sub(replacement, text)
-    return text
+    worded = reword(text, _REASONS)
+    return text if worded is None else worded
 
 
-_ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), v) for p, v in [
+_ERRORS = wording([
     (r"^This entry is already in the register \(entry #(\d+)\).*$",
      r"Ý kiến này đã có trong sổ (mục #\1); không thêm lần nữa."),
     (r"^The feedback content \(Nội dung ý kiến\) is empty.*$",
@@ -91,7 +88,7 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), v) for p, v 
      "Hồ sơ năm này đã hủy theo biên bản; không niêm phong lại được."),
     (r"^.*LibreOffice.*not found.*$",
      "Không tìm thấy LibreOffice: chạy `make setup` trên máy chủ rồi thử lại."),
-]]
+])
 
 
 def error_vn(exc: BaseException) -> str:
@@ -101,7 +98,7 @@ def error_vn(exc: BaseException) -> str:
         message, hint = exc.message, exc.hint
     else:
         message, hint = str(exc), ""
-    for pattern, replacement in _ERRORS:
-        if pattern.match(message):
-            return pattern.sub(replacement, message)
+    worded = reword(message, _ERRORS)
+    if worded is not None:
+        return worded
     return f"{message} {('→ ' + hint) if hint else ''}".strip()
