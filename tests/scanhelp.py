@@ -9,6 +9,16 @@ import pypdfium2 as pdfium
 
 from formkit.spec.layout import Layout
 
+# one respondent's answers, drawn by fill_sheet and checked after reading
+ANSWERS = {
+    "noi_dung.tiep_nhan_xu_ly": True,
+    "c1.thai_do_giao_tiep": "tot", "c1.lang_nghe_y_kien": "dat",
+    "c1.tan_tinh_chu_dao": "chua_dat", "c1.tuan_thu_quy_trinh": "tot",
+    "c2.phien_ha": "khong",
+    "c3.chinh_xac_khach_quan": "dat", "c4.dung_thoi_han": "tot",
+    "c5.muc_do_hai_long": "tot",
+}
+
 
 def render_page(pdf_path, index: int, dpi: float = 200) -> np.ndarray:
     pdf = pdfium.PdfDocument(str(pdf_path))

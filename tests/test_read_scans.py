@@ -13,18 +13,9 @@ from PIL import Image
 from formkit.scan import read_paths
 from formkit.scan.result import Status
 
-from .scanhelp import fill_sheet, one_bit, photocopy, render_page, transform
+from .scanhelp import ANSWERS, fill_sheet, one_bit, photocopy, render_page, transform
 
 pytestmark = pytest.mark.slow
-
-ANSWERS = {
-    "noi_dung.tiep_nhan_xu_ly": True,
-    "c1.thai_do_giao_tiep": "tot", "c1.lang_nghe_y_kien": "dat",
-    "c1.tan_tinh_chu_dao": "chua_dat", "c1.tuan_thu_quy_trinh": "tot",
-    "c2.phien_ha": "khong",
-    "c3.chinh_xac_khach_quan": "dat", "c4.dung_thoi_han": "tot",
-    "c5.muc_do_hai_long": "tot",
-}
 
 
 def _sheet_pages(built, copy: int = 0, dpi: float = 200, style: str = "x",

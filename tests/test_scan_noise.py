@@ -17,19 +17,10 @@ from formkit.scan.result import BoxEvidence, BoxState, Status
 from formkit.spec import load_forms
 from formkit.thresholds import T
 
-from .scanhelp import fill_sheet, render_page
+from .scanhelp import ANSWERS, fill_sheet, render_page
 
 DPI = 200
 DATA = Path(__file__).parent / "data"
-ANSWERS = {
-    "noi_dung.tiep_nhan_xu_ly": True,
-    "c1.thai_do_giao_tiep": "tot", "c1.lang_nghe_y_kien": "dat",
-    "c1.tan_tinh_chu_dao": "chua_dat", "c1.tuan_thu_quy_trinh": "tot",
-    "c2.phien_ha": "khong",
-    "c3.chinh_xac_khach_quan": "dat", "c4.dung_thoi_han": "tot",
-    "c5.muc_do_hai_long": "tot",
-}
-
 
 def _px(mm: float) -> int:
     return int(round(mm * DPI / 25.4))
