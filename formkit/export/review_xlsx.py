@@ -101,11 +101,11 @@ def _crop_image(path: str | None) -> tuple[XlImage | None, str]:
     return img, ""
 
 
-def _reason(store: Any, item: ReviewRecord) -> str:
+def _reason(item: ReviewRecord, note: str) -> str:
     """The machine's status and, when it noted one, why it was unsure (in Vietnamese)."""
     status = (STATUS_LABELS.get(item.machine_status, item.machine_status)
               if item.machine_status != "ok" else "Độ tin cậy thấp")
-    why = note_vn(store.machine_note(item))
+    why = note_vn(note)
     return f"{status}. {why}" if why else status
 
 
@@ -157,6 +157,7 @@ def build_review_workbook(store: Store, items: list[ReviewRecord]) -> Workbook:
     ws.oddFooter.center.text = "Trang &P/&N"
 
     validations: dict[tuple[str, ...], DataValidation] = {}
+    notes = store.machine_notes(items)
     for n, item in enumerate(items, start=1):
         row = HEADER_ROW + n
         spec_field = store.spec_field(item.form, item.field)
@@ -167,7 +168,7 @@ def build_review_workbook(store: Store, items: list[ReviewRecord]) -> Workbook:
             "machine": machine_label(item.kind, item.machine_value, item.machine_status,
                                      spec_field),
             "confidence": round(item.confidence, 3),
-            "reason": _reason(store, item),
+            "reason": _reason(item, notes[item.id]),
         }
         for key, value in values.items():
             cell = ws.cell(row, COL[key])

@@ -417,9 +417,10 @@ def read_paths(settings: Settings, paths: list[Path], received: date | None = No
     read_docx, read_pdf_digital = _digital_readers()
     digital_sheets: list[SheetResult] = []
     for f in files:
-        if load.kind_of(f) in ("docx", "pdf"):
-            handled = _read_digital(f, settings, read_docx, read_pdf_digital, report,
-                                    digital_sheets, received)
+        kind = load.kind_of(f)
+        if kind in ("docx", "pdf"):
+            handled = _read_digital(f, kind == "docx", settings, read_docx, read_pdf_digital,
+                                    report, digital_sheets, received)
             if handled:
                 done += load.count_pages(f)
                 if progress and report.pages:
@@ -436,13 +437,12 @@ def read_paths(settings: Settings, paths: list[Path], received: date | None = No
     return report
 
 
-def _read_digital(f: Path, settings: Settings, read_docx, read_pdf_digital,
+def _read_digital(f: Path, is_docx: bool, settings: Settings, read_docx, read_pdf_digital,
                   report: BatchReport, sheets: list[SheetResult],
                   received: date | None = None) -> bool:
     """DOCX and text-layer PDFs are read without OCR; True when the file was handled."""
     from formkit.errors import FormkitError
 
-    is_docx = load.kind_of(f) == "docx"
     reader = read_docx if is_docx else read_pdf_digital
     if reader is None:
         if is_docx:

@@ -677,15 +677,29 @@ class Store:
             assert sheet is not None
             return self._review_record(item, sheet)
 
-    def machine_note(self, item: ReviewRecord) -> str:
-        """Why the reader sent this field to review, as it noted it (English; the web app
-        words it in Vietnamese), or ''."""
+    def machine_notes(self, items: Sequence[ReviewRecord]) -> dict[int, str]:
+        """Why the reader sent each item to review, as it noted it (English; the review
+        tools word it in Vietnamese), by item id ('' when it noted nothing). Each sheet's
+        result is read and decoded once, however many of its fields wait for review."""
+        sheet_ids = sorted({i.sheet_id for i in items})
+        fields_of: dict[int, dict] = {}
         with self.read_session() as s:
-            text = s.scalar(select(Sheet.result_json).where(Sheet.id == item.sheet_id))
-        try:
-            return str(loads(text or "{}").get("fields", {}).get(item.field, {}).get("note", ""))
-        except (ValueError, AttributeError):  # an old or hand-edited result: no note
-            return ""
+            for chunk in _chunks(sheet_ids):
+                for sheet_id, text in s.execute(select(Sheet.id, Sheet.result_json)
+                                                .where(Sheet.id.in_(chunk))):
+                    try:
+                        fields_of[sheet_id] = loads(text or "{}").get("fields", {})
+                    except (ValueError, AttributeError):  # old or hand-edited: no notes
+                        fields_of[sheet_id] = {}
+        notes = {}
+        for i in items:
+            field = fields_of.get(i.sheet_id, {}).get(i.field)
+            notes[i.id] = str(field.get("note", "")) if isinstance(field, dict) else ""
+        return notes
+
+    def machine_note(self, item: ReviewRecord) -> str:
+        """machine_notes for one item."""
+        return self.machine_notes([item])[item.id]
 
     @staticmethod
     def _review_record(item: ReviewItem, sheet: Sheet) -> ReviewRecord:
