@@ -64,15 +64,13 @@ def sniff(head: bytes) -> str | None:
 
 
 def file_kind(path: Path) -> str:
-    """What a file holds by its first bytes: "pdf", "image", "docx" (a zip), "empty", or
-    "" when none of these."""
+    """What a file holds by its first bytes: "pdf", "image", "docx" (a zip), or "" when
+    none of these (an empty file too: expand_paths refuses those)."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(1024)
     except OSError:
         return ""
-    if not head:
-        return "empty"
     kind = sniff(head)
     if kind is not None:
         return "pdf" if kind == "pdf" else "image"
