@@ -49,6 +49,30 @@ class Thresholds:
     lone_fill_confidence: float = 0.6
     circled_confidence: float = 0.82  # one clearly circled box, the rest of the row clean
 
+    # ---- the whole question (formkit.scan.question): ink that is not print, outside boxes
+    # how far above and below a row's boxes its window reaches (mm); rows are 8 mm apart,
+    # a mark is given to the row whose centre line is nearest, so overlap does no harm
+    question_row_pad_mm: float = 4.0
+    # printed content is widened by this much (mm) before it is subtracted: registration
+    # left after the boxes' own shift is taken out, and the scanner's blur of the print
+    question_print_margin_mm: float = 0.25
+    # darkness (0 paper … 1 the print's black) a stray mark must reach, or this many times
+    # the window's own noise (sigma of the unprinted paper), whichever is higher: pencil
+    # reaches 0.3–0.5, paper noise of an office scan stays under 0.05
+    question_ink_level: float = 0.2
+    question_ink_sigmas: float = 5.0
+    # a connected trace smaller than this (mm², or shorter than the extent in mm) is a speck
+    question_speck_mm2: float = 0.25
+    question_speck_extent_mm: float = 1.2
+    # a row read as unanswered with at least this much stray ink (mm²) is not blank: an
+    # underline is 2–3 mm², a tick beside a box 3–6, a circle 8–20
+    stray_ink_min_mm2: float = 0.4
+    # an answered row with this much stray ink (mm²) by another option goes to review
+    stray_other_min_mm2: float = 2.5
+    # share of a row's stray ink by one option for the reader to name that option
+    stray_single_share: float = 0.75
+    stray_confidence: float = 0.4  # confidence of a reading from stray ink (→ review)
+
     # ---- free text
     text_ink_min: float = 0.004  # ink share of a zone under which it is empty (no OCR)
     ocr_review_confidence: float = 0.80  # OCR mean word confidence under which → review

@@ -20,7 +20,7 @@ from formkit.config import Settings, Unit
 from formkit.errors import OutputError, TemplateError
 from formkit.identity import PageIdentity
 from formkit.render.docx_writer import PrintJob, substitutions, write_docx
-from formkit.render.layout_extract import extract_layout
+from formkit.render.layout_extract import extract_layout, write_reference_pages
 from formkit.render.stamp import stamp_copies
 from formkit.spec.layout import Layout, LayoutRegistry, layout_filename
 from formkit.spec.model import FormSpec
@@ -135,6 +135,8 @@ def _learn_layouts(settings: Settings, reqs: list[BuildRequest], reg: LayoutRegi
                                  pages=r.pages if r.spec.kind == "register" else None)
             lay.design_key = design_key(r.spec, settings, r.pages)
             lay.save(settings.layouts_dir / layout_filename(r.spec.code, lay.version))
+            if r.spec.kind == "survey":
+                write_reference_pages(pdf, lay, settings.layouts_dir)
             reg.add(lay)
 
 
@@ -222,6 +224,9 @@ def build_forms(settings: Settings, reqs: list[BuildRequest], make_pdf: bool = T
         lay_path = settings.layouts_dir / layout_filename(r.spec.code, lay.version)
         if not lay_path.exists():
             lay.save(lay_path)
+        if r.spec.kind == "survey" and pdf is not None and reg.reference(lay, 1) is None:
+            # a layout known from before references existed: its clean pages, once
+            write_reference_pages(pdf, lay, settings.layouts_dir)
         if serials and serials[0] and pdf is not None:
             rec = {"form": r.spec.code, "year": r.year, "unit": r.unit.code if r.unit else "",
                    "first": serials[0], "last": serials[-1], "count": len(serials),

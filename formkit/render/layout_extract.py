@@ -168,3 +168,35 @@ def extract_layout(pdf_path: Path, spec: FormSpec, form_code: str, first_page: i
             i += f.lines
     layout.version = layout.geometry_hash()
     return layout
+
+
+def write_reference_pages(pdf_path: Path, layout: Layout, folder: Path, first_page: int = 0
+                          ) -> list[Path]:
+    """Render the pages of one copy (from `first_page`) at the reader's resolution as the
+    layout's clean reference pages (spec.layout.reference_filename). The reader subtracts
+    them from a registered scan to see every mark that is not print: a circle around a box,
+    a tick beside it, a line under its label."""
+    import cv2
+    import pypdfium2 as pdfium
+
+    from formkit.spec.layout import reference_filename
+    from formkit.thresholds import T
+
+    folder.mkdir(parents=True, exist_ok=True)
+    scale = T.work_px_per_mm * 25.4 / 72.0
+    written = []
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for p in layout.pages:
+            img = doc[first_page + p.page - 1].render(scale=scale, grayscale=True).to_numpy()
+            dest = folder / reference_filename(layout.form, layout.version, p.page)
+            ok, png = cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 9])
+            if not ok:
+                raise TemplateError(f"Cannot encode the reference page {dest.name}.")
+            tmp = dest.with_name(dest.name + ".part")
+            tmp.write_bytes(png.tobytes())
+            tmp.replace(dest)
+            written.append(dest)
+    finally:
+        doc.close()
+    return written

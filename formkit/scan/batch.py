@@ -17,6 +17,7 @@ from formkit.config import Settings
 from formkit.identity import PageIdentity
 from formkit.scan import boxes as B
 from formkit.scan import load
+from formkit.scan import question as Q
 from formkit.scan.locate import (
     AlignedPage,
     LocateError,
@@ -180,8 +181,8 @@ class BatchReader:
             return
         aligned = AlignedPage(gray, placement, layout.page_size, self.ppm)
         sheet = self._sheet_for(ident, layout, pg)
-        fields = self._read_fields(spec, page_layout, aligned, placement.quality, sheet,
-                                   ident)
+        fields = self._read_fields(spec, layout, page_layout, aligned, placement.quality,
+                                   sheet, ident)
         sheet.sheet.fields.update(fields)
         src = PageSource(str(pg.file), pg.index, ident.page, pg.sha256, placement.rotation,
                          quality=round(placement.quality, 3))
@@ -256,8 +257,27 @@ class BatchReader:
         return sheets
 
     # ---- fields -------------------------------------------------------------------------
-    def _read_fields(self, spec: FormSpec, page: PageLayout, aligned: AlignedPage,
-                     quality: float, sheet: _Open, ident: PageIdentity
+    def _stray_ink(self, layout: Layout, page: PageLayout, aligned: AlignedPage,
+                   measures: list) -> dict[str, Q.StrayInk]:
+        """Ink in each question row that is neither print nor inside a box (see
+        formkit.scan.question); empty when this layout has no reference page."""
+        ref_path = self.registry.reference(layout, page.page)
+        if ref_path is None or not measures:
+            return {}
+        ref = Q.load_reference(str(ref_path), aligned.shape)
+        if ref is None:
+            return {}
+        rows = Q.rows_for(ref_path, ref, page, self.ppm)
+        shifts: dict[str, list[tuple[float, float]]] = {}
+        for box, m in measures:
+            shifts.setdefault(box.field, []).append(m.shift_mm)
+        med = {f: (float(np.median([s[0] for s in v])) * self.ppm,
+                   float(np.median([s[1] for s in v])) * self.ppm) for f, v in shifts.items()}
+        return Q.stray_ink(aligned, ref, rows, page, {b.key: m.rect_px for b, m in measures},
+                           med, self.ppm)
+
+    def _read_fields(self, spec: FormSpec, layout: Layout, page: PageLayout,
+                     aligned: AlignedPage, quality: float, sheet: _Open, ident: PageIdentity
                      ) -> dict[str, FieldResult]:
         by_field: dict[str, list] = {}
         measures = [(box, B.measure_box(aligned, self.ppm, box)) for box in page.boxes]
@@ -266,15 +286,19 @@ class BatchReader:
         for box, m in measures:
             ev = B.classify_box(m, box.value, line_floor)
             by_field.setdefault(box.field, []).append((box, m, ev))
+        stray = self._stray_ink(layout, page, aligned, measures)
         results: dict[str, FieldResult] = {}
         for fid, items in by_field.items():
             res = B.decide_choice(spec, fid, [ev for _, _, ev in items], ident.page, quality,
                                   line_floor)
-            if res.needs_review and self.out_dir is not None:
-                res.crop = self._crop_boxes(aligned, [m.rect_px for _, m, _ in items],
-                                            sheet.sheet, fid)
+            B.weigh_stray_ink(res, stray.get(fid))
             results[fid] = res
         B.doubt_blanks_on_pale_pages(list(results.values()))
+        if self.out_dir is not None:
+            for fid, items in by_field.items():
+                if results[fid].needs_review:
+                    results[fid].crop = self._crop_boxes(
+                        aligned, [m.rect_px for _, m, _ in items], sheet.sheet, fid)
         if page.zones:
             crops = None
             if self.out_dir is not None:

@@ -23,6 +23,7 @@ import numpy as np
 
 from formkit.scan.decide import Decision, apply_condition, decide_field
 from formkit.scan.locate import AlignedPage
+from formkit.scan.question import StrayInk
 from formkit.scan.result import BoxEvidence, BoxState, FieldResult, Status
 from formkit.spec.layout import BoxPos
 from formkit.spec.model import FieldKind, FormSpec
@@ -397,6 +398,40 @@ def _unanswered(kind: str, status: Status, value: object) -> bool:
     """A row left blank, or a tick box left unticked: what a pale mark could hide."""
     return status is Status.BLANK or (kind == "flag" and status is Status.OK
                                       and value is False)
+
+
+def weigh_stray_ink(r: FieldResult, stray: StrayInk | None) -> None:
+    """The row's ink outside its boxes (formkit.scan.question) against its box reading.
+    A row whose boxes look empty but which carries a mark elsewhere is never blank: when
+    the mark lies by one option (a loop around its box or label, a tick touching its box,
+    a line under its label) that option is read and sent to review; otherwise the row is
+    uncertain. An answered row with a sizeable mark by another option goes to review too
+    (a change of mind shown by a circle?)."""
+    if stray is None or stray.area_mm2 <= 0 or r.status not in (Status.OK, Status.BLANK):
+        return
+    option, share = stray.main_option()
+    where = f"{stray.area_mm2:.1f} mm²"
+    if _unanswered(r.kind, r.status, r.value):
+        if stray.area_mm2 < T.stray_ink_min_mm2:
+            return
+        if share >= T.stray_single_share:
+            r.value = True if r.kind == "flag" else option
+            note = f"mark outside the boxes by {option} ({where}): circled, ticked beside " \
+                   "or underlined?"
+        else:
+            r.value = None
+            note = f"ink in the question outside its boxes ({where}), by no single option"
+        r.status = Status.UNCERTAIN
+        r.confidence = min(r.confidence, T.stray_confidence)
+        r.note = "; ".join(n for n in (r.note, note) if n)
+        return
+    answer = "x" if r.kind == "flag" else r.value
+    others = {k: v for k, v in stray.by_option.items() if k != answer}
+    if sum(others.values()) >= T.stray_other_min_mm2:
+        r.status = Status.UNCERTAIN
+        r.confidence = min(r.confidence, T.stray_confidence)
+        note = "another mark outside the boxes by " + ", ".join(sorted(others))
+        r.note = "; ".join(n for n in (r.note, note) if n)
 
 
 def doubt_blanks_on_pale_pages(results: list[FieldResult]) -> None:

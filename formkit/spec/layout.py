@@ -156,6 +156,12 @@ def layout_filename(form: str, version: str) -> str:
     return f"layout_{form}_{version}.json"
 
 
+def reference_filename(form: str, version: str, page: int) -> str:
+    """The clean printed page of a layout, rendered at the reader's resolution (PNG beside
+    the layout file): what the reader compares a scan with to see marks that are not print."""
+    return f"layout_{form}_{version}.p{page}.png"
+
+
 class LayoutRegistry:
     """Known layouts by version: the committed ones beside the templates, then the ones
     built in this workspace."""
@@ -191,3 +197,12 @@ class LayoutRegistry:
 
     def add(self, layout: Layout) -> None:
         self._load()[layout.version] = layout
+
+    def reference(self, layout: Layout, page: int) -> Path | None:
+        """The clean page image of `layout` page `page`, if one was rendered (see
+        reference_filename); None for layouts built before references existed."""
+        name = reference_filename(layout.form, layout.version, page)
+        for folder in self.folders:
+            if (folder / name).is_file():
+                return folder / name
+        return None

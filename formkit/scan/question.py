@@ -1,0 +1,213 @@
+"""Evidence from the whole question, not just its boxes: ink that is not print.
+
+Respondents circle an option, tick beside its box, underline its label or cross out the
+label itself. None of that is inside a box, so box measurements alone read such a row as
+unanswered, confidently. The layout knows exactly what is printed: its reference pages
+(the clean page rendered at the reader's resolution, spec.layout.reference_filename) are
+subtracted from the registered scan inside each question's row, after moving the print by
+the shift the row's own boxes were found at. What is left, outside every box, is a mark
+someone made. It is measured in mm² and given to the row whose centre line is nearest and,
+within the row, to the option (its label and box) nearest to it.
+
+Shape-free by design: nothing here knows what a circle or a tick looks like. A mark is any
+connected ink darker than the page's own noise allows, large enough not to be a speck.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from formkit.spec.layout import BoxPos, PageLayout
+from formkit.thresholds import T
+
+# print darker than this (0 black … 255 white) on the reference page is printed content
+_PRINT_LEVEL = 200
+# a label ends where the printed ink of its row pauses this long (mm): wider than a word
+# space, narrower than the gap between a box and the next option's label
+_LABEL_GAP_MM = 2.2
+# the row window: how far left of the first label and right of the last box (mm)
+_LEFT_MM, _RIGHT_MM = 3.0, 7.0
+# how far (px) around the boxes' shift the print of a row is searched for
+_SEARCH_PX = 3
+
+
+@dataclass
+class StrayInk:
+    """Unexplained ink of one question row, outside its boxes."""
+
+    area_mm2: float = 0.0
+    by_option: dict[str, float] = field(default_factory=dict)
+
+    def main_option(self) -> tuple[str | None, float]:
+        """The option holding most of the stray ink, and its share of it."""
+        if not self.by_option or self.area_mm2 <= 0:
+            return None, 0.0
+        value = max(self.by_option, key=self.by_option.get)
+        return value, self.by_option[value] / self.area_mm2
+
+
+@dataclass(frozen=True)
+class _Row:
+    field: str
+    window: tuple[int, int, int, int]  # x0, y0, x1, y1 in aligned px
+    centre_y: float
+    zones: tuple[tuple[str, tuple[int, int, int, int]], ...]  # option → label ∪ box, px
+
+
+@lru_cache(maxsize=8)
+def load_reference(path: str, shape: tuple[int, int]) -> np.ndarray | None:
+    """The reference page, cut or padded to the aligned page's `shape`: PDFium rounds a
+    page's size up by a pixel where the reader rounds it to the nearest."""
+    img = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
+    if img is None or abs(img.shape[0] - shape[0]) > 4 or abs(img.shape[1] - shape[1]) > 4:
+        return None
+    out = np.full(shape, 255, np.uint8)
+    h, w = min(shape[0], img.shape[0]), min(shape[1], img.shape[1])
+    out[:h, :w] = img[:h, :w]
+    return out
+
+
+def _label_left(ref: np.ndarray, box: BoxPos, others: list[BoxPos], ppm: float) -> int:
+    """Left end (px) of the label printed just left of `box`, found on the reference page:
+    the run of printed columns in the box's band, stopping at a long pause or another box."""
+    x0, y0 = int(round(box.rect.x * ppm)), int(round(box.rect.y * ppm))
+    y1 = int(round((box.rect.y + box.rect.h) * ppm))
+    band = ref[max(0, y0):y1, :max(0, x0)] < _PRINT_LEVEL
+    cols = band.any(axis=0) if band.size else np.zeros(0, bool)
+    stops = [int(round((o.rect.x + o.rect.w) * ppm)) for o in others
+             if o.rect.x < box.rect.x and abs(o.rect.cy - box.rect.cy) < box.rect.h]
+    floor = max(stops, default=0) + int(round(0.6 * ppm))
+    gap = int(round(_LABEL_GAP_MM * ppm))
+    x = x0 - int(round(0.3 * ppm))
+    start, blank = x0, 0
+    while x > floor and x < len(cols):
+        if cols[x]:
+            start, blank = x, 0
+        else:
+            blank += 1
+            if blank >= gap and start < x0:
+                break
+            if blank >= 3 * gap:  # no label within reach
+                break
+        x -= 1
+    return start
+
+
+def _rows(ref: np.ndarray, page: PageLayout, ppm: float) -> list[_Row]:
+    by_field: dict[str, list[BoxPos]] = {}
+    for b in page.boxes:
+        by_field.setdefault(b.field, []).append(b)
+    rows = []
+    h, w = ref.shape
+    for fid, boxes in by_field.items():
+        zones = []
+        for b in boxes:
+            left = _label_left(ref, b, page.boxes, ppm)
+            zones.append((b.value, (left, int(b.rect.y * ppm), int((b.rect.x + b.rect.w) * ppm),
+                                    int((b.rect.y + b.rect.h) * ppm))))
+        top = min(b.rect.y for b in boxes)
+        bottom = max(b.rect.y + b.rect.h for b in boxes)
+        pad = T.question_row_pad_mm
+        window = (max(0, min(z[1][0] for z in zones) - int(_LEFT_MM * ppm)),
+                  max(0, int((top - pad) * ppm)),
+                  min(w, max(z[1][2] for z in zones) + int(_RIGHT_MM * ppm)),
+                  min(h, int((bottom + pad) * ppm)))
+        rows.append(_Row(fid, window, (top + bottom) / 2 * ppm, tuple(zones)))
+    return rows
+
+
+_ROWS: dict[tuple[str, int], list[_Row]] = {}
+
+
+def rows_for(ref_path: Path, ref: np.ndarray, page: PageLayout, ppm: float) -> list[_Row]:
+    key = (str(ref_path), page.page)
+    if key not in _ROWS:
+        _ROWS[key] = _rows(ref, page, ppm)
+    return _ROWS[key]
+
+
+def _rank(a: np.ndarray, q: float) -> float:
+    """The q-quantile of `a` by nearest rank (np.percentile sorts more than it needs)."""
+    flat = a.ravel()
+    k = min(flat.size - 1, int(q * (flat.size - 1) + 0.5))
+    return float(np.partition(flat, k)[k])
+
+
+def _distance(cx: float, cy: float, rect: tuple[int, int, int, int]) -> float:
+    x0, y0, x1, y1 = rect
+    dx = max(x0 - cx, 0.0, cx - x1)
+    dy = max(y0 - cy, 0.0, cy - y1)
+    return float(np.hypot(dx, dy))
+
+
+def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
+              box_rects: dict[str, tuple[int, int, int, int]],
+              shifts: dict[str, tuple[float, float]], ppm: float) -> dict[str, StrayInk]:
+    """Stray ink per question row of one page. `box_rects` are the boxes as found on the
+    scan (aligned px, by BoxPos.key), `shifts` each field's median box shift (px): the
+    print in that row lies that far from its layout place."""
+    centres = sorted({r.centre_y for r in rows})
+    out: dict[str, StrayInk] = {}
+    pad = 64
+    refp = cv2.copyMakeBorder(ref, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    margin = max(1, int(round(T.question_print_margin_mm * ppm)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * margin + 1, 2 * margin + 1))
+    min_area = T.question_speck_mm2 * ppm * ppm
+    min_extent = T.question_speck_extent_mm * ppm
+    for row in rows:
+        x0, y0, x1, y1 = row.window
+        dx, dy = shifts.get(row.field, (0.0, 0.0))
+        idx, idy = int(round(dx)), int(round(dy))
+        idx, idy = int(np.clip(idx, -pad + 1, pad - 1)), int(np.clip(idy, -pad + 1, pad - 1))
+        scan = aligned.crop(x0, y0, x1, y1).astype(np.float32)
+        hh, ww = scan.shape
+        # the boxes' shift is good to a pixel or two; the print's own position settles it
+        s = _SEARCH_PX
+        big = refp[y0 + pad - idy - s:y0 + pad - idy + hh + s,
+                   x0 + pad - idx - s:x0 + pad - idx + ww + s]
+        if big.shape == (hh + 2 * s, ww + 2 * s):
+            fit = cv2.matchTemplate(255 - big.astype(np.float32), 255 - scan, cv2.TM_CCORR_NORMED)
+            _, _, _, (bx, by) = cv2.minMaxLoc(fit)
+            idx, idy = idx + s - bx, idy + s - by
+        refw = refp[y0 + pad - idy:y0 + pad - idy + hh, x0 + pad - idx:x0 + pad - idx + ww]
+        printed = cv2.dilate((refw < _PRINT_LEVEL).astype(np.uint8), kernel) > 0
+        # levels from every third pixel: as good for a window of 10⁵ pixels, and cheaper
+        paper = _rank(scan[::3, ::3], 0.9)
+        dark = np.clip(paper - scan, 0, None)
+        on_print = dark[::2, ::2][refw[::2, ::2] < 128]
+        black = max(_rank(on_print, 0.9) if on_print.size > 20 else 0.0, 60.0)
+        norm = cv2.GaussianBlur(dark / black, (3, 3), 0)
+        free = norm[::3, ::3][~printed[::3, ::3]]
+        if free.size > 50:
+            med = _rank(free, 0.5)
+            sigma = 1.4826 * _rank(np.abs(free - med), 0.5)
+        else:
+            sigma = 0.0
+        level = max(T.question_ink_level, T.question_ink_sigmas * sigma)
+        ink = (norm > level) & ~printed
+        for r in box_rects.values():  # what is inside a box is the box reader's evidence
+            bx0, by0, bx1, by1 = r[0] - x0, r[1] - y0, r[2] - x0, r[3] - y0
+            if bx1 > 0 and by1 > 0 and bx0 < ww and by0 < hh:
+                ink[max(0, by0 - 1):max(0, by1 + 2), max(0, bx0 - 1):max(0, bx1 + 2)] = False
+        n, _lab, stats, cents = cv2.connectedComponentsWithStats(ink.astype(np.uint8), 8)
+        result = StrayInk()
+        for i in range(1, n):
+            area = stats[i, cv2.CC_STAT_AREA]
+            extent = max(stats[i, cv2.CC_STAT_WIDTH], stats[i, cv2.CC_STAT_HEIGHT])
+            if area < min_area or extent < min_extent:
+                continue
+            cx, cy = cents[i][0] + x0, cents[i][1] + y0
+            nearest = min(centres, key=lambda c: abs(c - cy))
+            if nearest != row.centre_y:
+                continue  # closer to another question's row: its mark, not ours
+            value = min(row.zones, key=lambda z: _distance(cx - dx, cy - dy, z[1]))[0]
+            mm2 = area / (ppm * ppm)
+            result.area_mm2 += mm2
+            result.by_option[value] = result.by_option.get(value, 0.0) + mm2
+        out[row.field] = result
+    return out
