@@ -53,31 +53,6 @@ RENDER_DPI = 300
 BLANK_SHARE = 0.15
 
 
-def label_rect(clean: np.ndarray, box, ppm: float) -> tuple[float, float, float, float]:
-    """The option label printed left of a box (mm), found on the clean page: the run of
-    ink columns in the box's row band ending just before the box."""
-    x0, y0 = int(box.x * ppm), int(box.y * ppm)
-    h = int(box.h * ppm)
-    band = clean[y0:y0 + h, :x0] < 128
-    cols = band.any(axis=0)
-    gap_px, end = int(2.2 * ppm), None
-    x = x0 - int(0.3 * ppm)
-    while x > 0 and not cols[x] and x0 - x < 3 * ppm:
-        x -= 1
-    end = x
-    blank = 0
-    start = x
-    while x > 0 and blank < gap_px:
-        if cols[x]:
-            start, blank = x, 0
-        else:
-            blank += 1
-        x -= 1
-    if end is None or end <= start:
-        return (box.x - 8.0, box.y, 7.5, box.h)
-    return (start / ppm, box.y, (end - start) / ppm, box.h)
-
-
 def office_scan(img: np.ndarray, rng: np.random.Generator, level: str) -> np.ndarray:
     """A sheet-feed scanner at office settings: 200 dpi grey, slightly turned and scaled,
     sensor noise, a little blur, JPEG."""
@@ -167,7 +142,7 @@ def make_sheets(args: argparse.Namespace, cache: Path, styles: list[str]) -> tup
                     if (want is True and box.value == "x") or want == box.value:
                         r = box.rect
                         handmarks.draw(img, style, (r.x, r.y, r.w, r.h),
-                                       label_rect(clean, r, ppm), ppm, rng, pen)
+                                       handmarks.label_rect(clean, r, ppm), ppm, rng, pen)
                 scan = office_scan(img, rng, args.level)
                 cv2.imwrite(str(folder / f"s{copy + 1:03d}_p{i + 1}.jpg"), scan,
                             [cv2.IMWRITE_JPEG_QUALITY, 95])
@@ -191,7 +166,7 @@ def score(report, truth: dict) -> tuple[dict[str, Counter], list[str]]:
         c = by_style.setdefault(style, Counter())
         for fid, want in t["answers"].items():
             r = sheet.fields.get(fid)
-            clear = want is None or want is False or style in handmarks.CLEAR
+            clear = style in handmarks.CLEAR  # blank rows beside odd marks are not clean
             kind = "clear" if clear else "ambiguous"
             c[f"{kind}_n"] += 1
             if r is None or r.needs_review:

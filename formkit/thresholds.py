@@ -55,7 +55,7 @@ class Thresholds:
     question_row_pad_mm: float = 4.0
     # printed content is widened by this much (mm) before it is subtracted: registration
     # left after the boxes' own shift is taken out, and the scanner's blur of the print
-    question_print_margin_mm: float = 0.25
+    question_print_margin_mm: float = 0.125
     # darkness (0 paper … 1 the print's black) a stray mark must reach, or this many times
     # the window's own noise (sigma of the unprinted paper), whichever is higher: pencil
     # reaches 0.3–0.5, paper noise of an office scan stays under 0.05
@@ -64,6 +64,10 @@ class Thresholds:
     # a connected trace smaller than this (mm², or shorter than the extent in mm) is a speck
     question_speck_mm2: float = 0.25
     question_speck_extent_mm: float = 1.2
+    # of a trace, at least this much (mm²) must lie this far (mm) from any print: the
+    # print's own thickening (copier, dark scan) hugs the glyphs
+    question_away_mm2: float = 0.1
+    question_away_mm: float = 0.375
     # a row read as unanswered with at least this much stray ink (mm²) is not blank: an
     # underline is 2–3 mm², a tick beside a box 3–6, a circle 8–20
     stray_ink_min_mm2: float = 0.4

@@ -199,6 +199,31 @@ def draw(img: np.ndarray, style: str, box: Rect, label: Rect | None, ppm: float,
         _stroke(img, s, ppm, pen, rng)
 
 
+def label_rect(clean: np.ndarray, box, ppm: float) -> tuple[float, float, float, float]:
+    """The option label printed left of a box (mm), found on the clean page: the run of
+    ink columns in the box's row band ending just before the box."""
+    x0, y0 = int(box.x * ppm), int(box.y * ppm)
+    h = int(box.h * ppm)
+    band = clean[y0:y0 + h, :x0] < 128
+    cols = band.any(axis=0)
+    gap_px, end = int(2.2 * ppm), None
+    x = x0 - int(0.3 * ppm)
+    while x > 0 and not cols[x] and x0 - x < 3 * ppm:
+        x -= 1
+    end = x
+    blank = 0
+    start = x
+    while x > 0 and blank < gap_px:
+        if cols[x]:
+            start, blank = x, 0
+        else:
+            blank += 1
+        x -= 1
+    if end is None or end <= start:
+        return (box.x - 8.0, box.y, 7.5, box.h)
+    return (start / ppm, box.y, (end - start) / ppm, box.h)
+
+
 #: one plain mark inside the box: what a reader must get right without asking
 CLEAR = ("tick", "tick_felt", "x", "slash", "dot", "small_o", "tick_hooked", "x_thin",
          "v_one_stroke")

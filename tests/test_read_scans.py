@@ -304,3 +304,41 @@ def test_formkit_read_exits_0_past_blank_back_sides_and_10_on_a_bad_page(built, 
     again = formkit_read()
     assert again.returncode == 10, again.stdout + again.stderr
     assert "1 page(s) rejected" in again.stdout + again.stderr
+
+
+@pytest.mark.parametrize("style", ["circle_box", "tick_beside_right", "underline_label",
+                                   "x_on_label", "circle_label"])
+def test_marks_outside_the_box_are_read_as_their_option_and_never_as_blank(
+        built, tmp_path, style):
+    """A circle round a box or its label, a tick beside the box, a line under the label or
+    a cross on it: the row is not blank; the option is named and a person confirms it."""
+    from formkit_dev import handmarks
+
+    dpi = 200
+    ppm = dpi / 25.4
+    res = built["survey"]
+    pages = [render_page(res.pdf, 2 * 2 + i, dpi) for i in range(2)]
+    rng = np.random.default_rng(5)
+    answers = {"c1.thai_do_giao_tiep": "tot", "c1.tan_tinh_chu_dao": "chua_dat",
+               "c3.chinh_xac_khach_quan": "dat", "c5.muc_do_hai_long": "tot",
+               "noi_dung.tiep_nhan_xu_ly": True}
+    for img, page in zip(pages, res.layout.pages, strict=True):
+        clean = img.copy()
+        for box in page.boxes:
+            want = answers.get(box.field)
+            if want is True and box.value == "x" or want == box.value:
+                r = box.rect
+                handmarks.draw(img, style, (r.x, r.y, r.w, r.h),
+                               handmarks.label_rect(clean, r, ppm), ppm, rng,
+                               handmarks.PENS["ballpoint"])
+    paths = []
+    for i, img in enumerate(pages):
+        paths.append(tmp_path / f"p{i}.jpg")
+        cv2.imwrite(str(paths[-1]), transform(img, 0.8, 1.0), [cv2.IMWRITE_JPEG_QUALITY, 85])
+    sheet = _read(built["settings"], paths).sheets[0]
+    for fid, want in answers.items():
+        f = sheet.fields[fid]
+        assert f.needs_review or f.value == want, f"{fid}: {f.value!r} {f.status} {f.note}"
+        assert f.needs_review or f.status is Status.OK, f"{fid}: confidently {f.status}"
+    for fid in ("c1.lang_nghe_y_kien", "c4.dung_thoi_han"):  # far from every mark
+        assert sheet.fields[fid].status is Status.BLANK, sheet.fields[fid].note

@@ -262,6 +262,16 @@ def test_every_note_the_reader_writes_has_vietnamese_wording(survey_spec):
         }
         apply_conditions(survey_spec, fields)
         results.append(fields["c2.muc_do"])
+    from formkit.scan.boxes import weigh_stray_ink
+    from formkit.scan.question import StrayInk
+
+    for stray, answered in ((StrayInk(5.0, {"tot": 5.0}), False),
+                            (StrayInk(5.0, {"tot": 2.5, "dat": 2.5}), False),
+                            (StrayInk(5.0, {"dat": 5.0}), True)):
+        r = decide_choice(survey_spec, row, [tick if answered else _box("tot", BoxState.EMPTY),
+                                             *empty], 2, 1.0)
+        weigh_stray_ink(r, stray)
+        results.append(r)
     notes = [r.note for r in results]
     assert all(notes), notes
     for note in notes:
@@ -284,3 +294,60 @@ def test_the_ocr_reasons_for_doubt_are_worded_in_vietnamese_too():
     assert vn.startswith("Máy đọc chữ không chắc:") and "×" not in vn, vn
     assert "ink" not in vn and "characters" not in vn, vn
     assert note_vn("ink 0.0030: marks but no text") == "Có vài nét nhưng không có chữ."
+
+
+def test_an_unanswered_row_with_a_mark_by_one_option_reads_it_and_goes_to_review(survey_spec):
+    from formkit.scan.boxes import weigh_stray_ink
+    from formkit.scan.question import StrayInk
+
+    empty = [_box(v, BoxState.EMPTY) for v in ("tot", "dat", "chua_dat")]
+    r = decide_choice(survey_spec, "c1.thai_do_giao_tiep", empty, 2, 1.0)
+    assert r.status is Status.BLANK and not r.needs_review
+    weigh_stray_ink(r, StrayInk(6.0, {"dat": 5.5, "tot": 0.5}))
+    assert (r.value, r.status) == ("dat", Status.UNCERTAIN) and r.needs_review
+    assert "mark outside the boxes by dat" in r.note
+
+
+def test_a_mark_shared_by_two_options_leaves_the_row_uncertain_without_a_value(survey_spec):
+    from formkit.scan.boxes import weigh_stray_ink
+    from formkit.scan.question import StrayInk
+
+    empty = [_box(v, BoxState.EMPTY) for v in ("tot", "dat", "chua_dat")]
+    r = decide_choice(survey_spec, "c1.thai_do_giao_tiep", empty, 2, 1.0)
+    weigh_stray_ink(r, StrayInk(6.0, {"dat": 3.0, "tot": 3.0}))
+    assert r.value is None and r.status is Status.UNCERTAIN and r.needs_review
+
+
+def test_a_speck_sized_stray_trace_leaves_a_blank_row_blank(survey_spec):
+    from formkit.scan.boxes import weigh_stray_ink
+    from formkit.scan.question import StrayInk
+
+    empty = [_box(v, BoxState.EMPTY) for v in ("tot", "dat", "chua_dat")]
+    r = decide_choice(survey_spec, "c1.thai_do_giao_tiep", empty, 2, 1.0)
+    weigh_stray_ink(r, StrayInk(T.stray_ink_min_mm2 / 2, {"dat": T.stray_ink_min_mm2 / 2}))
+    assert r.status is Status.BLANK and not r.needs_review
+
+
+def test_an_unticked_flag_with_a_tick_beside_it_reads_ticked_for_review(survey_spec):
+    from formkit.scan.boxes import weigh_stray_ink
+    from formkit.scan.question import StrayInk
+
+    r = decide_choice(survey_spec, "noi_dung.tiep_nhan_xu_ly", [_box("x", BoxState.EMPTY)],
+                      1, 1.0)
+    assert r.value is False and not r.needs_review
+    weigh_stray_ink(r, StrayInk(4.0, {"x": 4.0}))
+    assert r.value is True and r.needs_review
+
+
+def test_a_tick_with_a_second_mark_by_another_option_goes_to_review(survey_spec):
+    from formkit.scan.boxes import weigh_stray_ink
+    from formkit.scan.question import StrayInk
+
+    boxes = [_box("tot", BoxState.CHECKED, 0.2, 0.2, 0.95), _box("dat", BoxState.EMPTY),
+             _box("chua_dat", BoxState.EMPTY)]
+    r = decide_choice(survey_spec, "c1.thai_do_giao_tiep", boxes, 2, 1.0)
+    assert r.value == "tot" and not r.needs_review
+    weigh_stray_ink(r, StrayInk(3.0, {"tot": 1.0}))  # the tick's own arm running out
+    assert not r.needs_review
+    weigh_stray_ink(r, StrayInk(9.0, {"chua_dat": 9.0}))  # a circle round another option
+    assert r.value == "tot" and r.needs_review

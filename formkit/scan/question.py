@@ -34,6 +34,7 @@ _LABEL_GAP_MM = 2.2
 _LEFT_MM, _RIGHT_MM = 3.0, 7.0
 # how far (px) around the boxes' shift the print of a row is searched for
 _SEARCH_PX = 3
+_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 
 
 @dataclass
@@ -158,6 +159,9 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
     margin = max(1, int(round(T.question_print_margin_mm * ppm)))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * margin + 1, 2 * margin + 1))
     min_area = T.question_speck_mm2 * ppm * ppm
+    min_away = T.question_away_mm2 * ppm * ppm
+    far = max(1, int(round(T.question_away_mm * ppm)))
+    far_kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * far + 1, 2 * far + 1))
     min_extent = T.question_speck_extent_mm * ppm
     for row in rows:
         x0, y0, x1, y1 = row.window
@@ -194,12 +198,22 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
             bx0, by0, bx1, by1 = r[0] - x0, r[1] - y0, r[2] - x0, r[3] - y0
             if bx1 > 0 and by1 > 0 and bx0 < ww and by0 < hh:
                 ink[max(0, by0 - 1):max(0, by1 + 2), max(0, bx0 - 1):max(0, bx1 + 2)] = False
-        n, _lab, stats, cents = cv2.connectedComponentsWithStats(ink.astype(np.uint8), 8)
+        # a respondent's stroke is at least two pixels wide (0.25 mm); print thickened by a
+        # photocopier leaves one-pixel slivers along the glyphs' edges: opened away
+        ink = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, _CROSS)
+        n, lab, stats, cents = cv2.connectedComponentsWithStats(ink, 8)
         result = StrayInk()
+        if n <= 1:
+            out[row.field] = result
+            continue
+        # print thickened by a copier or a dark scan hugs the glyphs; a mark made on the
+        # print still reaches out from it somewhere
+        away = np.bincount(lab[~cv2.dilate(printed.astype(np.uint8), far_kernel).astype(bool)],
+                           minlength=n)
         for i in range(1, n):
             area = stats[i, cv2.CC_STAT_AREA]
             extent = max(stats[i, cv2.CC_STAT_WIDTH], stats[i, cv2.CC_STAT_HEIGHT])
-            if area < min_area or extent < min_extent:
+            if area < min_area or extent < min_extent or away[i] < min_away:
                 continue
             cx, cy = cents[i][0] + x0, cents[i][1] + y0
             nearest = min(centres, key=lambda c: abs(c - cy))

@@ -53,6 +53,12 @@ _NOTES = wording([
     (r"^pale trace in (.*)$", r"Vết mờ ở ô: \1."),
     (r"^cancelled by filling: (.*)$", r"Ô tô kín (coi là hủy): \1."),
     (r"^answer circled$", "Ô trả lời được khoanh tròn."),
+    (r"^mark outside the boxes by (\S+) .*$",
+     r"Có nét vẽ ngoài ô, cạnh lựa chọn \1 (khoanh tròn, đánh dấu bên cạnh hay gạch chân?)."),
+    (r"^ink in the question outside its boxes.*$",
+     "Có nét vẽ trong câu hỏi nhưng ngoài các ô, không rõ chọn ô nào."),
+    (r"^another mark outside the boxes by (.*)$",
+     r"Ngoài ô đã đánh dấu còn có nét vẽ cạnh lựa chọn \1."),
     (r"^the box is neither clearly ticked nor empty$",
      "Ô không rõ là có đánh dấu hay để trống."),
     # free text (formkit.scan.text); the bare ink share is for developers, not shown
