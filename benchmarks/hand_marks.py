@@ -94,7 +94,8 @@ def build_form(cache: Path, copies: int) -> tuple[Path, str, Path]:
     return ws, d["layout"], Path(d["pdf"])
 
 
-def make_sheets(args: argparse.Namespace, cache: Path, styles: list[str]) -> tuple[Path, Path, dict]:
+def make_sheets(args: argparse.Namespace, cache: Path, styles: list[str]
+                ) -> tuple[Path, Path, dict]:
     import pypdfium2 as pdfium
 
     from formkit.config import load_settings

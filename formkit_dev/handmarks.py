@@ -107,7 +107,8 @@ def _ellipse(cx: float, cy: float, rx: float, ry: float, rng: np.random.Generato
 
 def _tick(x0: float, y0: float, w: float, h: float, rng: np.random.Generator,
           ratio: float, hook: bool = False) -> list[list[tuple[float, float]]]:
-    """A tick inside (x0, y0, w, h): short arm down-right, long arm up-right (ratio ≈ long/short)."""
+    """A tick inside (x0, y0, w, h): a short arm down to the vertex, a long arm up and
+    right (ratio: long / short)."""
     vx = x0 + w * rng.uniform(0.35, 0.5)
     vy = y0 + h * rng.uniform(0.75, 0.9)
     short = min(w, h) * rng.uniform(0.25, 0.4)
@@ -145,8 +146,9 @@ def draw(img: np.ndarray, style: str, box: Rect, label: Rect | None, ppm: float,
                     (x + 0.85 * w + j(), y + 0.15 * h + j())]]
     elif style in ("x", "x_thin"):
         m = rng.uniform(0.12, 0.25)
-        strokes = [[(x + m * w + j(), y + m * h + j()), (x + (1 - m) * w + j(), y + (1 - m) * h + j())],
-                   [(x + (1 - m) * w + j(), y + m * h + j()), (x + m * w + j(), y + (1 - m) * h + j())]]
+        a, b = m, 1 - m
+        strokes = [[(x + a * w + j(), y + a * h + j()), (x + b * w + j(), y + b * h + j())],
+                   [(x + b * w + j(), y + a * h + j()), (x + a * w + j(), y + b * h + j())]]
         if style == "x_thin":
             pen = PENS["thin_ballpoint"]
     elif style == "x_big":  # an X larger than the box, its arms well past the border
@@ -175,7 +177,8 @@ def draw(img: np.ndarray, style: str, box: Rect, label: Rect | None, ppm: float,
     elif style == "x_beside_left":  # an X between the label and the box, touching the box
         s = w * 0.55
         x1 = x + 0.15
-        strokes = [[(x1 - s, cy - s / 2), (x1, cy + s / 2)], [(x1, cy - s / 2), (x1 - s, cy + s / 2)]]
+        strokes = [[(x1 - s, cy - s / 2), (x1, cy + s / 2)],
+                   [(x1, cy - s / 2), (x1 - s, cy + s / 2)]]
     elif style == "tick_beside_above":  # a tick sitting on the box's top edge
         strokes = _tick(x + 0.1 * w, y - 0.7 * h, w, h, rng, ratio=rng.uniform(1.6, 2.2))
     elif style == "underline_label":
