@@ -426,7 +426,10 @@ def weigh_stray_ink(r: FieldResult, stray: StrayInk | None) -> None:
         r.note = "; ".join(n for n in (r.note, note) if n)
         return
     answer = "x" if r.kind == "flag" else r.value
-    others = {k: v for k, v in stray.by_option.items() if k != answer}
+    # ink by a box that holds a mark itself (a filled box spilling over, a cancelled
+    # cross running out) is that box's evidence, already weighed
+    empty = {b.value for b in r.boxes if b.state is BoxState.EMPTY}
+    others = {k: v for k, v in stray.by_option.items() if k != answer and k in empty}
     if sum(others.values()) >= T.stray_other_min_mm2:
         r.status = Status.UNCERTAIN
         r.confidence = min(r.confidence, T.stray_confidence)

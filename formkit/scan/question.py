@@ -34,6 +34,8 @@ _LABEL_GAP_MM = 2.2
 _LEFT_MM, _RIGHT_MM = 3.0, 7.0
 # how far (px) around the boxes' shift the print of a row is searched for
 _SEARCH_PX = 3
+# a trace this close (px) to a box's border touches the box
+_TOUCH_PX = 3
 _CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 
 
@@ -194,9 +196,17 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
             sigma = 0.0
         level = max(T.question_ink_level, T.question_ink_sigmas * sigma)
         ink = (norm > level) & ~printed
-        for r in box_rects.values():  # what is inside a box is the box reader's evidence
+        # what is inside a box is the box reader's evidence; a trace that touches a box
+        # (a stroke running on out of it, a tick drawn against its side) belongs to it
+        touch = np.zeros(ink.shape, np.int16)
+        owners: list[tuple[str, str]] = []
+        t = _TOUCH_PX
+        for key, r in box_rects.items():
             bx0, by0, bx1, by1 = r[0] - x0, r[1] - y0, r[2] - x0, r[3] - y0
-            if bx1 > 0 and by1 > 0 and bx0 < ww and by0 < hh:
+            if bx1 > -t and by1 > -t and bx0 < ww + t and by0 < hh + t:
+                owners.append(tuple(key.split("=", 1)))
+                touch[max(0, by0 - t):max(0, by1 + t + 1),
+                      max(0, bx0 - t):max(0, bx1 + t + 1)] = len(owners)
                 ink[max(0, by0 - 1):max(0, by1 + 2), max(0, bx0 - 1):max(0, bx1 + 2)] = False
         # a respondent's stroke is at least two pixels wide (0.25 mm); print thickened by a
         # photocopier leaves one-pixel slivers along the glyphs' edges: opened away
@@ -215,11 +225,18 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
             extent = max(stats[i, cv2.CC_STAT_WIDTH], stats[i, cv2.CC_STAT_HEIGHT])
             if area < min_area or extent < min_extent or away[i] < min_away:
                 continue
-            cx, cy = cents[i][0] + x0, cents[i][1] + y0
-            nearest = min(centres, key=lambda c: abs(c - cy))
-            if nearest != row.centre_y:
-                continue  # closer to another question's row: its mark, not ours
-            value = min(row.zones, key=lambda z: _distance(cx - dx, cy - dy, z[1]))[0]
+            touched = touch[lab == i]
+            touched = touched[touched > 0]
+            if touched.size:
+                fid, value = owners[int(np.bincount(touched).argmax()) - 1]
+                if fid != row.field:
+                    continue  # it runs out of another question's box
+            else:
+                cx, cy = cents[i][0] + x0, cents[i][1] + y0
+                nearest = min(centres, key=lambda c: abs(c - cy))
+                if nearest != row.centre_y:
+                    continue  # closer to another question's row: its mark, not ours
+                value = min(row.zones, key=lambda z: _distance(cx - dx, cy - dy, z[1]))[0]
             mm2 = area / (ppm * ppm)
             result.area_mm2 += mm2
             result.by_option[value] = result.by_option.get(value, 0.0) + mm2
