@@ -70,7 +70,7 @@ class Thresholds:
     question_away_mm: float = 0.375
     # a row read as unanswered with at least this much stray ink (mm²) is not blank: an
     # underline is 2–3 mm², a tick beside a box 3–6, a circle 8–20
-    stray_ink_min_mm2: float = 0.4
+    stray_ink_min_mm2: float = 1.0
     # an answered row with this much stray ink (mm²) by another option goes to review
     stray_other_min_mm2: float = 2.5
     # share of a row's stray ink by one option for the reader to name that option
