@@ -104,7 +104,8 @@ def make_sheets(args: argparse.Namespace, cache: Path, styles: list[str]
     copies = args.sheets_per_style * len(styles)
     ws, version, pdf_path = build_form(cache, copies)
     src = Path(handmarks.__file__).read_bytes() + Path(__file__).read_bytes()
-    tag = hashlib.sha256(src + repr((styles, args.seed, args.level)).encode()).hexdigest()[:10]
+    key = repr((styles, args.seed, args.level, args.sheets_per_style))
+    tag = hashlib.sha256(src + key.encode()).hexdigest()[:10]
     folder = cache / f"scans_{tag}"
     truth_path = folder / "truth.json"
     if truth_path.exists():
