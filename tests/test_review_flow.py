@@ -232,3 +232,37 @@ def test_terminal_group_verification_takes_the_wrong_numbers_and_accepts_the_res
     lang = _items(web, "c1.lang_nghe_y_kien")
     assert [i.status for i in lang] == ["done", "pending", "done", "done", "done"]
     assert all(i.corrected_value is False for i in _items(web, "noi_dung.giai_quyet_tthc"))
+
+
+def test_the_directory_is_uploaded_on_the_transcription_page_and_by_the_cli(web, tmp_path):
+    import io
+
+    from formkit.cli import app
+
+    c = web.client("iso")
+    page = "/kiem-tra/?loai=chu"
+    assert "Nhập danh bạ" in c.get(page).get_data(as_text=True)
+    r = c.post("/kiem-tra/danh-ba", data={
+        **tokens(c, page), "file": (io.BytesIO("Tên tổ chức,MST\nHTX Ea Kar,6001\n".encode()),
+                                    "danh_ba.csv")}, content_type="multipart/form-data")
+    assert "Đã nhập danh bạ: 1 tổ chức" in c.get(r.headers["Location"]).get_data(as_text=True)
+    assert c.get("/kiem-tra/goi-y?q=ea kar").get_json()[0]["tax_code"] == "6001"
+    r = c.post("/kiem-tra/danh-ba", data={
+        **tokens(c, page), "file": (io.BytesIO(b"x"), "danh_ba.pdf")},
+        content_type="multipart/form-data")
+    assert "Chọn một tệp danh bạ .xlsx hoặc .csv" in c.get(r.headers["Location"]).get_data(
+        as_text=True)
+    # the command line, from an XLSX
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["STT", "Tên doanh nghiệp", "Mã số thuế"])
+    wb.active.append([1, "Công ty TNHH Cà phê Thắng Lợi", "6000111222"])
+    wb.save(tmp_path / "dn.xlsx")
+    result = CliRunner().invoke(app, ["directory", "import", str(tmp_path / "dn.xlsx"),
+                                      "-w", str(web.settings.workspace)])
+    assert result.exit_code == 0, result.output
+    assert c.get("/kiem-tra/goi-y?q=thang loi").get_json()[0]["tax_code"] == "6000111222"
+    bad = CliRunner().invoke(app, ["directory", "import", str(tmp_path / "nope.csv"),
+                                   "-w", str(web.settings.workspace)])
+    assert bad.exit_code != 0 and "There is no file" in str(bad.exception)

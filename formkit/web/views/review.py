@@ -36,7 +36,7 @@ from formkit.analyze.classify import classify_text, load_rules
 from formkit.errors import FormkitError
 from formkit.export.review_xlsx import sheet_label
 from formkit.render.docx_writer import fill, substitutions
-from formkit.store.directory import NAME_FIELD, known_names, suggest
+from formkit.store.directory import NAME_FIELD, import_directory, known_names, suggest
 from formkit.store.review import (
     REVIEW_INVALID,
     STATUS_LABELS,
@@ -392,6 +392,34 @@ def suggest_names() -> Any:
                         directory=request.args.get("danh_ba", "1") != "0")
     return jsonify([{"name": k.name, "tax_code": k.tax_code, "source": k.source}
                     for k in suggest(names, typed)])
+
+
+@bp.route("/danh-ba", methods=["POST"])
+@requires("iso")
+def directory_upload() -> Any:
+    """Import the department's directory of organisations (XLSX/CSV) for the type-ahead."""
+    back = safe_next(request.form.get("ve")) or url_for("review.index", loai="chu")
+    status = form_status()
+    if status != "ok":
+        return stale_form_response(status, back)
+    upload = request.files.get("file")
+    suffix = Path(upload.filename or "").suffix.lower() if upload else ""
+    if upload is None or suffix not in (".xlsx", ".csv"):
+        flash("Chọn một tệp danh bạ .xlsx hoặc .csv (cột “Tên tổ chức”, “Mã số thuế”).",
+              "error")
+        return redirect(back)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir=ctx().settings.workspace) as tmp:
+        path = Path(tmp) / f"danh_ba{suffix}"
+        upload.save(path)
+        try:
+            count = import_directory(ctx().settings, path)
+        except FormkitError as exc:
+            show_error(exc)
+            return redirect(back)
+    flash(f"Đã nhập danh bạ: {count} tổ chức.", "success")
+    return redirect(back)
 
 
 @bp.route("/nhom-y-kien")
