@@ -29,6 +29,7 @@ from formkit.store.review import (
     REVIEW_INVALID,
     STATUS_LABELS,
     choices,
+    group_reading,
     machine_label,
     machine_offer,
     note_vn,
@@ -296,8 +297,7 @@ def _review_groups(store: Any, items: list[ReviewRecord], reviewer: str) -> tupl
     row is left for one-at-a-time review), the rest is accepted. Returns (decided, quit)."""
     groups: dict[tuple[str, str, str], list[ReviewRecord]] = {}
     for i in items:
-        if i.kind != "text" and machine_offer(i.kind, i.machine_value, i.machine_status,
-                                              i.confidence):
+        if group_reading(i.kind, i.machine_value, i.machine_status):
             groups.setdefault((i.form, i.field, repr(i.machine_value)), []).append(i)
     done = 0
     for members in sorted(groups.values(), key=len, reverse=True):

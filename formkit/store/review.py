@@ -200,6 +200,19 @@ def machine_offer(kind: str, value: Any, status: str, confidence: float) -> bool
     return True
 
 
+#: statuses whose tick reading can be shown preselected in a group grid: a person looks at
+#: every crop of the grid, so an unsure reading is checked there like a sure one
+GROUP_STATUSES = ("ok", "blank", "uncertain")
+
+
+def group_reading(kind: str, value: Any, status: str) -> bool:
+    """Whether a tick item can be verified in a group grid: the machine has a reading to
+    preselect (several boxes, contradictions and unreadable rows are decided one at a time)."""
+    if kind == "text" or status not in GROUP_STATUSES:
+        return False
+    return isinstance(value, bool) if kind == "flag" else value is not None
+
+
 def trusted_machine_label(kind: str, value: Any, status: str, confidence: float,
                           spec_field: Field | None) -> str:
     """machine_label where the machine has something a person may accept, else ''."""

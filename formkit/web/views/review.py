@@ -41,6 +41,7 @@ from formkit.store.review import (
     REVIEW_INVALID,
     STATUS_LABELS,
     choices,
+    group_reading,
     machine_label,
     machine_offer,
     note_vn,
@@ -291,10 +292,10 @@ def _group_key(item: ReviewRecord) -> tuple[str, str, str]:
 
 
 def _groups(queue: list[ReviewRecord]) -> dict[tuple[str, str, str], list[ReviewRecord]]:
-    """Pending tick items with a reading a person may accept, by question and reading."""
+    """Pending tick items with a reading to preselect, by question and reading."""
     out: dict[tuple[str, str, str], list[ReviewRecord]] = {}
     for q in queue:
-        if q.kind != "text" and _offer(q):
+        if group_reading(q.kind, q.machine_value, q.machine_status):
             out.setdefault(_group_key(q), []).append(q)
     return out
 
@@ -353,7 +354,8 @@ def group_decide() -> Any:
         for item_id in shown:
             item = _item_or_none(item_id)
             # decided meanwhile by someone else, or no longer this group: left alone
-            if (item is None or item.status != "pending" or not _offer(item)
+            if (item is None or item.status != "pending"
+                    or not group_reading(item.kind, item.machine_value, item.machine_status)
                     or _group_key(item) != (form, field_id, reading)):
                 gone += 1
                 continue
