@@ -151,6 +151,8 @@ def index() -> Any:
         can_accept=offer, prefill=item.machine_value if item.kind == "text" and offer else "",
         hint=hint, crop_width=_crop_width(item) if item.kind == "text" else None,
         is_name=item.field == NAME_FIELD,
+        has_crop=_image_path(item, "crop") is not None,
+        has_overlay=_image_path(item, "overlay") is not None,
         corrected=value_label(item.kind, item.corrected_value, spec_field)
         if item.status == "done" else None,
         history=[{**d, "label": value_label(item.kind, d["value"], spec_field)}
