@@ -247,8 +247,8 @@ class Reviewer:
         """The shortest run of letters (from the start of some word, accents left out) whose
         first suggestion is `want`, as the person would find by looking at the list."""
         names = known_names(self.store, self.settings, directory=self.use_directory)
-        if fold(want) not in {fold(k.name) for k in names}:
-            return None
+        if nfc(want) not in {k.name for k in names}:
+            return None  # not known, or known only with another spelling (case, typo)
         folded = fold(want)
         starts = [0] + [i + 1 for i, ch in enumerate(folded) if ch == " "]
         best = None
@@ -260,7 +260,7 @@ class Reviewer:
                 if best is not None and len(q) >= len(best):
                     break
                 got = suggest(names, q, limit=1)
-                if got and fold(got[0].name) == folded:
+                if got and got[0].name == nfc(want):
                     best = q
                     break
         return best
@@ -301,7 +301,11 @@ class Reviewer:
 
 
 def run(base: Path, work: Path, mode: str, truth: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    import logging
+
     from playwright.sync_api import sync_playwright
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log in the table
 
     from tests.web_helpers import PASSWORDS, start_server
 

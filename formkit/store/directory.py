@@ -145,7 +145,8 @@ def load_directory(settings: Settings) -> list[KnownName]:
 
 def known_names(store: Any, settings: Settings, directory: bool = True) -> list[KnownName]:
     """Every name a transcriber may pick: the directory first, then the register's
-    customers and the names of earlier sheets (once each, accent-insensitively)."""
+    customers and the names of earlier sheets that a person transcribed or a digital form
+    carried (once each, accent-insensitively)."""
     from formkit.store.models import Answer, RegisterEntry
 
     found: list[KnownName] = list(load_directory(settings)) if directory else []
@@ -153,8 +154,11 @@ def known_names(store: Any, settings: Settings, directory: bool = True) -> list[
         for (customer,) in s.execute(select(RegisterEntry.customer)
                                      .where(RegisterEntry.customer != "")):
             found.append(KnownName(nfc(customer), "so"))
+        # names a person typed or accepted, or a digital form carried: never raw OCR,
+        # whose slips ("võ" for "Võ") would be offered again and again
         for (value,) in s.execute(select(Answer.value).where(
-                Answer.field == NAME_FIELD, Answer.status == "ok")):
+                Answer.field == NAME_FIELD, Answer.status == "ok",
+                Answer.source.in_(("review", "docx")))):
             try:
                 text = json.loads(value) if value else None
             except ValueError:
