@@ -50,8 +50,9 @@ def test_group_page_lists_each_question_and_reading_once_with_its_count(web):
     page = web.client("iso").get("/kiem-tra/nhom").get_data(as_text=True)
     assert "Lắng nghe ý kiến" in page and "Tốt" in page
     assert "Giải quyết thủ tục hành chính" in page and "Không đánh dấu" in page
-    assert "Theo nhóm ô đánh dấu (10)" in page  # 5 + 5; "multiple" has no reading to group
-    assert "Tận tình, chu đáo" not in page
+    # 5 + 5, and the row with several boxes ticked, shown as "not valid" to be confirmed
+    assert "Theo nhóm ô đánh dấu (11)" in page
+    assert "Tận tình, chu đáo</b></td><td>Không hợp lệ</td>" in page
 
 
 def test_a_grid_accepts_the_rest_and_sends_a_flipped_choice_to_one_at_a_time(web):
@@ -271,3 +272,22 @@ def test_the_directory_is_uploaded_on_the_transcription_page_and_by_the_cli(web,
     bad = CliRunner().invoke(app, ["directory", "import", str(tmp_path / "nope.csv"),
                                    "-w", str(web.settings.workspace)])
     assert bad.exit_code != 0 and "There is no file" in str(bad.exception)
+
+
+def test_without_a_value_the_grid_guesses_from_the_boxes_a_person_then_confirms():
+    from formkit.store.review import NO_GUESS, REVIEW_INVALID, group_reading
+
+    def boxes(*states):
+        return {"boxes": [{"value": v, "state": st} for v, st in zip(
+            ("tot", "dat", "chua_dat"), states, strict=False)]}
+
+    assert group_reading("single", None, "uncertain",
+                         boxes("uncertain", "empty", "empty")) == "tot"
+    assert group_reading("single", None, "uncertain", boxes("empty", "empty", "empty")) is None
+    assert group_reading("single", None, "uncertain",
+                         boxes("checked", "uncertain", "empty")) is NO_GUESS
+    assert group_reading("single", None, "multiple") == REVIEW_INVALID
+    assert group_reading("single", "dat", "contradiction") is NO_GUESS  # both questions
+    assert group_reading("flag", None, "uncertain", {"boxes": [{"state": "uncertain"}]}) is True
+    assert group_reading("text", "abc", "ok") is NO_GUESS
+    assert group_reading("single", None, "blank") is None  # unsure blank: shown as blank

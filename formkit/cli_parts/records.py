@@ -26,6 +26,7 @@ from formkit.store import open_store
 from formkit.store import register as reg
 from formkit.store.core import current_user
 from formkit.store.review import (
+    NO_GUESS,
     REVIEW_INVALID,
     STATUS_LABELS,
     choices,
@@ -295,18 +296,20 @@ def _review_groups(store: Any, items: list[ReviewRecord], reviewer: str) -> tupl
     """Group verification in the terminal: per question and machine reading, the sheets
     and crops numbered; the numbers typed were read wrong (a tick box is flipped, a choice
     row is left for one-at-a-time review), the rest is accepted. Returns (decided, quit)."""
-    groups: dict[tuple[str, str, str], list[ReviewRecord]] = {}
+    groups: dict[tuple[str, str, str], list[tuple[ReviewRecord, Any]]] = {}
+    evidence = store.machine_evidence(items)
     for i in items:
-        if group_reading(i.kind, i.machine_value, i.machine_status):
-            groups.setdefault((i.form, i.field, repr(i.machine_value)), []).append(i)
+        reading = group_reading(i.kind, i.machine_value, i.machine_status, evidence[i.id])
+        if reading is not NO_GUESS:
+            groups.setdefault((i.form, i.field, repr(reading)), []).append((i, reading))
     done = 0
     for members in sorted(groups.values(), key=len, reverse=True):
         for start in range(0, len(members), 30):
-            chunk = members[start:start + 30]
-            first = chunk[0]
+            chunk = [i for i, _r in members[start:start + 30]]
+            first, guess = members[start]
             spec_field = store.spec_field(first.form, first.field)
             label = spec_field.label if spec_field else first.field
-            reading = value_label(first.kind, first.machine_value, spec_field)
+            reading = value_label(first.kind, guess, spec_field)
             console.rule(f"{label}: máy đọc [bold]{reading}[/] ({len(chunk)} ô)")
             for n, i in enumerate(chunk, start=1):
                 console.print(f"[cyan]{n:>2}[/] phiếu {sheet_label(i)}  {i.crop_path or '—'}",
@@ -333,9 +336,9 @@ def _review_groups(store: Any, items: list[ReviewRecord], reviewer: str) -> tupl
                 decisions = []
                 for n, i in enumerate(chunk, start=1):
                     if n not in wrong:
-                        decisions.append((i.id, i.machine_value, ""))
+                        decisions.append((i.id, guess, ""))
                     elif i.kind == "flag":
-                        decisions.append((i.id, not i.machine_value, ""))
+                        decisions.append((i.id, not guess, ""))
                 done += store.apply_reviews(decisions, reviewer) if decisions else 0
                 console.print(f"[green]✓[/] {len(decisions)} ô đã ghi"
                               + (f", {len(wrong)} ô để duyệt từng mục" if any(

@@ -678,10 +678,10 @@ class Store:
             assert sheet is not None
             return self._review_record(item, sheet)
 
-    def machine_notes(self, items: Sequence[ReviewRecord]) -> dict[int, str]:
-        """Why the reader sent each item to review, as it noted it (English; the review
-        tools word it in Vietnamese), by item id ('' when it noted nothing). Each sheet's
-        result is read and decoded once, however many of its fields wait for review."""
+    def machine_evidence(self, items: Sequence[ReviewRecord]) -> dict[int, dict[str, Any]]:
+        """What the reader recorded for each item's field (value, boxes with their fill and
+        state, note …), by item id ({} when nothing). Each sheet's result is read and
+        decoded once, however many of its fields wait for review."""
         sheet_ids = sorted({i.sheet_id for i in items})
         fields_of: dict[int, dict] = {}
         with self.read_session() as s:
@@ -690,13 +690,18 @@ class Store:
                                                 .where(Sheet.id.in_(chunk))):
                     try:
                         fields_of[sheet_id] = loads(text or "{}").get("fields", {})
-                    except (ValueError, AttributeError):  # old or hand-edited: no notes
+                    except (ValueError, AttributeError):  # old or hand-edited: no evidence
                         fields_of[sheet_id] = {}
-        notes = {}
+        out = {}
         for i in items:
             field = fields_of.get(i.sheet_id, {}).get(i.field)
-            notes[i.id] = str(field.get("note", "")) if isinstance(field, dict) else ""
-        return notes
+            out[i.id] = field if isinstance(field, dict) else {}
+        return out
+
+    def machine_notes(self, items: Sequence[ReviewRecord]) -> dict[int, str]:
+        """Why the reader sent each item to review, as it noted it (English; the review
+        tools word it in Vietnamese), by item id ('' when it noted nothing)."""
+        return {k: str(v.get("note", "")) for k, v in self.machine_evidence(items).items()}
 
     def machine_note(self, item: ReviewRecord) -> str:
         """machine_notes for one item."""

@@ -200,17 +200,36 @@ def machine_offer(kind: str, value: Any, status: str, confidence: float) -> bool
     return True
 
 
-#: statuses whose tick reading can be shown preselected in a group grid: a person looks at
-#: every crop of the grid, so an unsure reading is checked there like a sure one
-GROUP_STATUSES = ("ok", "blank", "uncertain")
+_NO_GUESS = object()
 
 
-def group_reading(kind: str, value: Any, status: str) -> bool:
-    """Whether a tick item can be verified in a group grid: the machine has a reading to
-    preselect (several boxes, contradictions and unreadable rows are decided one at a time)."""
-    if kind == "text" or status not in GROUP_STATUSES:
-        return False
-    return isinstance(value, bool) if kind == "flag" else value is not None
+def group_reading(kind: str, value: Any, status: str,
+                  evidence: dict[str, Any] | None = None) -> Any:
+    """The reading a tick item is shown with, preselected, in a group grid, or NO_GUESS when
+    it has none (it is then decided one at a time). A person looks at every crop of a grid,
+    so an unsure reading is checked there like a sure one. Where the reader gave no value,
+    its box evidence makes the guess: several boxes ticked → not valid; one box marked,
+    even faintly → that box; nothing marked → blank."""
+    if kind == "text":
+        return NO_GUESS
+    if status in VALID_STATUSES or (status == "uncertain" and value is not None):
+        return value
+    if status == "multiple":
+        return REVIEW_INVALID if kind == "single" else NO_GUESS
+    if status != "uncertain" or not evidence:
+        return NO_GUESS
+    boxes = [b for b in evidence.get("boxes") or [] if isinstance(b, dict)]
+    marked = [b for b in boxes if b.get("state") in ("checked", "uncertain")]
+    if kind == "flag":
+        return bool(marked) if boxes else NO_GUESS
+    if len(marked) == 1 and marked[0].get("value") is not None:
+        return marked[0]["value"]
+    if not marked and boxes:
+        return None
+    return NO_GUESS
+
+
+NO_GUESS = _NO_GUESS
 
 
 def trusted_machine_label(kind: str, value: Any, status: str, confidence: float,

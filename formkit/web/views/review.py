@@ -38,6 +38,7 @@ from formkit.export.review_xlsx import sheet_label
 from formkit.render.docx_writer import fill, substitutions
 from formkit.store.directory import NAME_FIELD, import_directory, known_names, suggest
 from formkit.store.review import (
+    NO_GUESS,
     REVIEW_INVALID,
     STATUS_LABELS,
     choices,
@@ -289,16 +290,31 @@ def _then_args_from_form() -> dict[str, str]:
 
 # ---- group verification --------------------------------------------------------------------
 
-def _group_key(item: ReviewRecord) -> tuple[str, str, str]:
-    return (item.form, item.field, json.dumps(item.machine_value))
+def _readings(items: list[ReviewRecord]) -> dict[int, Any]:
+    """The reading each tick item is shown with in a grid (items without one left out)."""
+    evidence = ctx().store.machine_evidence([i for i in items if i.kind != "text"])
+    out = {}
+    for i in items:
+        if i.kind == "text":
+            continue
+        reading = group_reading(i.kind, i.machine_value, i.machine_status, evidence.get(i.id))
+        if reading is not NO_GUESS:
+            out[i.id] = reading
+    return out
 
 
-def _groups(queue: list[ReviewRecord]) -> dict[tuple[str, str, str], list[ReviewRecord]]:
+def _group_key(item: ReviewRecord, reading: Any) -> tuple[str, str, str]:
+    return (item.form, item.field, json.dumps(reading))
+
+
+def _groups(queue: list[ReviewRecord]
+            ) -> dict[tuple[str, str, str], list[tuple[ReviewRecord, Any]]]:
     """Pending tick items with a reading to preselect, by question and reading."""
-    out: dict[tuple[str, str, str], list[ReviewRecord]] = {}
+    readings = _readings(queue)
+    out: dict[tuple[str, str, str], list[tuple[ReviewRecord, Any]]] = {}
     for q in queue:
-        if group_reading(q.kind, q.machine_value, q.machine_status):
-            out.setdefault(_group_key(q), []).append(q)
+        if q.id in readings:
+            out.setdefault(_group_key(q, readings[q.id]), []).append((q, readings[q.id]))
     return out
 
 
@@ -316,25 +332,26 @@ def groups() -> Any:
     key = (form, field_id, reading or "")
     if reading is None or key not in all_groups:
         rows = []
-        for (f, fid, raw), items in sorted(all_groups.items(), key=lambda kv: -len(kv[1])):
-            first = items[0]
-            rows.append({"form": f, "field": fid, "reading": raw, "count": len(items),
+        for (f, fid, raw), members in sorted(all_groups.items(), key=lambda kv: -len(kv[1])):
+            first, reading = members[0]
+            rows.append({"form": f, "field": fid, "reading": raw, "count": len(members),
                          "label": _field_label(first), "question": _question(first),
-                         "value": _cell_label(first, first.machine_value)})
+                         "value": _cell_label(first, reading)})
         return render_template("review_groups.html", rows=rows, counts=_counts(), grid=None,
                                kind="nhom")
-    items = all_groups[key][:T.review_group_size]
-    first = items[0]
+    members = all_groups[key][:T.review_group_size]
+    first, value = members[0]
     spec_field = c.store.spec_field(first.form, first.field)
-    flipped = (_cell_label(first, not first.machine_value) if first.kind == "flag"
+    flipped = (_cell_label(first, not value) if first.kind == "flag"
                else "Sai: kiểm tra riêng")
-    cells = [{"item": i, "sheet": sheet_label(i),
-              "why": note_vn(c.store.machine_note(i), spec_field)} for i in items]
+    notes = c.store.machine_notes([i for i, _r in members])
+    cells = [{"item": i, "sheet": sheet_label(i), "why": note_vn(notes[i.id], spec_field)}
+             for i, _r in members]
     return render_template(
         "review_groups.html", grid=cells, counts=_counts(), kind="nhom",
         form=form, field=field_id, reading=reading, left=len(all_groups[key]),
         label=_field_label(first), question=_question(first),
-        value=_cell_label(first, first.machine_value), flipped=flipped)
+        value=_cell_label(first, value), flipped=flipped)
 
 
 @bp.route("/nhom", methods=["POST"])
@@ -353,20 +370,22 @@ def group_decide() -> Any:
     with c.review_lock:
         decisions: list[tuple[int, Any, str]] = []
         gone = 0
-        for item_id in shown:
-            item = _item_or_none(item_id)
+        items = [i for i in (_item_or_none(x) for x in shown) if i is not None]
+        readings = _readings(items)
+        gone = len(shown) - len(items)
+        for item in items:
             # decided meanwhile by someone else, or no longer this group: left alone
-            if (item is None or item.status != "pending"
-                    or not group_reading(item.kind, item.machine_value, item.machine_status)
-                    or _group_key(item) != (form, field_id, reading)):
+            if (item.status != "pending" or item.id not in readings
+                    or _group_key(item, readings[item.id]) != (form, field_id, reading)):
                 gone += 1
                 continue
-            if item_id not in flips:
-                decisions.append((item_id, item.machine_value, ""))
+            value = readings[item.id]
+            if item.id not in flips:
+                decisions.append((item.id, value, ""))
             elif item.kind == "flag":
-                decisions.append((item_id, not item.machine_value, "đảo khi kiểm tra theo nhóm"))
+                decisions.append((item.id, not value, "đảo khi kiểm tra theo nhóm"))
             else:
-                hard.append(item_id)
+                hard.append(item.id)
         try:
             if decisions:
                 c.store.apply_reviews(decisions, user().name)
