@@ -4,9 +4,10 @@
 a temporary workspace; then a scripted reviewer who knows the truth (truth.json) clears the
 review queue in headless Chromium (Playwright, Debian's /usr/bin/chromium) as a person would:
 
-  group     tick items through group verification (a click on each crop the machine read
-            wrong, Enter for the rest of the grid; flipped choice rows and items without a
-            reading one at a time, one key each), then the transcription queue with the
+  group     tick items through group verification, every group on pages of 30 crops (a
+            click on each crop the machine read wrong, Enter for the rest of the page; flipped
+            choice rows and items without a reading one at a time, one key each), then the
+            transcription queue with the
             type-ahead of known names, an imported directory of organisations included;
   single    the baseline: every tick item one at a time (Enter to agree, else the number of
             the answer), then the transcription queue without the directory.
@@ -231,7 +232,8 @@ class Reviewer:
                 self.go(lambda: self.page.keyboard.press("Enter"))
                 self.tick_actions += 1
                 continue
-            link = self.page.query_selector("table.groups a.button")
+            # all groups on pages of 30: one Enter for several questions
+            link = self.page.query_selector("#all-groups")
             if link is None:
                 break
             self.go(link.click)

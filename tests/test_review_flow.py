@@ -5,7 +5,9 @@ comment), reopening a decision, and the terminal's group verification."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -64,7 +66,8 @@ def test_a_grid_accepts_the_rest_and_sends_a_flipped_choice_to_one_at_a_time(web
     wrong = items[2]
     r = c.post("/kiem-tra/nhom", data={
         **tokens(c, grid), "mau": "05-02", "truong": "c1.lang_nghe_y_kien", "may": '"tot"',
-        "ids": ",".join(str(i.id) for i in items), "flip": str(wrong.id)})
+        "ids": ",".join(str(i.id) for i in items), "flip": str(wrong.id),
+        **{f"r{i.id}": '"tot"' for i in items}})
     q = _query(r.headers["Location"])
     assert q["id"] == str(wrong.id) and q["ve"].startswith("/kiem-tra/nhom")
     after = {i.id: i for i in _items(web, "c1.lang_nghe_y_kien")}
@@ -86,7 +89,8 @@ def test_a_flipped_tick_box_is_decided_by_the_flip(web):
     assert "Có đánh dấu" in c.get(grid).get_data(as_text=True)  # what a flip means
     r = c.post("/kiem-tra/nhom", data={
         **tokens(c, grid), "mau": "05-02", "truong": "noi_dung.giai_quyet_tthc",
-        "may": "false", "ids": ",".join(str(i.id) for i in items), "flip": str(items[0].id)})
+        "may": "false", "ids": ",".join(str(i.id) for i in items), "flip": str(items[0].id),
+        **{f"r{i.id}": "false" for i in items}})
     assert urlsplit(r.headers["Location"]).path == "/kiem-tra/nhom"
     assert [i.corrected_value for i in _items(web, "noi_dung.giai_quyet_tthc")] == \
         [True, False, False, False, False]
@@ -99,7 +103,8 @@ def test_an_item_decided_meanwhile_is_not_decided_twice_by_a_grid(web):
     t = tokens(c, grid)
     other.post(f"/kiem-tra/{items[0].id}", data={**tokens(other, "/kiem-tra/"), "choice": "3"})
     r = c.post("/kiem-tra/nhom", data={**t, "mau": "05-02", "truong": "c1.lang_nghe_y_kien",
-                                       "may": '"tot"', "ids": ",".join(str(i.id) for i in items)})
+                                       "may": '"tot"', "ids": ",".join(str(i.id) for i in items),
+                                       **{f"r{i.id}": '"tot"' for i in items}})
     assert "1 mục đã được người khác kiểm tra" in c.get(r.headers["Location"]).get_data(
         as_text=True)
     after = _items(web, "c1.lang_nghe_y_kien")
@@ -135,7 +140,8 @@ def test_no_machine_text_is_saved_without_a_person_typing_or_accepting_it(web):
         c.post("/kiem-tra/nhom", data={**tokens(c, page), "mau": "05-02",
                                        "truong": item.field,
                                        "may": json.dumps(item.machine_value),
-                                       "ids": str(item.id)})
+                                       "ids": str(item.id),
+                                       f"r{item.id}": json.dumps(item.machine_value)})
         assert web.store.review_item(item.id).status == "pending"
         assert web.store.review_decisions(item.id) == []
         with web.store.read_session() as s:
@@ -291,3 +297,23 @@ def test_without_a_value_the_grid_guesses_from_the_boxes_a_person_then_confirms(
     assert group_reading("flag", None, "uncertain", {"boxes": [{"state": "uncertain"}]}) is True
     assert group_reading("text", "abc", "ok") is NO_GUESS
     assert group_reading("single", None, "blank") is None  # unsure blank: shown as blank
+
+
+def test_all_groups_on_one_page_one_enter_decides_many_questions(web):
+    c = web.client("iso")
+    page = c.get("/kiem-tra/nhom?tat_ca=1").get_data(as_text=True)
+    assert page.count('class="cell"') == 11
+    assert page.count('<h3 class="section">') == 3  # one heading per question and reading
+    ids = [int(x) for x in re.findall(r'name="flip" value="(\d+)"', page)]
+    readings = dict(re.findall(r'name="(r\d+)" value="([^"]*)"', page))
+    r = c.post("/kiem-tra/nhom", data={**tokens(c, "/kiem-tra/nhom?tat_ca=1"), "tat_ca": "1",
+                                       "ids": ",".join(map(str, ids)),
+                                       **{k: html.unescape(v) for k, v in readings.items()}})
+    assert "tat_ca=1" in r.headers["Location"]
+    done = {i.field: i.corrected_value for i in web.store.review_queue(pending_only=False)
+            if i.status == "done"}
+    assert done == {"c1.lang_nghe_y_kien": "tot", "noi_dung.giai_quyet_tthc": False,
+                    "c1.tan_tinh_chu_dao": "!invalid"}
+    assert len([i for i in web.store.review_queue() if i.kind != "text"]) == 0
+    assert "Không còn nhóm ô đánh dấu nào" in c.get(r.headers["Location"]).get_data(
+        as_text=True)

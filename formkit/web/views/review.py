@@ -325,42 +325,55 @@ def _cell_label(item: ReviewRecord, value: Any) -> str:
 @bp.route("/nhom")
 @requires("iso")
 def groups() -> Any:
+    """The list of groups; one group as a grid (?mau=&truong=&may=); or every group, one
+    section after the other, 30 crops a page (?tat_ca=1): one Enter for many questions."""
     c = ctx()
     all_groups = _groups(c.store.review_queue())
     form, field_id, reading = (request.args.get("mau", ""), request.args.get("truong", ""),
                                request.args.get("may"))
     key = (form, field_id, reading or "")
-    if reading is None or key not in all_groups:
+    everything = request.args.get("tat_ca") == "1"
+    ordered = sorted(all_groups.items(), key=lambda kv: -len(kv[1]))
+    if everything and all_groups:
+        members = [m for _k, ms in ordered for m in ms][:T.review_group_size]
+        left = sum(len(ms) for ms in all_groups.values())
+    elif reading is not None and key in all_groups:
+        members = all_groups[key][:T.review_group_size]
+        left = len(all_groups[key])
+    else:
         rows = []
-        for (f, fid, raw), members in sorted(all_groups.items(), key=lambda kv: -len(kv[1])):
-            first, reading = members[0]
-            rows.append({"form": f, "field": fid, "reading": raw, "count": len(members),
+        for (f, fid, raw), ms in ordered:
+            first, guess = ms[0]
+            rows.append({"form": f, "field": fid, "reading": raw, "count": len(ms),
                          "label": _field_label(first), "question": _question(first),
-                         "value": _cell_label(first, reading)})
+                         "value": _cell_label(first, guess)})
         return render_template("review_groups.html", rows=rows, counts=_counts(), grid=None,
-                               kind="nhom")
-    members = all_groups[key][:T.review_group_size]
-    first, value = members[0]
-    spec_field = c.store.spec_field(first.form, first.field)
-    flipped = (_cell_label(first, not value) if first.kind == "flag"
-               else "Sai: kiểm tra riêng")
+                               kind="nhom", total=sum(r["count"] for r in rows))
     notes = c.store.machine_notes([i for i, _r in members])
-    cells = [{"item": i, "sheet": sheet_label(i), "why": note_vn(notes[i.id], spec_field)}
-             for i, _r in members]
+    cells = []
+    for i, guess in members:
+        spec_field = c.store.spec_field(i.form, i.field)
+        cells.append({
+            "item": i, "sheet": sheet_label(i), "why": note_vn(notes[i.id], spec_field),
+            "label": _field_label(i), "value": _cell_label(i, guess),
+            "reading": json.dumps(guess),
+            "flipped": _cell_label(i, not guess) if i.kind == "flag" else "Sai: kiểm tra riêng"})
+    first, guess = members[0]
     return render_template(
-        "review_groups.html", grid=cells, counts=_counts(), kind="nhom",
-        form=form, field=field_id, reading=reading, left=len(all_groups[key]),
-        label=_field_label(first), question=_question(first),
-        value=_cell_label(first, value), flipped=flipped)
+        "review_groups.html", grid=cells, counts=_counts(), kind="nhom", everything=everything,
+        form=form, field=field_id, reading=reading, left=left,
+        label=_field_label(first), question="" if everything else _question(first),
+        value=_cell_label(first, guess))
 
 
 @bp.route("/nhom", methods=["POST"])
 @requires("iso")
 def group_decide() -> Any:
     c = ctx()
-    form, field_id, reading = (request.form.get("mau", ""), request.form.get("truong", ""),
-                               request.form.get("may", ""))
-    grid = url_for("review.groups", mau=form, truong=field_id, may=reading)
+    everything = request.form.get("tat_ca") == "1"
+    grid = (url_for("review.groups", tat_ca=1) if everything else url_for(
+        "review.groups", mau=request.form.get("mau", ""), truong=request.form.get("truong", ""),
+        may=request.form.get("may", "")))
     status = form_status()
     if status != "ok":
         return stale_form_response(status, grid)
@@ -369,14 +382,13 @@ def group_decide() -> Any:
     hard: list[int] = []
     with c.review_lock:
         decisions: list[tuple[int, Any, str]] = []
-        gone = 0
         items = [i for i in (_item_or_none(x) for x in shown) if i is not None]
         readings = _readings(items)
         gone = len(shown) - len(items)
         for item in items:
-            # decided meanwhile by someone else, or no longer this group: left alone
+            # decided meanwhile by someone else, or not the reading the page showed: left alone
             if (item.status != "pending" or item.id not in readings
-                    or _group_key(item, readings[item.id]) != (form, field_id, reading)):
+                    or request.form.get(f"r{item.id}") != json.dumps(readings[item.id])):
                 gone += 1
                 continue
             value = readings[item.id]
