@@ -226,7 +226,10 @@ class Reviewer:
                 for cell in cells:
                     it = self.store.review_item(int(cell.get_attribute("data-item")))
                     self.tick_items.add(it.id)
-                    if self.want(it) != it.machine_value:
+                    # the reading the grid shows: the machine's, or its guess from the boxes
+                    shown = json.loads(cell.query_selector(f'input[name="r{it.id}"]')
+                                       .get_attribute("value"))
+                    if self.want(it) != shown:
                         cell.click()
                         self.tick_actions += 1
                 self.go(lambda: self.page.keyboard.press("Enter"))
