@@ -317,3 +317,19 @@ def test_all_groups_on_one_page_one_enter_decides_many_questions(web):
     assert len([i for i in web.store.review_queue() if i.kind != "text"]) == 0
     assert "Không còn nhóm ô đánh dấu nào" in c.get(r.headers["Location"]).get_data(
         as_text=True)
+
+
+def test_anonymizing_a_year_clears_the_text_of_every_kept_decision(web):
+    c = web.client("iso")
+    item = _items(web, "to_chuc")[0]
+    c.post(f"/kiem-tra/{item.id}", data={**tokens(c, "/kiem-tra/"), "action": "text",
+                                         "text": "Ngô Quốc Khánh"})
+    c.post(f"/kiem-tra/{item.id}", data={**tokens(c, f"/kiem-tra/?id={item.id}&sua=1"),
+                                         "action": "text", "text": "Ngô Quốc Khanh",
+                                         "reopen": "1", "note": "sửa dấu"})
+    assert [d["value"] for d in web.store.review_decisions(item.id)] == [
+        "Ngô Quốc Khánh", "Ngô Quốc Khanh"]
+    web.store.anonymize_year(2026, actor="test")
+    kept = web.store.review_decisions(item.id)
+    assert [(d["value"], d["note"]) for d in kept] == [(None, ""), (None, "")]
+    assert [d["reviewer"] for d in kept] == ["iso", "iso"]  # who and when stay
