@@ -116,6 +116,9 @@ def _mount_parts() -> None:
     export_app = typer.Typer(no_args_is_help=True, help="Workbooks for people (Excel).")
     export_app.command("register")(export_register_cmd)
     app.add_typer(export_app, name="export")
+    from formkit.cli_parts.directory import directory_app
+
+    app.add_typer(directory_app, name="directory")
 
 
 _mount_parts()

@@ -93,5 +93,15 @@ class Thresholds:
     # significance level of the year-on-year and quarter comparisons (two-sided)
     comparison_alpha: float = 0.05
 
+    # ---- review by a person (formkit.store.review.machine_offer)
+    # OCR confidence from which the machine's text is pre-filled as the answer on the
+    # transcription page; under it the reading is only a greyed hint. Measured with
+    # benchmarks/review_effort.py (the lowest confidence whose readings are right ≥ 95 %
+    # of the time); above 1 means never: no confidence level reached 95 % there (100 light
+    # sheets, seed 5: 230 readings, 58 % right at ≥ 0.8, 69 % right at ≥ 0.95).
+    text_prefill_confidence: float = 1.01
+    # the review page groups tick items of one question and one machine reading by this many
+    review_group_size: int = 30
+
 
 T = Thresholds()

@@ -50,10 +50,10 @@ def test_terminal_review_shows_the_item_and_takes_a_number_a_label_or_enter(work
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Lắng nghe ý kiến" in out and "Đánh nhiều ô" in out and "35%" in out
-    assert "Vì sao cần kiểm tra: Ô được đánh dấu: tot, dat." in out
+    assert "Vì sao cần kiểm tra: Ô được đánh dấu: Tốt, Đạt yêu cầu." in out
     assert "Ảnh vùng đọc:" in out and "1_c1.lang_nghe_y_kien.png" in out
     assert "Ảnh cả trang: /overlays/1_p2.png" in out
-    assert "no valid reading here" in out
+    assert "no trustworthy reading here" in out
     assert "3 item(s) reviewed, 0 left" in out
     with open_store(workspace) as store:
         done = {i.field: (i.corrected_value, i.reviewer)

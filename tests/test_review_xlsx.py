@@ -76,7 +76,7 @@ def test_export_lists_each_pending_item_with_its_crop_reading_and_reason(queued,
     assert ws.cell(rows["c1.lang_nghe_y_kien"], COL["reason"]).value == "Đánh nhiều ô"
     assert ws.cell(rows["noi_dung.giai_quyet_tthc"], COL["reason"]).value == (
         "Không chắc chắn. Ô không rõ là có đánh dấu hay để trống.")
-    assert ws.cell(rows["c1.lang_nghe_y_kien"], COL["machine"]).value == "—"
+    assert ws.cell(rows["c1.lang_nghe_y_kien"], COL["machine"]).value is None  # no reading
     assert ws["C1"].value.startswith("DANH SÁCH CÁC Ô CẦN DUYỆT")
     assert ws.cell(r, COL["sheet"]).value == "2025 · QLCN · số 1"
     assert len(ws._images) == 4  # every crop that still exists
@@ -205,3 +205,34 @@ def test_an_empty_queue_exports_a_workbook_with_no_rows(workspace, tmp_path):
     ws = openpyxl.load_workbook(path)[SHEET_TITLE]
     assert _rows(ws) == {}
     assert "0 mục" in ws["C2"].value
+
+
+def test_crops_are_600_px_wide_noise_stays_out_and_rows_fit_their_reasons(workspace, tmp_path):
+    from openpyxl.utils import get_column_letter
+
+    from formkit.export.review_xlsx import CROP_WIDTH_PX
+
+    sheet = make_sheet(9, review={"to_chuc": (". N. c¿ Ạ : sa", "uncertain", 0.31),
+                                  "c1.lang_nghe_y_kien": ("tot", "ok", 0.5)},
+                       crop_dir=tmp_path / "crops")
+    sheet.fields["c1.lang_nghe_y_kien"].note = "; ".join(
+        ["unclear box: tot, dat", "page too noisy to be sure no pale mark is there",
+         "4 other answers on this page are pale traces: a mark may be too pale"])
+    with open_store(workspace) as store:
+        store.save_batch(report_for([sheet]), [sheet])
+    wb = openpyxl.load_workbook(export_review(workspace, tmp_path / "d.xlsx"))
+    ws = wb[SHEET_TITLE]
+    rows = _rows(ws)
+    # the helper's crops are 400 × 60 px: shown 640 wide, height in proportion
+    sizes = {(img.width, img.height) for img in ws._images}
+    assert sizes == {(CROP_WIDTH_PX, 96)} and CROP_WIDTH_PX >= 600
+    crop_col = ws.column_dimensions[get_column_letter(COL["crop"])].width
+    assert crop_col * 7 >= CROP_WIDTH_PX  # the column is as wide as the image
+    assert ws.cell(rows["to_chuc"], COL["machine"]).value is None  # OCR noise: not offered
+    assert ws.cell(rows["c1.lang_nghe_y_kien"], COL["machine"]).value == "Tốt"
+    r = rows["c1.lang_nghe_y_kien"]
+    reason = ws.cell(r, COL["reason"]).value
+    assert "Ô chưa rõ: Tốt, Đạt yêu cầu." in reason and "tot" not in reason
+    width = ws.column_dimensions[get_column_letter(COL["reason"])].width
+    lines_needed = -(-len(reason) // int(width))
+    assert ws.row_dimensions[r].height >= lines_needed * 14

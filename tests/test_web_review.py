@@ -98,7 +98,7 @@ def test_a_choice_out_of_range_changes_nothing(web):
         assert "Chưa chọn đáp án hợp lệ" in c.get(r.headers["Location"]).get_data(as_text=True)
     assert _items(web)["c1.lang_nghe_y_kien"].status == "pending"
     r = c.post(f"/kiem-tra/{item.id}", data={**tokens(c, "/kiem-tra/"), "action": "accept"})
-    assert "Máy không có kết quả hợp lệ" in c.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Máy không có kết quả đủ tin cậy" in c.get(r.headers["Location"]).get_data(as_text=True)
     assert _items(web)["c1.lang_nghe_y_kien"].status == "pending"
 
 

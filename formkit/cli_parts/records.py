@@ -26,10 +26,13 @@ from formkit.store import open_store
 from formkit.store import register as reg
 from formkit.store.core import current_user
 from formkit.store.review import (
+    NO_GUESS,
+    REVIEW_INVALID,
     STATUS_LABELS,
-    VALID_STATUSES,
     choices,
+    group_reading,
     machine_label,
+    machine_offer,
     note_vn,
     parse_choice,
     value_label,
@@ -256,7 +259,11 @@ def export_register_cmd(
 
 @review_app.callback()
 def review_main(ctx: typer.Context, reviewer: ReviewerOpt = None,
-                workspace: WorkspaceOpt = None) -> None:
+                workspace: WorkspaceOpt = None,
+                group: Annotated[bool, typer.Option(
+                    "--group", "-g", help="First the tick items of one question the machine "
+                    "read the same way, a group at a time: type the numbers it read wrong, "
+                    "Enter accepts the rest")] = False) -> None:
     """Review in the terminal: each pending item, the machine's reading, your answer."""
     if ctx.invoked_subcommand is not None:
         return
@@ -268,6 +275,14 @@ def review_main(ctx: typer.Context, reviewer: ReviewerOpt = None,
             console.print("Nothing to review. / Không có mục nào cần duyệt.")
             return
         done = 0
+        if group:
+            grouped, stop = _review_groups(store, items, name)
+            done += grouped
+            if stop:
+                console.print(f"{done} item(s) reviewed, {len(items) - done} left in the "
+                              "queue.")
+                return
+            items = [i for i in items if i.id in {q.id for q in store.review_queue()}]
         for n, item in enumerate(items, start=1):
             outcome = _review_one(store, item, n, len(items), name)
             if outcome == "quit":
@@ -277,6 +292,61 @@ def review_main(ctx: typer.Context, reviewer: ReviewerOpt = None,
     console.print(f"{done} item(s) reviewed, {left} left in the queue.")
 
 
+def _review_groups(store: Any, items: list[ReviewRecord], reviewer: str) -> tuple[int, bool]:
+    """Group verification in the terminal: per question and machine reading, the sheets
+    and crops numbered; the numbers typed were read wrong (a tick box is flipped, a choice
+    row is left for one-at-a-time review), the rest is accepted. Returns (decided, quit)."""
+    groups: dict[tuple[str, str, str], list[tuple[ReviewRecord, Any]]] = {}
+    evidence = store.machine_evidence(items)
+    for i in items:
+        reading = group_reading(i.kind, i.machine_value, i.machine_status, evidence[i.id])
+        if reading is not NO_GUESS:
+            groups.setdefault((i.form, i.field, repr(reading)), []).append((i, reading))
+    done = 0
+    for members in sorted(groups.values(), key=len, reverse=True):
+        for start in range(0, len(members), 30):
+            chunk = [i for i, _r in members[start:start + 30]]
+            first, guess = members[start]
+            spec_field = store.spec_field(first.form, first.field)
+            label = spec_field.label if spec_field else first.field
+            reading = value_label(first.kind, guess, spec_field)
+            console.rule(f"{label}: máy đọc [bold]{reading}[/] ({len(chunk)} ô)")
+            for n, i in enumerate(chunk, start=1):
+                console.print(f"[cyan]{n:>2}[/] phiếu {sheet_label(i)}  {i.crop_path or '—'}",
+                              soft_wrap=True)
+            while True:
+                try:
+                    typed = typer.prompt("Số các ô máy đọc sai (Enter = tất cả đúng, "
+                                         "s = bỏ qua nhóm, q = thoát)", default="",
+                                         show_default=False).strip().lower()
+                except typer.Abort:
+                    return done, True
+                if typed == "q":
+                    return done, True
+                if typed == "s":
+                    break
+                try:
+                    wrong = {int(x) for x in typed.replace(",", " ").split()}
+                except ValueError:
+                    console.print("[yellow]Gõ các số, cách nhau bởi dấu cách.[/]")
+                    continue
+                if not wrong <= set(range(1, len(chunk) + 1)):
+                    console.print(f"[yellow]Các số phải từ 1 đến {len(chunk)}.[/]")
+                    continue
+                decisions = []
+                for n, i in enumerate(chunk, start=1):
+                    if n not in wrong:
+                        decisions.append((i.id, guess, ""))
+                    elif i.kind == "flag":
+                        decisions.append((i.id, not guess, ""))
+                done += store.apply_reviews(decisions, reviewer) if decisions else 0
+                console.print(f"[green]✓[/] {len(decisions)} ô đã ghi"
+                              + (f", {len(wrong)} ô để duyệt từng mục" if any(
+                                  chunk[n - 1].kind != "flag" for n in wrong) else ""))
+                break
+    return done, False
+
+
 def _review_one(store: Any, item: ReviewRecord, n: int, total: int, reviewer: str) -> str:
     spec_field = store.spec_field(item.form, item.field)
     label = spec_field.label if spec_field else item.field
@@ -284,10 +354,11 @@ def _review_one(store: Any, item: ReviewRecord, n: int, total: int, reviewer: st
     reason = (STATUS_LABELS.get(item.machine_status, item.machine_status)
               if item.machine_status != "ok" else "độ tin cậy thấp")
     console.rule(f"[{n}/{total}] Phiếu {sheet_label(item)}")
-    console.print(f"[bold]{label}[/] ({item.field})")
-    console.print(f"Máy đọc: [bold]{machine or '(trống)'}[/]  · độ tin cậy "
-                  f"{item.confidence:.0%}  · {reason}")
-    why = note_vn(store.machine_note(item))
+    console.print(f"[bold]{label}[/]")
+    if item.kind != "text":
+        console.print(f"Máy đọc: [bold]{machine or '(trống)'}[/]  · độ tin cậy "
+                      f"{item.confidence:.0%}  · {reason}")
+    why = note_vn(store.machine_note(item), spec_field)
     if why:
         console.print(f"Vì sao cần kiểm tra: {why}", soft_wrap=True)
     console.print(f"Ảnh vùng đọc: {item.crop_path or '—'}", soft_wrap=True)
@@ -296,8 +367,13 @@ def _review_one(store: Any, item: ReviewRecord, n: int, total: int, reviewer: st
     if options:
         console.print("  ".join(f"[cyan]{i}[/] {lab}" for i, (lab, _v) in
                                 enumerate(options, start=1)))
-    can_accept = item.machine_status in VALID_STATUSES
+    can_accept = machine_offer(item.kind, item.machine_value, item.machine_status,
+                               item.confidence)
+    if item.kind == "text" and item.machine_value and not can_accept:
+        console.print(f"[dim]Máy đoán (chưa chắc, không dùng làm giá trị): "
+                      f"{item.machine_value}[/]", soft_wrap=True)
     prompt = ("Giá trị đúng (" + ("Enter = đồng ý với máy, " if can_accept else "")
+              + ("- = không viết gì, ? = không đọc được, " if item.kind == "text" else "")
               + "s = bỏ qua, q = thoát)")
     while True:
         try:
@@ -310,10 +386,12 @@ def _review_one(store: Any, item: ReviewRecord, n: int, total: int, reviewer: st
             return "skipped"
         if not typed:
             if not can_accept:
-                console.print("[yellow]Máy không có giá trị hợp lệ ở ô này, hãy chọn một giá "
-                              "trị (no valid reading here).[/]")
+                console.print("[yellow]Máy không có giá trị đủ tin cậy ở ô này, hãy chọn hoặc "
+                              "gõ một giá trị (no trustworthy reading here).[/]")
                 continue
             value = item.machine_value
+        elif item.kind == "text" and typed in ("-", "?"):
+            value = None if typed == "-" else REVIEW_INVALID
         else:
             try:
                 value = parse_choice(item.kind, typed, spec_field)

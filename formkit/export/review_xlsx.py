@@ -12,6 +12,7 @@ A row whose "Giá trị đúng" is left empty stays in the queue.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,11 +35,14 @@ from formkit.store import Store, open_store
 from formkit.store.register import check_spreadsheet_file, read_xlsx_rows
 from formkit.store.review import (
     BLANK_LABEL,
+    ILLEGIBLE_LABEL,
+    NOTHING_WRITTEN_LABEL,
+    REVIEW_INVALID,
     STATUS_LABELS,
     choices,
-    machine_label,
     note_vn,
     parse_choice,
+    trusted_machine_label,
     value_label,
 )
 from formkit.store.rows import ReviewRecord
@@ -54,7 +58,7 @@ COLUMNS = (
     ("stt", "STT", 5),
     ("sheet", "Phiếu", 20),
     ("label", "Câu hỏi", 30),
-    ("crop", "Ảnh vùng đọc", 44),
+    ("crop", "Ảnh vùng đọc", 92),
     ("machine", "Máy đọc", 20),
     ("confidence", "Độ tin cậy", 10),
     ("reason", "Lý do cần duyệt", 34),
@@ -62,7 +66,10 @@ COLUMNS = (
     ("note", "Ghi chú", 28),
 )
 COL = {key: i for i, (key, _h, _w) in enumerate(COLUMNS, start=1)}
-CROP_MAX_PX = (300, 110)  # the crop is scaled down to fit this box
+# crops are shown this wide (height in proportion): handwriting stays readable on screen
+# and printed; a crop narrower than this is enlarged
+CROP_WIDTH_PX = 640
+POINTS_PER_LINE = 15.0  # row height of one wrapped line of 11-pt text
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -92,7 +99,9 @@ def _crop_image(path: str | None) -> tuple[XlImage | None, str]:
             thumb = im.convert("RGB") if im.mode not in ("RGB", "L") else im.copy()
     except (UnidentifiedImageError, OSError) as exc:
         return None, f"Ảnh không đọc được ({type(exc).__name__}): {path}"
-    thumb.thumbnail(CROP_MAX_PX)
+    w, h = thumb.size
+    height = max(1, round(h * CROP_WIDTH_PX / max(1, w)))
+    thumb = thumb.resize((CROP_WIDTH_PX, height), PILImage.Resampling.LANCZOS)
     buf = io.BytesIO()
     thumb.save(buf, format="PNG")
     buf.seek(0)
@@ -101,12 +110,21 @@ def _crop_image(path: str | None) -> tuple[XlImage | None, str]:
     return img, ""
 
 
-def _reason(item: ReviewRecord, note: str) -> str:
+def _reason(item: ReviewRecord, note: str, spec_field: Field | None = None) -> str:
     """The machine's status and, when it noted one, why it was unsure (in Vietnamese)."""
     status = (STATUS_LABELS.get(item.machine_status, item.machine_status)
               if item.machine_status != "ok" else "Độ tin cậy thấp")
-    why = note_vn(note)
+    why = note_vn(note, spec_field)
     return f"{status}. {why}" if why else status
+
+
+def _lines(text: Any, width_chars: float) -> int:
+    """Lines a wrapped cell of this width needs for `text` (a little room for wider
+    Vietnamese letters)."""
+    out = 0
+    for part in str(text or "").split("\n"):
+        out += max(1, math.ceil(len(part) * 1.1 / max(1.0, width_chars - 1)))
+    return out
 
 
 def export_review(settings: Settings, path: Path | None = None,
@@ -165,10 +183,11 @@ def build_review_workbook(store: Store, items: list[ReviewRecord]) -> Workbook:
         values: dict[str, Any] = {
             "id": item.id, "field": item.field, "stt": n, "sheet": sheet_label(item),
             "label": label,
-            "machine": machine_label(item.kind, item.machine_value, item.machine_status,
-                                     spec_field),
+            # empty where the machine has nothing a person may accept (OCR noise included)
+            "machine": trusted_machine_label(item.kind, item.machine_value,
+                                             item.machine_status, item.confidence, spec_field),
             "confidence": round(item.confidence, 3),
-            "reason": _reason(item, notes[item.id]),
+            "reason": _reason(item, notes[item.id], spec_field),
         }
         for key, value in values.items():
             cell = ws.cell(row, COL[key])
@@ -185,15 +204,20 @@ def build_review_workbook(store: Store, items: list[ReviewRecord]) -> Workbook:
 
         img, note = _crop_image(item.crop_path)
         crop_cell = ws.cell(row, COL["crop"])
+        # the row fits the crop and every wrapped text of the row (nothing clipped)
+        widths = {key: width for key, _h, width in COLUMNS}
+        text_lines = max(_lines(values[k], widths[k]) for k in ("label", "machine", "reason",
+                                                                 "sheet"))
+        text_height = text_lines * POINTS_PER_LINE + 6
         if img is not None:
             img.anchor = crop_cell.coordinate
             ws.add_image(img)
-            ws.row_dimensions[row].height = max(30.0, img.height * 0.75 + 6)
+            ws.row_dimensions[row].height = max(30.0, img.height * 0.75 + 6, text_height)
         else:
             put_text(crop_cell, note)
             crop_cell.font = Font(italic=True, color="7F7F7F")
             crop_cell.alignment = Alignment(vertical="center", wrap_text=True)
-            ws.row_dimensions[row].height = 36
+            ws.row_dimensions[row].height = max(36.0, text_height)
         if item.overlay_path:
             crop_cell.comment = Comment(f"Ảnh cả trang: {item.overlay_path}", "formkit")
 
@@ -208,7 +232,8 @@ def build_review_workbook(store: Store, items: list[ReviewRecord]) -> Workbook:
             dv.add(value_cell)
         else:
             value_cell.comment = Comment(
-                f"Gõ nội dung đúng; “{BLANK_LABEL}” nếu ô này không có chữ.", "formkit")
+                f"Gõ nội dung đúng; “{NOTHING_WRITTEN_LABEL}” nếu ô này không có chữ, "
+                f"“{ILLEGIBLE_LABEL}” nếu không đọc được.", "formkit")
     return wb
 
 
@@ -251,8 +276,10 @@ class ReviewImportError(InputError):
 
 
 def _typed_value(item: ReviewRecord, typed: str, spec_field: Field | None, where: str) -> Any:
-    if item.kind == "text" and fold(typed) == fold(BLANK_LABEL):
+    if item.kind == "text" and fold(typed) in (fold(BLANK_LABEL), fold(NOTHING_WRITTEN_LABEL)):
         return None
+    if item.kind == "text" and fold(typed) == fold(ILLEGIBLE_LABEL):
+        return REVIEW_INVALID
     return parse_choice(item.kind, typed, spec_field, where)
 
 

@@ -43,6 +43,7 @@ from formkit.store.models import (
     Page,
     RegisterEntry,
     Response,
+    ReviewDecision,
     ReviewItem,
     Sheet,
     entry_group,
@@ -677,10 +678,10 @@ class Store:
             assert sheet is not None
             return self._review_record(item, sheet)
 
-    def machine_notes(self, items: Sequence[ReviewRecord]) -> dict[int, str]:
-        """Why the reader sent each item to review, as it noted it (English; the review
-        tools word it in Vietnamese), by item id ('' when it noted nothing). Each sheet's
-        result is read and decoded once, however many of its fields wait for review."""
+    def machine_evidence(self, items: Sequence[ReviewRecord]) -> dict[int, dict[str, Any]]:
+        """What the reader recorded for each item's field (value, boxes with their fill and
+        state, note …), by item id ({} when nothing). Each sheet's result is read and
+        decoded once, however many of its fields wait for review."""
         sheet_ids = sorted({i.sheet_id for i in items})
         fields_of: dict[int, dict] = {}
         with self.read_session() as s:
@@ -689,13 +690,18 @@ class Store:
                                                 .where(Sheet.id.in_(chunk))):
                     try:
                         fields_of[sheet_id] = loads(text or "{}").get("fields", {})
-                    except (ValueError, AttributeError):  # old or hand-edited: no notes
+                    except (ValueError, AttributeError):  # old or hand-edited: no evidence
                         fields_of[sheet_id] = {}
-        notes = {}
+        out = {}
         for i in items:
             field = fields_of.get(i.sheet_id, {}).get(i.field)
-            notes[i.id] = str(field.get("note", "")) if isinstance(field, dict) else ""
-        return notes
+            out[i.id] = field if isinstance(field, dict) else {}
+        return out
+
+    def machine_notes(self, items: Sequence[ReviewRecord]) -> dict[int, str]:
+        """Why the reader sent each item to review, as it noted it (English; the review
+        tools word it in Vietnamese), by item id ('' when it noted nothing)."""
+        return {k: str(v.get("note", "")) for k, v in self.machine_evidence(items).items()}
 
     def machine_note(self, item: ReviewRecord) -> str:
         """machine_notes for one item."""
@@ -724,9 +730,12 @@ class Store:
         self.apply_reviews([(item_id, value, note)], reviewer)
         return self.review_item(item_id)
 
-    def apply_reviews(self, decisions: Sequence[tuple[int, Any, str]], reviewer: str) -> int:
+    def apply_reviews(self, decisions: Sequence[tuple[int, Any, str]], reviewer: str,
+                      reopen: bool = False) -> int:
         """Apply several decisions (item id, value, note) in one transaction: all or none.
-        Every value is checked before anything is written."""
+        Every value is checked before anything is written. Each decision is also kept in
+        review_decisions; with reopen=True an item already decided gets a new decision
+        beside the old one (the caller checks the person may do that), else it is refused."""
         reviewer = (reviewer or "").strip()
         if not reviewer:
             raise InputError("A review needs the reviewer's name.",
@@ -740,13 +749,20 @@ class Store:
             for item_id, value, note in checked:
                 item = s.get(ReviewItem, item_id)
                 assert item is not None
-                if item.status == "done":
+                again = item.status == "done"
+                if again and not reopen:
                     # someone else decided it since we looked (the write transaction holds
                     # the lock, so this check cannot race): apply nothing at all
                     raise RefusedError(
                         f"Review item {item_id} ({item.field}) was already decided by "
                         f"{item.reviewer or 'someone else'}; nothing was applied.",
                         hint="Export the review queue again to see what is still pending.")
+                if again and not s.scalar(select(func.count()).select_from(ReviewDecision)
+                                          .where(ReviewDecision.item_id == item_id)):
+                    # decided before decisions were kept (schema < 3): keep that one first
+                    s.add(ReviewDecision(item_id=item_id, value=item.corrected_value,
+                                         reviewer=item.reviewer, decided_at=item.reviewed_at,
+                                         note=item.note or "", reopened=False))
                 answer = s.scalar(select(Answer).where(Answer.sheet_id == item.sheet_id,
                                                        Answer.field == item.field))
                 item.corrected_value = dumps(value)
@@ -754,6 +770,8 @@ class Store:
                 item.reviewed_at = stamp
                 item.note = note
                 item.status = "done"
+                s.add(ReviewDecision(item_id=item_id, value=dumps(value), reviewer=reviewer,
+                                     decided_at=stamp, note=note, reopened=again))
                 if value == REVIEW_INVALID:
                     status = "invalid"
                 elif value is None or value is False:
@@ -772,8 +790,19 @@ class Store:
                 if item.kind != "text":  # free text may name people: never in the audit log
                     details["machine_value"] = loads(item.machine_value)
                     details["value"] = value
-                self.audit(s, "review_applied", reviewer, **details)
+                self.audit(s, "review_reopened" if again else "review_applied", reviewer,
+                           **details)
         return len(checked)
+
+    def review_decisions(self, item_id: int) -> list[dict[str, Any]]:
+        """Every decision on one item, oldest first: value, reviewer, decided_at, note,
+        reopened (the latest is the item's current value)."""
+        with self.read_session() as s:
+            rows = s.scalars(select(ReviewDecision).where(ReviewDecision.item_id == item_id)
+                             .order_by(ReviewDecision.id)).all()
+            return [{"value": loads(d.value), "reviewer": d.reviewer or "",
+                     "decided_at": d.decided_at, "note": d.note or "",
+                     "reopened": bool(d.reopened)} for d in rows]
 
     # ---- retention -----------------------------------------------------------------------
 
@@ -818,6 +847,12 @@ class Store:
                         item.machine_value = dumps(None)
                         if item.corrected_value is not None:
                             item.corrected_value = dumps(None)
+                        for d in s.scalars(select(ReviewDecision)
+                                           .where(ReviewDecision.item_id == item.id)):
+                            d.value = dumps(None)
+                    for d in s.scalars(select(ReviewDecision)
+                                       .where(ReviewDecision.item_id == item.id)):
+                        d.note = ""
                     counts["review_items"] += 1
             for chunk in _chunks(keys):
                 for p in s.scalars(select(Page).where(Page.sheet_key.in_(chunk))).all():

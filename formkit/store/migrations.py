@@ -203,9 +203,28 @@ def _v2_responses_and_explanations(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v3_review_decisions(conn: Connection) -> None:
+    """Every decision on a review item, kept when a person reopens and changes it."""
+    md = MetaData()
+    Table("review_items", md, Column("id", Integer, primary_key=True))  # exists: not created
+    Table(
+        "review_decisions", md,
+        Column("id", Integer, primary_key=True),
+        Column("item_id", Integer, ForeignKey("review_items.id", ondelete="CASCADE"),
+               index=True),
+        Column("value", Text),
+        Column("reviewer", String(80)),
+        Column("decided_at", DateTime),
+        Column("note", Text),
+        Column("reopened", Boolean),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "responses table, group_rule, review overlay", _v2_responses_and_explanations),
+    Migration(3, "review decisions kept when reopened", _v3_review_decisions),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

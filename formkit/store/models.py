@@ -140,6 +140,22 @@ class ReviewItem(Base):
     created: Mapped[datetime] = mapped_column(DateTime)
 
 
+class ReviewDecision(Base):
+    """One decision on a review item (schema v3). A reopened item gets a new row beside the
+    old ones; review_items holds the latest, the answer follows it."""
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id", ondelete="CASCADE"),
+                                         index=True)
+    value: Mapped[str | None] = mapped_column(Text)  # JSON
+    reviewer: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+    reopened: Mapped[bool | None] = mapped_column(Boolean)  # it replaced an earlier decision
+
+
 class RegisterEntry(Base):
     """One line of the register BM.QT.SCT.05-01 (Sổ ghi nhận ý kiến của khách hàng)."""
 

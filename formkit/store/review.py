@@ -5,8 +5,9 @@ A corrected value is one of:
   - True / False for a tick box on its own (flag),
   - text for a free-text field,
   - None: nothing was marked or written (the answer is blank),
-  - REVIEW_INVALID: a person confirms the answer is not valid (e.g. two boxes really ticked);
-    it stays out of the statistics like an unreviewed invalid reading.
+  - REVIEW_INVALID: a person confirms the answer is not valid (e.g. two boxes really ticked,
+    or handwriting nobody can read); it stays out of the statistics like an unreviewed
+    invalid reading.
 Labels come from the survey template; the codes above are what the database keeps.
 """
 
@@ -17,11 +18,14 @@ from typing import Any
 from formkit.errors import InputError
 from formkit.spec.model import Field
 from formkit.textnorm import fold, nfc, reword, wording
+from formkit.thresholds import T
 
 REVIEW_INVALID = "!invalid"
 
 BLANK_LABEL = "Để trống (không trả lời)"
 INVALID_LABEL = "Không hợp lệ"
+ILLEGIBLE_LABEL = "Không đọc được chữ"
+NOTHING_WRITTEN_LABEL = "Không viết gì"
 FLAG_LABELS = {True: "Có đánh dấu", False: "Không đánh dấu"}
 
 #: machine statuses (scan.result.Status) as the office reads them
@@ -94,14 +98,24 @@ def _text_doubts_vn(part: str) -> str | None:
     return "Máy đọc chữ không chắc: " + ", ".join(out) + "."
 
 
-def note_vn(note: str | None) -> str:
+# notes that name boxes by their option value ("unclear box: tot, dat")
+_BOX_LISTS = ("unclear box: ", "ticked: ", "pale trace in ", "cancelled by filling: ")
+
+
+def note_vn(note: str | None, spec_field: Field | None = None) -> str:
     """The reader's note on a field in Vietnamese, part by part ('; ' between parts);
-    unknown parts are kept as they are."""
+    unknown parts are kept as they are. With the field, boxes are named by their labels
+    ("Ô chưa rõ: Tốt."), not by their codes."""
+    labels = {o.value: o.label for o in spec_field.options} if spec_field else {}
     out = []
     for part in (note or "").split("; "):
         part = part.strip()
         if not part:
             continue
+        for head in _BOX_LISTS:
+            if labels and part.startswith(head):
+                names = part[len(head):].split(", ")
+                part = head + ", ".join(labels.get(n.strip(), n) for n in names)
         worded = reword(part, _NOTES)
         part = (_text_doubts_vn(part) or part) if worded is None else worded
         if part:
@@ -129,9 +143,9 @@ def normalize_value(kind: str, value: Any, spec_field: Field | None,
     """Check a corrected value against the field and return it in stored form."""
     prefix = f"{where}: " if where else ""
     if kind == "text":
-        if value is None:
-            return None
-        if not isinstance(value, str) or value == REVIEW_INVALID:
+        if value is None or value == REVIEW_INVALID:  # nothing written / illegible
+            return value
+        if not isinstance(value, str):
             raise InputError(f"{prefix}a text field needs text, got {value!r}.")
         text = nfc(value)
         return text or None
@@ -160,7 +174,7 @@ def normalize_value(kind: str, value: Any, spec_field: Field | None,
 def value_label(kind: str, value: Any, spec_field: Field | None) -> str:
     """A stored value as the office reads it ("Tốt", "Có đánh dấu", the text itself)."""
     if value == REVIEW_INVALID:
-        return INVALID_LABEL
+        return ILLEGIBLE_LABEL if kind == "text" else INVALID_LABEL
     if kind == "flag":
         return FLAG_LABELS[bool(value)]
     if value is None or value == "":
@@ -178,6 +192,58 @@ def machine_label(kind: str, value: Any, status: str, spec_field: Field | None) 
     if value is None and status not in VALID_STATUSES:
         return "—"
     return value_label(kind, value, spec_field)
+
+
+def machine_offer(kind: str, value: Any, status: str, confidence: float) -> bool:
+    """Whether the machine's reading may be offered as the answer, for a person to accept
+    with one key. A tick reading needs a valid status. Text needs an OCR confidence at
+    which readings were measured right ≥ 95 % of the time (T.text_prefill_confidence):
+    under it the text is a hint to look at, never a value to accept."""
+    if status not in VALID_STATUSES:
+        return False
+    if kind == "text":
+        return bool(value) and confidence >= T.text_prefill_confidence
+    return True
+
+
+_NO_GUESS = object()
+
+
+def group_reading(kind: str, value: Any, status: str,
+                  evidence: dict[str, Any] | None = None) -> Any:
+    """The reading a tick item is shown with, preselected, in a group grid, or NO_GUESS when
+    it has none (it is then decided one at a time). A person looks at every crop of a grid,
+    so an unsure reading is checked there like a sure one. Where the reader gave no value,
+    its box evidence makes the guess: several boxes ticked → not valid; one box marked,
+    even faintly → that box; nothing marked → blank."""
+    if kind == "text":
+        return NO_GUESS
+    if status in VALID_STATUSES or (status == "uncertain" and value is not None):
+        return value
+    if status == "multiple":
+        return REVIEW_INVALID if kind == "single" else NO_GUESS
+    if status != "uncertain" or not evidence:
+        return NO_GUESS
+    boxes = [b for b in evidence.get("boxes") or [] if isinstance(b, dict)]
+    marked = [b for b in boxes if b.get("state") in ("checked", "uncertain")]
+    if kind == "flag":
+        return bool(marked) if boxes else NO_GUESS
+    if len(marked) == 1 and marked[0].get("value") is not None:
+        return marked[0]["value"]
+    if not marked and boxes:
+        return None
+    return NO_GUESS
+
+
+NO_GUESS = _NO_GUESS
+
+
+def trusted_machine_label(kind: str, value: Any, status: str, confidence: float,
+                          spec_field: Field | None) -> str:
+    """machine_label where the machine has something a person may accept, else ''."""
+    if not machine_offer(kind, value, status, confidence):
+        return ""
+    return machine_label(kind, value, status, spec_field)
 
 
 def parse_choice(kind: str, typed: str, spec_field: Field | None, where: str = "") -> Any:

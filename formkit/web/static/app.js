@@ -52,12 +52,19 @@ document.addEventListener("DOMContentLoaded", () => {
     window.setTimeout(tick, 1000);
   }
 
-  // review: 1, 2, 3 … choose; Enter agrees with the machine; S skips; Ctrl+Enter saves text
+  // review: 1, 2, 3 … choose; Enter agrees with the machine; S skips; Ctrl+Enter saves text;
+  // Alt+T nothing written, Alt+K illegible (written zones)
   const review = document.getElementById("review-form");
   if (review) document.addEventListener("keydown", (ev) => {
+    if (review.dataset.sent) return;
+    if (ev.altKey && ["t", "k"].includes(ev.key.toLowerCase())) {
+      const b = review.querySelector(`[data-key="alt-${ev.key.toLowerCase()}"]`);
+      if (b) { ev.preventDefault(); b.click(); }
+      return;
+    }
     const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(ev.target.tagName);
     if (typing && !(ev.key === "Enter" && ev.ctrlKey)) return;
-    if (ev.altKey || ev.metaKey || review.dataset.sent) return;
+    if (ev.altKey || ev.metaKey) return;
     let target = null;
     if (ev.key === "Enter" && ev.ctrlKey) target = review.querySelector("button.primary");
     else if (/^[1-9]$/.test(ev.key)) target = review.querySelector(`[data-key="${ev.key}"]`);
@@ -65,4 +72,74 @@ document.addEventListener("DOMContentLoaded", () => {
     else if (ev.key === "s" || ev.key === "S") target = review.querySelector('[data-key="s"]');
     if (target) { ev.preventDefault(); target.click(); }
   });
+
+  // transcription of a name: known names for what is typed; Tab takes the first one
+  const text = document.getElementById("review-text");
+  const list = document.getElementById("suggestions");
+  if (text && list && text.dataset.suggestUrl) {
+    let asked = 0;
+    const ask = async () => {
+      const n = ++asked;
+      const q = text.value.trim();
+      if (!q) { list.replaceChildren(); list.dataset.ready = "0"; return; }
+      try {
+        const r = await fetch(`${text.dataset.suggestUrl}?q=${encodeURIComponent(q)}`,
+                              {headers: {Accept: "application/json"}});
+        const names = await r.json();
+        if (n !== asked) return;  // a later keystroke already asked again
+        list.replaceChildren(...names.map((k, i) => {
+          const li = document.createElement("li");
+          li.textContent = k.name;
+          li.dataset.name = k.name;
+          if (i === 0) li.className = "first";
+          if (k.tax_code) {
+            const s = document.createElement("small"); s.textContent = `MST ${k.tax_code}`; li.append(s);
+          }
+          li.addEventListener("mousedown", (e) => { e.preventDefault(); text.value = k.name; list.replaceChildren(); });
+          return li;
+        }));
+        list.dataset.ready = String(n);
+      } catch (e) { /* no suggestions this time: typing still works */ }
+    };
+    text.addEventListener("input", () => { list.dataset.ready = "0"; ask(); });
+    text.addEventListener("keydown", (ev) => {
+      if (ev.key === "Tab" && !ev.shiftKey && list.firstElementChild) {
+        ev.preventDefault();
+        text.value = list.firstElementChild.dataset.name;
+        list.replaceChildren();
+      }
+    });
+  }
+
+  // transcription of a comment: the opinion group the classification rules give it
+  const hintBox = document.getElementById("group-hint");
+  if (text && hintBox && text.dataset.groupUrl) {
+    let timer = 0;
+    text.addEventListener("input", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(async () => {
+        try {
+          const r = await fetch(`${text.dataset.groupUrl}?text=${encodeURIComponent(text.value)}`,
+                                {headers: {Accept: "application/json"}});
+          const g = await r.json();
+          hintBox.textContent = g.name ? `Nhóm ý kiến gợi ý: ${g.name} (${g.why})` : "";
+        } catch (e) { /* the hint is optional */ }
+      }, 300);
+    });
+  }
+
+  // group verification: Enter writes the grid; arrows move between cells (Space flips one)
+  const group = document.getElementById("group-form");
+  if (group) {
+    const boxes = [...group.querySelectorAll(".cell input")];
+    if (boxes.length) boxes[0].focus();
+    document.addEventListener("keydown", (ev) => {
+      if (group.dataset.sent || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+      if (ev.key === "Enter") { ev.preventDefault(); group.requestSubmit(document.getElementById("group-accept")); return; }
+      const i = boxes.indexOf(document.activeElement);
+      if (i < 0) return;
+      const step = {ArrowRight: 1, ArrowLeft: -1, ArrowDown: 2, ArrowUp: -2}[ev.key];
+      if (step) { ev.preventDefault(); const j = Math.min(boxes.length - 1, Math.max(0, i + step)); boxes[j].focus(); }
+    });
+  }
 });

@@ -1,9 +1,22 @@
 """Kiểm tra: the review queue. The crop and the page overlay beside the machine's reading;
 keys 1, 2, 3 … choose an answer and move on. Every decision goes through
-Store.apply_review (audit-logged with the reviewer's login name)."""
+Store.apply_review(s) (audit-logged with the reviewer's login name).
+
+Three ways through the queue:
+  - group verification (/kiem-tra/nhom): the tick items of one question that the machine read
+    the same way, as a grid of crops with the reading preselected; a click flips one, Enter
+    accepts the rest. A flipped tick box is decided by the flip; a flipped choice row is shown
+    one at a time right after the grid;
+  - transcription (/kiem-tra/?loai=chu): written zones one at a time, the crop at twice its
+    printed size, an empty box unless the OCR is measured trustworthy (store.review.
+    machine_offer), type-ahead of known names for the organisation, the opinion group of a
+    comment suggested while typing;
+  - one at a time (/kiem-tra/): everything, hard items included.
+A decided item can be reopened by an iso user; the new decision is kept beside the old one."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +24,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -18,23 +32,41 @@ from flask import (
     url_for,
 )
 
+from formkit.analyze.classify import classify_text, load_rules
 from formkit.errors import FormkitError
 from formkit.export.review_xlsx import sheet_label
 from formkit.render.docx_writer import fill, substitutions
+from formkit.store.directory import NAME_FIELD, import_directory, known_names, suggest
 from formkit.store.review import (
+    NO_GUESS,
+    REVIEW_INVALID,
     STATUS_LABELS,
-    VALID_STATUSES,
     choices,
+    group_reading,
     machine_label,
+    machine_offer,
     note_vn,
     value_label,
 )
 from formkit.store.rows import ReviewRecord
-from formkit.web.app import ctx, form_status, requires, show_error, stale_form_response, user
+from formkit.thresholds import T
+from formkit.web.app import (
+    ctx,
+    form_status,
+    requires,
+    safe_next,
+    show_error,
+    stale_form_response,
+    user,
+)
 
 bp = Blueprint("review", __name__, url_prefix="/kiem-tra")
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+KINDS = {"chu": ("text",), "o": ("single", "flag")}  # ?loai=: written zones / tick boxes
+SCREEN_PX_PER_MM = 96 / 25.4  # a CSS pixel is 1/96 inch
 
 
 def _order(item: ReviewRecord) -> tuple[Any, ...]:
@@ -49,6 +81,10 @@ def _int_arg(name: str) -> int | None:
         return None
 
 
+def _ids(raw: str | None) -> list[int]:
+    return [int(x) for x in (raw or "").split(",") if x.strip().isdigit()]
+
+
 def _item_or_none(item_id: int) -> ReviewRecord | None:
     try:
         return ctx().store.review_item(item_id)
@@ -56,11 +92,32 @@ def _item_or_none(item_id: int) -> ReviewRecord | None:
         return None
 
 
+def _offer(item: ReviewRecord) -> bool:
+    return machine_offer(item.kind, item.machine_value, item.machine_status, item.confidence)
+
+
+def _crop_width(item: ReviewRecord) -> int | None:
+    """CSS width that shows a written zone at twice its printed size (crops are cut from
+    the page aligned at T.work_px_per_mm)."""
+    path = _image_path(item, "crop")
+    if path is None:
+        return None
+    try:
+        from PIL import Image
+
+        with Image.open(path) as im:
+            width_px = im.size[0]
+    except OSError:
+        return None
+    return round(width_px / T.work_px_per_mm * SCREEN_PX_PER_MM * 2)
+
+
 @bp.route("/")
 @requires("iso")
 def index() -> Any:
     c = ctx()
-    queue = c.store.review_queue()
+    kind = request.args.get("loai", "")
+    queue = [q for q in c.store.review_queue() if kind not in KINDS or q.kind in KINDS[kind]]
     item: ReviewRecord | None = None
     wanted, after = _int_arg("id"), _int_arg("sau")
     if wanted is not None:
@@ -73,22 +130,55 @@ def index() -> Any:
             done = _item_or_none(after)
             if done is not None:
                 item = next((q for q in queue if _order(q) > _order(done)), queue[0])
+    counts = _counts()
     if item is None:
-        return render_template("review.html", item=None, queue=[], total=0)
+        return render_template("review.html", item=None, queue=[], total=0, kind=kind,
+                               counts=counts)
     spec_field = c.store.spec_field(item.form, item.field)
     options = choices(item.kind, spec_field)
     position = next((i for i, q in enumerate(queue, start=1) if q.id == item.id), None)
     upcoming = [q for q in queue if q.id != item.id][:12]
     labels = {q.id: _field_label(q) for q in [item, *upcoming]}
+    offer = _offer(item)
+    # text: the machine's reading is the value only when measured trustworthy, else a hint
+    hint = (item.machine_value if item.kind == "text" and not offer
+            and isinstance(item.machine_value, str) else "")
     return render_template(
         "review.html", item=item, queue=upcoming, total=len(queue), position=position,
-        options=options, labels=labels, sheet=sheet_label(item),
-        machine=machine_label(item.kind, item.machine_value, item.machine_status, spec_field),
+        options=options, labels=labels, sheet=sheet_label(item), kind=kind, counts=counts,
+        machine=machine_label(item.kind, item.machine_value, item.machine_status, spec_field)
+        if item.kind != "text" else "",
         status_label=STATUS_LABELS.get(item.machine_status, item.machine_status),
-        can_accept=item.machine_status in VALID_STATUSES,
+        can_accept=offer, prefill=item.machine_value if item.kind == "text" and offer else "",
+        hint=hint, crop_width=_crop_width(item) if item.kind == "text" else None,
+        is_name=item.field == NAME_FIELD,
+        has_crop=_image_path(item, "crop") is not None,
+        has_overlay=_image_path(item, "overlay") is not None,
         corrected=value_label(item.kind, item.corrected_value, spec_field)
         if item.status == "done" else None,
-        question=_question(item), why=note_vn(c.store.machine_note(item)))
+        history=[{**d, "label": value_label(item.kind, d["value"], spec_field)}
+                 for d in c.store.review_decisions(item.id)] if item.status == "done" else [],
+        then=_then_args(), reopening=request.args.get("sua") == "1",
+        question=_question(item), why=note_vn(c.store.machine_note(item), spec_field))
+
+
+def _counts() -> dict[str, int]:
+    """Pending items per way through the queue, for the tabs."""
+    queue = ctx().store.review_queue()
+    groups = _groups(queue)
+    return {"all": len(queue), "chu": sum(1 for q in queue if q.kind == "text"),
+            "nhom": sum(len(v) for v in groups.values())}
+
+
+def _then_args() -> dict[str, str]:
+    """Where a chain of flipped grid items continues: the next ids and the way back."""
+    out = {}
+    if request.args.get("tiep"):
+        out["tiep"] = ",".join(str(i) for i in _ids(request.args.get("tiep")))
+    back = safe_next(request.args.get("ve"))
+    if back and back.startswith(bp.url_prefix + "/"):
+        out["ve"] = back
+    return out
 
 
 def _field_label(item: ReviewRecord) -> str:
@@ -110,37 +200,64 @@ def _question(item: ReviewRecord) -> str:
     return ""
 
 
+def _after_decision(item_id: int, kind: str) -> str:
+    """The next page: the next flipped grid item, the grid again, or the next in the queue."""
+    chain = _ids(request.form.get("tiep"))
+    back = safe_next(request.form.get("ve"))
+    back = back if back and back.startswith(bp.url_prefix + "/") else None
+    if chain:
+        args = {"id": chain[0]}
+        if chain[1:]:
+            args["tiep"] = ",".join(map(str, chain[1:]))
+        if back:
+            args["ve"] = back
+        return url_for("review.index", **args)
+    if back:
+        return back
+    return url_for("review.index", sau=item_id, **({"loai": kind} if kind in KINDS else {}))
+
+
 @bp.route("/<int:item_id>", methods=["POST"])
 @requires("iso")
 def decide(item_id: int) -> Any:
     c = ctx()
-    after = url_for("review.index", sau=item_id)
+    after = _after_decision(item_id, request.form.get("loai", ""))
+    reopen = request.form.get("reopen") == "1"
     status = form_status()
     if status != "ok":
         return stale_form_response(status, after)
+    here = url_for("review.index", id=item_id, **_then_args_from_form())
     with c.review_lock:
         # check and apply under one lock: two people on the same item cannot both apply
         item = _item_or_none(item_id)
         if item is None:
             abort(404)
-        if item.status != "pending":
+        spec_field = c.store.spec_field(item.form, item.field)
+        if item.status != "pending" and not reopen:
             when = f"{item.reviewed_at:%H:%M %d/%m/%Y}" if item.reviewed_at else ""
-            spec_field = c.store.spec_field(item.form, item.field)
             flash(f"Mục này đã được {item.reviewer or 'người khác'} kiểm tra lúc {when} "
                   f"(giá trị: {value_label(item.kind, item.corrected_value, spec_field) or '—'}"
                   "). Lựa chọn của bạn không được ghi.", "warning")
             return redirect(after)
-        spec_field = c.store.spec_field(item.form, item.field)
         action = request.form.get("action", "")
         try:
             if action == "accept":
-                if item.machine_status not in VALID_STATUSES:
-                    flash("Máy không có kết quả hợp lệ cho mục này: hãy chọn một đáp án.",
-                          "error")
-                    return redirect(url_for("review.index", id=item_id))
+                if not _offer(item):
+                    flash("Máy không có kết quả đủ tin cậy cho mục này: hãy chọn hoặc gõ "
+                          "đáp án.", "error")
+                    return redirect(here)
                 value = item.machine_value
+            elif action == "nothing" and item.kind == "text":
+                value = None
+            elif action == "illegible" and item.kind == "text":
+                value = REVIEW_INVALID
             elif item.kind == "text":
-                value = request.form.get("text", "")
+                value = request.form.get("text", "").strip()
+                if not value:
+                    # an empty box is never taken for "nothing written": that has its key
+                    flash("Chưa gõ nội dung. Nếu trên phiếu không viết gì, bấm “Không viết gì” "
+                          "(Alt+T); nếu không đọc được, bấm “Không đọc được” (Alt+K).", "error")
+                    return redirect(here)
             else:
                 options = choices(item.kind, spec_field)
                 try:
@@ -150,15 +267,215 @@ def decide(item_id: int) -> Any:
                     value = options[index - 1][1]
                 except (ValueError, IndexError):
                     flash("Chưa chọn đáp án hợp lệ.", "error")
-                    return redirect(url_for("review.index", id=item_id))
-            done = c.store.apply_review(item_id, value, user().name,
-                                        note=request.form.get("note", "").strip()[:500])
+                    return redirect(here)
+            c.store.apply_reviews([(item_id, value, request.form.get("note", "").strip()[:500])],
+                                  user().name, reopen=reopen)
+            done = c.store.review_item(item_id)
         except FormkitError as exc:
             show_error(exc)
-            return redirect(url_for("review.index", id=item_id))
-    flash(f"Đã ghi: {_field_label(done)} = "
+            return redirect(here)
+    flash(f"Đã ghi{' lại' if reopen else ''}: {_field_label(done)} = "
           f"{value_label(done.kind, done.corrected_value, spec_field) or '(trống)'}.", "success")
-    return redirect(after)
+    return redirect(url_for("review.index", id=item_id) if reopen else after)
+
+
+def _then_args_from_form() -> dict[str, str]:
+    out = {}
+    if request.form.get("tiep"):
+        out["tiep"] = request.form["tiep"]
+    if request.form.get("ve"):
+        out["ve"] = request.form["ve"]
+    return out
+
+
+# ---- group verification --------------------------------------------------------------------
+
+def _readings(items: list[ReviewRecord]) -> dict[int, Any]:
+    """The reading each tick item is shown with in a grid (items without one left out)."""
+    evidence = ctx().store.machine_evidence([i for i in items if i.kind != "text"])
+    out = {}
+    for i in items:
+        if i.kind == "text":
+            continue
+        reading = group_reading(i.kind, i.machine_value, i.machine_status, evidence.get(i.id))
+        if reading is not NO_GUESS:
+            out[i.id] = reading
+    return out
+
+
+def _group_key(item: ReviewRecord, reading: Any) -> tuple[str, str, str]:
+    return (item.form, item.field, json.dumps(reading))
+
+
+def _groups(queue: list[ReviewRecord]
+            ) -> dict[tuple[str, str, str], list[tuple[ReviewRecord, Any]]]:
+    """Pending tick items with a reading to preselect, by question and reading."""
+    readings = _readings(queue)
+    out: dict[tuple[str, str, str], list[tuple[ReviewRecord, Any]]] = {}
+    for q in queue:
+        if q.id in readings:
+            out.setdefault(_group_key(q, readings[q.id]), []).append((q, readings[q.id]))
+    return out
+
+
+def _cell_label(item: ReviewRecord, value: Any) -> str:
+    return value_label(item.kind, value, ctx().store.spec_field(item.form, item.field))
+
+
+@bp.route("/nhom")
+@requires("iso")
+def groups() -> Any:
+    """The list of groups; one group as a grid (?mau=&truong=&may=); or every group, one
+    section after the other, 30 crops a page (?tat_ca=1): one Enter for many questions."""
+    c = ctx()
+    all_groups = _groups(c.store.review_queue())
+    form, field_id, reading = (request.args.get("mau", ""), request.args.get("truong", ""),
+                               request.args.get("may"))
+    key = (form, field_id, reading or "")
+    everything = request.args.get("tat_ca") == "1"
+    ordered = sorted(all_groups.items(), key=lambda kv: -len(kv[1]))
+    if everything and all_groups:
+        members = [m for _k, ms in ordered for m in ms][:T.review_group_size]
+        left = sum(len(ms) for ms in all_groups.values())
+    elif reading is not None and key in all_groups:
+        members = all_groups[key][:T.review_group_size]
+        left = len(all_groups[key])
+    else:
+        rows = []
+        for (f, fid, raw), ms in ordered:
+            first, guess = ms[0]
+            rows.append({"form": f, "field": fid, "reading": raw, "count": len(ms),
+                         "label": _field_label(first), "question": _question(first),
+                         "value": _cell_label(first, guess)})
+        return render_template("review_groups.html", rows=rows, counts=_counts(), grid=None,
+                               kind="nhom", total=sum(r["count"] for r in rows))
+    notes = c.store.machine_notes([i for i, _r in members])
+    cells = []
+    for i, guess in members:
+        spec_field = c.store.spec_field(i.form, i.field)
+        cells.append({
+            "item": i, "sheet": sheet_label(i), "why": note_vn(notes[i.id], spec_field),
+            "label": _field_label(i), "value": _cell_label(i, guess),
+            "reading": json.dumps(guess),
+            "flipped": _cell_label(i, not guess) if i.kind == "flag" else "Sai: kiểm tra riêng"})
+    first, guess = members[0]
+    return render_template(
+        "review_groups.html", grid=cells, counts=_counts(), kind="nhom", everything=everything,
+        form=form, field=field_id, reading=reading, left=left,
+        label=_field_label(first), question="" if everything else _question(first),
+        value=_cell_label(first, guess))
+
+
+@bp.route("/nhom", methods=["POST"])
+@requires("iso")
+def group_decide() -> Any:
+    c = ctx()
+    everything = request.form.get("tat_ca") == "1"
+    grid = (url_for("review.groups", tat_ca=1) if everything else url_for(
+        "review.groups", mau=request.form.get("mau", ""), truong=request.form.get("truong", ""),
+        may=request.form.get("may", "")))
+    status = form_status()
+    if status != "ok":
+        return stale_form_response(status, grid)
+    shown = _ids(request.form.get("ids"))
+    flips = set(_ids(",".join(request.form.getlist("flip"))))
+    hard: list[int] = []
+    with c.review_lock:
+        decisions: list[tuple[int, Any, str]] = []
+        items = [i for i in (_item_or_none(x) for x in shown) if i is not None]
+        readings = _readings(items)
+        gone = len(shown) - len(items)
+        for item in items:
+            # decided meanwhile by someone else, or not the reading the page showed: left alone
+            if (item.status != "pending" or item.id not in readings
+                    or request.form.get(f"r{item.id}") != json.dumps(readings[item.id])):
+                gone += 1
+                continue
+            value = readings[item.id]
+            if item.id not in flips:
+                decisions.append((item.id, value, ""))
+            elif item.kind == "flag":
+                decisions.append((item.id, not value, "đảo khi kiểm tra theo nhóm"))
+            else:
+                hard.append(item.id)
+        try:
+            if decisions:
+                c.store.apply_reviews(decisions, user().name)
+        except FormkitError as exc:
+            show_error(exc)
+            return redirect(grid)
+    note = f" ({gone} mục đã được người khác kiểm tra, không ghi lại)" if gone else ""
+    flash(f"Đã ghi {len(decisions)} mục theo nhóm{note}."
+          + (f" Còn {len(hard)} mục máy đọc sai: chọn đáp án đúng cho từng mục." if hard
+             else ""), "success")
+    if hard:
+        args: dict[str, Any] = {"id": hard[0], "ve": grid}
+        if hard[1:]:
+            args["tiep"] = ",".join(map(str, hard[1:]))
+        return redirect(url_for("review.index", **args))
+    return redirect(grid)
+
+
+# ---- transcription helpers ------------------------------------------------------------------
+
+@bp.route("/goi-y")
+@requires("iso")
+def suggest_names() -> Any:
+    """Known organisation names for what was typed (JSON, best first)."""
+    typed = request.args.get("q", "")[:200]
+    names = known_names(ctx().store, ctx().settings,
+                        directory=request.args.get("danh_ba", "1") != "0")
+    return jsonify([{"name": k.name, "tax_code": k.tax_code, "source": k.source}
+                    for k in suggest(names, typed)])
+
+
+@bp.route("/danh-ba", methods=["POST"])
+@requires("iso")
+def directory_upload() -> Any:
+    """Import the department's directory of organisations (XLSX/CSV) for the type-ahead."""
+    back = safe_next(request.form.get("ve")) or url_for("review.index", loai="chu")
+    status = form_status()
+    if status != "ok":
+        return stale_form_response(status, back)
+    upload = request.files.get("file")
+    suffix = Path(upload.filename or "").suffix.lower() if upload else ""
+    if upload is None or suffix not in (".xlsx", ".csv"):
+        flash("Chọn một tệp danh bạ .xlsx hoặc .csv (cột “Tên tổ chức”, “Mã số thuế”).",
+              "error")
+        return redirect(back)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir=ctx().settings.workspace) as tmp:
+        path = Path(tmp) / f"danh_ba{suffix}"
+        upload.save(path)
+        try:
+            count = import_directory(ctx().settings, path)
+        except FormkitError as exc:
+            show_error(exc)
+            return redirect(back)
+    flash(f"Đã nhập danh bạ: {count} tổ chức.", "success")
+    return redirect(back)
+
+
+@bp.route("/nhom-y-kien")
+@requires("iso")
+def suggest_group() -> Any:
+    """The opinion group the classification rules give a comment being typed (JSON)."""
+    text = request.args.get("text", "")[:2000]
+    if not text.strip():
+        return jsonify({})
+    m = classify_text(text, load_rules(settings=ctx().settings))
+    return jsonify({"code": m.code, "name": m.name, "why": m.explanation})
+
+
+def _image_path(item: ReviewRecord, which: str) -> Path | None:
+    raw = item.crop_path if which == "crop" else item.overlay_path
+    if not raw:
+        return None
+    path = Path(raw)
+    if not path.is_absolute():
+        path = ctx().settings.workspace / path
+    return path if path.is_file() else None
 
 
 @bp.route("/<int:item_id>/anh/<which>")
@@ -169,13 +486,8 @@ def image(item_id: int, which: str) -> Any:
     item = _item_or_none(item_id)
     if item is None or which not in ("crop", "overlay"):
         abort(404)
-    raw = item.crop_path if which == "crop" else item.overlay_path
-    if not raw:
-        abort(404)
-    path = Path(raw)
-    if not path.is_absolute():
-        path = ctx().settings.workspace / path
-    mime = IMAGE_TYPES.get(path.suffix.lower())
-    if mime is None or not path.is_file():
+    path = _image_path(item, which)
+    mime = IMAGE_TYPES.get(path.suffix.lower()) if path is not None else None
+    if path is None or mime is None:
         abort(404)
     return send_file(path, mimetype=mime, max_age=0)
