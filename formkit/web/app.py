@@ -48,6 +48,8 @@ from formkit.web.security import LoginThrottle, OneTimeTokens, new_token, same_t
 log = logging.getLogger("formkit.web")
 
 DEFAULT_MAX_UPLOAD_MB = 200
+#: a session unused this long ends (the person signs in again)
+DEFAULT_IDLE_MINUTES = 60
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 PUBLIC_ENDPOINTS = {"auth.login", "static", "favicon"}
 
@@ -166,7 +168,8 @@ NAV = [  # (endpoint, label, least role)
 
 
 def create_app(settings: Settings, store: Store | None = None,
-               max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB, warm_up: bool = False) -> Flask:
+               max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB, warm_up: bool = False,
+               idle_minutes: int = DEFAULT_IDLE_MINUTES) -> Flask:
     """The app for one workspace. Opens the store (and creates the web tables) unless one
     is given. `warm_up` computes this year's overview in the background at once (the
     server does; tests need not)."""
