@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from .web_helpers import close_web, make_web, make_web_workspace, start_server
+from .web_helpers import close_web, make_web, make_web_workspace, start_server, tokens
 
 
 @pytest.fixture
@@ -96,3 +96,78 @@ def test_serve_create_admin_prompts_twice_in_vietnamese(tmp_path):
     assert r.exit_code == 0, r.output
     assert "Mật khẩu cho hoa" in r.output and "Nhập lại mật khẩu" in r.output
     assert "Repeat" not in r.output
+
+
+# ---- sessions -----------------------------------------------------------------------------
+
+def _cookie(client) -> str:
+    return client.get_cookie("formkit_session").value
+
+
+def _with_cookie(web, value: str):
+    c = web.app.test_client()
+    c.set_cookie("formkit_session", value)
+    return c
+
+
+def test_a_cookie_kept_from_before_logout_reads_and_writes_nothing(web):
+    from formkit.store import register as reg
+
+    a = web.client("staff")
+    kept = _cookie(a)
+    form = tokens(a, "/so-ghi-nhan/them")
+    r = a.post("/dang-xuat", data={"csrf_token": form["csrf_token"]})
+    assert r.status_code == 302
+    thief = _with_cookie(web, kept)
+    assert thief.get("/so-ghi-nhan/").status_code == 302  # to the login page
+    assert web.client("admin").get("/nguoi-dung/").status_code == 200
+    admin_cookie = _cookie(web.client("admin"))
+    r = thief.post("/so-ghi-nhan/them", data={**form, "date": "05/02/2026",
+                                                "content": "ghi bằng cookie cũ"})
+    assert r.status_code in (302, 400, 401)
+    assert reg.list_entries(web.store) == []
+    assert _with_cookie(web, admin_cookie).get("/nguoi-dung/").status_code == 200
+
+
+def test_idle_sessions_end_after_the_idle_timeout(web):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from formkit.web import users as U
+
+    c = web.client("staff")
+    assert c.get("/so-ghi-nhan/").status_code == 200
+    with web.store.write_session() as s:
+        s.execute(update(U.web_sessions).values(
+            last_seen=U.now() - timedelta(minutes=web.app.config["FORMKIT_IDLE_MINUTES"] + 1)))
+    r = c.get("/so-ghi-nhan/")
+    assert r.status_code == 302 and "/dang-nhap" in r.headers["Location"]
+    assert "Phiên làm việc đã kết thúc" in c.get(r.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_role_change_ends_the_sessions_of_that_user(web):
+    iso = web.client("iso")
+    assert iso.get("/bao-cao/").status_code == 200
+    admin = web.client("admin")
+    uid = next(u.id for u in _users(web) if u.name == "iso")
+    r = admin.post(f"/nguoi-dung/{uid}", data={**tokens(admin, "/nguoi-dung/"),
+                                               "action": "role", "role": "staff"})
+    assert r.status_code == 302
+    assert iso.get("/bao-cao/").status_code == 302  # signed out, not just refused
+    assert web.client("iso").get("/bao-cao/").status_code == 403
+
+
+def test_an_admin_password_reset_ends_the_users_sessions(web):
+    staff = web.client("staff")
+    admin = web.client("admin")
+    uid = next(u.id for u in _users(web) if u.name == "staff")
+    admin.post(f"/nguoi-dung/{uid}", data={**tokens(admin, "/nguoi-dung/"),
+                                           "action": "password", "password": "mot-mat-khau-moi"})
+    assert staff.get("/so-ghi-nhan/").status_code == 302
+
+
+def _users(web):
+    from formkit.web import users as U
+
+    return U.list_users(web.store)

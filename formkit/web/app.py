@@ -129,14 +129,22 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _load_user() -> U.WebUser | None:
-    uid = session.get("uid")
-    if not isinstance(uid, int):
+    """The user of this request's server-side session; a cookie whose session has ended
+    (logout, password or role change, idle timeout) is cleared."""
+    token = session.get("sid")
+    if not isinstance(token, str) or not token:
         return None
-    u = U.get_user(ctx().store, uid)
-    if u is None or not u.active or session.get("epoch") != u.session_epoch:
+    u = U.session_user(ctx().store, token, current_app.config["FORMKIT_IDLE_MINUTES"])
+    if u is None:
         session.clear()
+        g.session_ended = True
         return None
     return u
+
+
+def session_token() -> str | None:
+    token = session.get("sid")
+    return token if isinstance(token, str) else None
 
 
 def _csrf_token() -> str:
@@ -186,6 +194,7 @@ def create_app(settings: Settings, store: Store | None = None,
         # the whole request may carry several files; each file is checked on its own too
         MAX_CONTENT_LENGTH=max_bytes + 1024 * 1024,
         JSON_AS_ASCII=False,
+        FORMKIT_IDLE_MINUTES=idle_minutes,
     )
     app.extensions["formkit"] = WebContext(settings, store, JobRunner(settings, store),
                                            max_bytes)
@@ -219,6 +228,9 @@ def create_app(settings: Settings, store: Store | None = None,
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None
         if g.user is None:
+            if g.get("session_ended"):
+                flash("Phiên làm việc đã kết thúc (đăng xuất, đổi mật khẩu hoặc vai trò, hoặc "
+                      "để lâu không dùng). Hãy đăng nhập lại.", "warning")
             if request.method in SAFE_METHODS and request.endpoint != "scan.progress":
                 wanted = request.full_path.rstrip("?")
                 return redirect(url_for("auth.login", next=safe_next(wanted)))

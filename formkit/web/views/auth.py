@@ -13,6 +13,7 @@ from formkit.web.app import (
     form_status,
     requires,
     safe_next,
+    session_token,
     show_error,
     stale_form_response,
     user,
@@ -46,13 +47,17 @@ def login() -> Any:
         c.throttle.succeeded(name)
         session.clear()  # a fresh session: nothing from before the login carries over
         session.permanent = True
-        session.update(uid=u.id, epoch=u.session_epoch, csrf=new_token())
+        token = U.start_session(c.store, u.id, request.remote_addr or "")
+        session.update(sid=token, csrf=new_token())
         return redirect(target)
     return render_template("login.html", name="", next=target, no_users=no_users)
 
 
 @bp.route("/dang-xuat", methods=["POST"])
 def logout() -> Any:
+    token = session_token()
+    if token:
+        U.end_session(ctx().store, token, "logout")  # a copy of the cookie is dead too
     session.clear()
     flash("Đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
@@ -74,11 +79,11 @@ def account() -> Any:
             flash("Hai lần nhập mật khẩu mới không giống nhau.", "error")
         else:
             try:
-                u = U.set_password(c.store, user().id, new, user().name)
+                U.set_password(c.store, user().id, new, user().name,
+                               keep_session=session_token())
             except FormkitError as exc:
                 show_error(exc)
             else:
-                session["epoch"] = u.session_epoch  # this session stays; the others end
                 flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.", "success")
                 return redirect(url_for("dashboard.index"))
     return render_template("account.html")
