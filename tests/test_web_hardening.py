@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from .web_helpers import close_web, make_web, make_web_workspace, start_server, tokens
+from .web_helpers import PASSWORDS, close_web, make_web, make_web_workspace, start_server, tokens
 
 
 @pytest.fixture
@@ -171,3 +171,111 @@ def _users(web):
     from formkit.web import users as U
 
     return U.list_users(web.store)
+
+
+# ---- every route total ----------------------------------------------------------------------
+
+HOSTILE = ["-1", "0", "99999999999999999999", "1e999", "abc", "\x00", "a\x00b", "\r\nX: y",
+           "../../etc/passwd", "9" * 400, "ă" * 3000, "", " ", "'; DROP TABLE x; --", "NaN"]
+PATH_VALUES = {"int": ["0", "99999999999999999999", "9223372036854775808"],
+               "default": ["%00", "..%2F..%2Fetc", "x" * 300, "%E2%80%AE", "a%0d%0ab"],
+               "path": ["forms/a%00b.pdf", "..%2F..%2Fformkit.toml", "forms/%00", "x/" * 50]}
+QUERY_KEYS = ["nam", "id", "sau", "trang", "tim", "don_vi", "nguon", "nhom", "tinh_trang",
+              "next", "loai", "nguoi", "tu", "den", "thao_tac"]
+FORM_KEYS = ["year", "copies", "pages", "form", "unit", "status", "group", "action", "role",
+             "password", "again", "name", "full_name", "choice", "value", "note", "date",
+             "content", "customer", "receiver", "source", "confirmation", "reason", "current",
+             "new", "version", "confirm", "first", "last", "entry_id"]
+
+
+def _urls(app, rule) -> list[str]:
+    from urllib.parse import quote
+
+    if not rule.arguments:
+        return [rule.rule]
+    out = []
+    kinds = {name: type(conv).__name__ for name, conv in rule._converters.items()}
+    for i in range(3):
+        url = rule.rule
+        for name in rule.arguments:
+            kind = "int" if "Int" in kinds[name] else "path" if "Path" in kinds[name] \
+                else "default"
+            values = PATH_VALUES[kind]
+            placeholder = [p for p in url.split("<") if p.split(">")[0].endswith(name)]
+            value = values[i % len(values)]
+            url = url.replace("<" + placeholder[0].split(">")[0] + ">", value if "%" in value
+                              or kind != "default" else quote(value, safe=""))
+        out.append(url)
+    return out
+
+
+def test_every_route_answers_hostile_values_without_a_server_error(web):
+    """Walks app.url_map: every route, hostile path values, every known query and form
+    field with each hostile value, GET and POST (with valid CSRF and one-time tokens, so the
+    values reach the views). No answer may be 5xx; every refusal is a Vietnamese page."""
+    from formkit.store import register as reg
+
+    reg.add_entry(web.store, entry_date="05/02/2026", content="Trả kết quả trễ hạn",
+                  actor="staff")
+    c = web.client("admin")
+    csrf = tokens(c, "/tai-khoan")["csrf_token"]
+    admin_id = next(u.id for u in _users(web) if u.name == "admin")
+    issue = web.app.extensions["formkit"].tokens.issue
+    failures = []
+    count = 0
+    for rule in web.app.url_map.iter_rules():
+        if rule.endpoint in ("static", "auth.logout"):
+            continue
+        for url in _urls(web.app, rule):
+            for value in HOSTILE:
+                if "GET" in rule.methods:
+                    r = c.get(url, query_string={k: value for k in QUERY_KEYS})
+                    count += 1
+                    if r.status_code >= 500:
+                        failures.append(("GET", url, repr(value), r.status_code))
+                if "POST" in rule.methods:
+                    data = {k: value for k in FORM_KEYS}
+                    data.update(csrf_token=csrf, form_token=issue(admin_id))
+                    r = c.post(url, data=data, query_string={"next": value})
+                    count += 1
+                    if r.status_code >= 500:
+                        failures.append(("POST", url, repr(value), r.status_code))
+                    elif r.status_code >= 400 and r.mimetype == "text/html":
+                        assert "lang=\"vi\"" in r.get_data(as_text=True)
+    assert count > 500
+    assert not failures, failures[:20]
+    assert c.get("/so-ghi-nhan/").status_code == 200  # still signed in: nothing broke
+
+
+@pytest.mark.parametrize("url,code", [
+    ("/so-ghi-nhan/?nam=-1", 200), ("/so-ghi-nhan/?nam=99999999999999999999", 200),
+    ("/kiem-tra/?id=99999999999999999999", 404), ("/so-ghi-nhan/99999999999999999999", 404),
+    ("/so-ghi-nhan/99999999999999999999/sua", 404), ("/tai-ve/forms/a%00b.pdf", 400),
+])
+def test_the_reported_crashes_answer_in_vietnamese(web, url, code):
+    r = web.client("admin").get(url)
+    assert r.status_code == code
+    page = r.get_data(as_text=True)
+    if code == 200:
+        assert "Năm “" in page and "không hợp lệ" in page
+    else:
+        assert "Không có" in page or "không hợp lệ" in page
+
+
+def test_next_with_cr_lf_after_a_good_login_goes_home_not_to_a_500(web):
+    c = web.app.test_client()
+    csrf = tokens_login(c)
+    r = c.post("/dang-nhap?next=/so-ghi-nhan/%0d%0aSet-Cookie:%20x=1",
+               data={"csrf_token": csrf, "name": "staff", "password": PASSWORDS["staff"]})
+    assert r.status_code == 302 and r.headers["Location"] == "/"
+    assert "Set-Cookie: x" not in str(r.headers)
+    from formkit.web.app import safe_next
+
+    assert safe_next("/\\evil.example") is None and safe_next("/so-ghi-nhan/?nam=1") \
+        == "/so-ghi-nhan/?nam=1"
+
+
+def tokens_login(client) -> str:
+    from .web_helpers import hidden
+
+    return hidden(client.get("/dang-nhap").get_data(as_text=True), "csrf_token")

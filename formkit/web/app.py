@@ -35,6 +35,7 @@ from flask import (
 )
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from formkit.analyze.narrative import dec, num, pct, signed_points
 from formkit.config import Settings
@@ -54,6 +55,36 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 PUBLIC_ENDPOINTS = {"auth.login", "static", "favicon"}
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: ids in paths above this are no id of ours (SQLite's INTEGER holds 2**63 - 1)
+MAX_ID = 2**53
+
+
+class BoundedInt(IntegerConverter):
+    """<int:…> that answers 404 to a number no database id can be, instead of letting it
+    reach the database (where it overflows: a 500)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def _has_nul(text: str) -> bool:
+    return "\x00" in text
+
+
+def _bad_input() -> str | None:
+    """Why this request's path, query or form cannot be taken at all, else None. A NUL
+    byte has no place in any of them (file names, numbers, text) and breaks file-system
+    calls further down."""
+    if _has_nul(request.path):
+        return "Địa chỉ trang có ký tự không hợp lệ."
+    sources = [request.args] + ([request.form] if request.method not in SAFE_METHODS else [])
+    for values in sources:
+        for key, value in values.items(multi=True):
+            if _has_nul(key) or _has_nul(value):
+                return "Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL)."
+    return None
 
 
 @dataclass
@@ -119,8 +150,12 @@ def show_error(exc: BaseException) -> None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only same-site paths: '/x?y', never '//host' or 'http://host'."""
-    if not target:
+    """Only same-site paths: '/x?y', never '//host', '/\\host' (browsers read it as
+    '//host'), 'http://host', nor anything with control characters (CR/LF would split the
+    Location header)."""
+    if not target or len(target) > 2000:
+        return None
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target) or "\\" in target:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -182,6 +217,7 @@ def create_app(settings: Settings, store: Store | None = None,
     is given. `warm_up` computes this year's overview in the background at once (the
     server does; tests need not)."""
     app = Flask(__name__)
+    app.url_map.converters["int"] = BoundedInt  # before any route is added
     store = store or open_store(settings)
     U.ensure_tables(store)
     max_bytes = int(max_upload_mb * 1024 * 1024)
@@ -219,6 +255,9 @@ def create_app(settings: Settings, store: Store | None = None,
 
     @app.before_request
     def guard() -> Any:
+        problem = _bad_input()
+        if problem:
+            return _error_page(400, problem + " Kiểm tra lại địa chỉ hoặc nội dung đã nhập.")
         if request.method not in SAFE_METHODS:
             sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
             if not same_token(session.get("csrf"), sent):
@@ -266,8 +305,17 @@ def create_app(settings: Settings, store: Store | None = None,
     def formkit_error(exc: FormkitError) -> Any:
         return _error_page(500 if exc.exit_code in (1, 8) else 400, error_vn(exc))
 
+    @app.errorhandler(OverflowError)
+    def overflow(exc: OverflowError) -> Any:
+        # a number far beyond any id or year reached the database or the calendar
+        return _error_page(404, "Không có mục này: số đã nhập quá lớn. Kiểm tra lại địa chỉ.")
+
     @app.errorhandler(Exception)
     def internal_error(exc: Exception) -> Any:
+        from sqlalchemy.exc import DataError
+
+        if isinstance(exc, DataError):  # PostgreSQL's word for the same overflow
+            return _error_page(404, "Không có mục này: giá trị đã nhập nằm ngoài giới hạn.")
         log.exception("unhandled error")
         return _error_page(500, "Lỗi nội bộ của formkit. Chưa có gì bị ghi dở; báo cho quản trị "
                            "viên kèm thời điểm xảy ra.")

@@ -18,6 +18,7 @@ from formkit.web.messages import error_vn
 bp = Blueprint("register", __name__, url_prefix="/so-ghi-nhan")
 
 PAGE_SIZE = 100
+MIN_YEAR = 2000
 LIMITS = {"customer": 300, "content": 5000, "receiver": 200, "confirmation": 300}
 FIELD_LABELS = {"customer": "Tên khách hàng", "content": "Nội dung ý kiến",
                 "receiver": "Người tiếp nhận", "confirmation": "Xác nhận của trưởng phòng"}
@@ -40,7 +41,11 @@ def index() -> Any:
         try:
             year = int(f["nam"])
         except ValueError:
-            flash("Năm không hợp lệ.", "error")
+            year = None
+        if year is None or not MIN_YEAR <= year <= date.today().year + 1:
+            flash(f"Năm “{f['nam'][:12]}” không hợp lệ: chọn một năm từ {MIN_YEAR} đến "
+                  f"{date.today().year + 1}. Đang hiện mọi năm.", "error")
+            year, f["nam"] = None, ""
     try:
         entries = reg.list_entries(c.store, year=year, unit=f["don_vi"] or None,
                                    source=f["nguon"] or None, group=f["nhom"] or None,
