@@ -279,3 +279,108 @@ def tokens_login(client) -> str:
     from .web_helpers import hidden
 
     return hidden(client.get("/dang-nhap").get_data(as_text=True), "csrf_token")
+
+
+# ---- throttling, passwords, origin, caching -----------------------------------------------
+
+def _login_from(web, address: str, name: str, password: str):
+    c = web.app.test_client()
+    c.environ_base["REMOTE_ADDR"] = address
+    from .web_helpers import login
+
+    return login(c, name, password)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_guessing_one_account_from_many_machines_never_locks_out_its_owner(web):
+    for i in range(30):  # 30 wrong passwords for staff, from 10 addresses
+        r = _login_from(web, f"10.0.0.{i % 10}", "staff", f"doan-mo-{i}")
+        assert r.status_code in (401, 429)
+    # the owner, from a computer that has not failed: in at once
+    assert _login_from(web, "10.0.9.9", "staff", PASSWORDS["staff"]).status_code == 302
+    # an address that failed on the account waits: the attacker is slowed
+    r = _login_from(web, "10.0.0.1", "staff", "doan-mo-them")
+    assert r.status_code == 429 and "thử lại sau" in r.get_data(as_text=True)
+
+
+def test_one_password_sprayed_over_many_names_is_slowed_from_that_address(web):
+    from formkit.web import users as U
+
+    U.create_user(web.store, "hoa", "mua-xuan-da-lat", "staff", actor="test")
+    names = ["an", "binh", "cuong", "dung", "giang", "hai", "khanh", "hoa"]
+    codes = [_login_from(web, "10.1.1.1", n, "mua-xuan-da-lat").status_code for n in names]
+    assert codes[:3] == [401, 401, 401]
+    assert codes[-1] == 429  # the right guess for "hoa" is not even tried
+    assert all(c == 429 for c in codes[3:])
+
+
+def test_throttle_delays_grow_and_fade():
+    from formkit.web.security import LoginThrottle
+
+    clock = _Clock()
+    t = LoginThrottle(free=3, base_s=2, cap_s=60, window_s=900, clock=clock)
+    waits = []
+    for _ in range(7):
+        t.failed("1.2.3.4", "x")
+        waits.append(t.wait_for("1.2.3.4", "y"))
+    assert waits == [0, 0, 2, 4, 8, 16, 32]
+    clock.now += 33
+    assert t.wait_for("1.2.3.4", "y") == 0  # the delay has passed: one more try allowed
+    t.failed("1.2.3.4", "x")
+    assert t.wait_for("1.2.3.4", "y") == 60  # capped
+    assert t.wait_for("5.6.7.8", "x") == 0  # a fresh address may try the account
+    clock.now += 901
+    assert t.wait_for("1.2.3.4", "x") == 0
+
+
+@pytest.mark.parametrize("password,name,reason", [
+    ("12345678", "lan", "ít nhất 10"), ("password", "lan", "ít nhất 10"),
+    ("aaaaaaaaaa", "lan", "lặp lại"), ("password123", "lan", "phổ biến"),
+    ("Password2026!", "lan", "phổ biến"), ("1234567890", "lan", "phổ biến"),
+    ("qwertyuiop", "lan", "phổ biến"), ("matkhau123", "lan", "phổ biến"),
+    ("lan.nguyen", "lan.nguyen", "tên đăng nhập"), ("lan.nguyen2026", "lan.nguyen",
+                                                     "tên đăng nhập"),
+])
+def test_weak_passwords_are_refused_with_a_reason(password, name, reason):
+    from formkit.web.security import password_problem
+
+    problem = password_problem(password, name)
+    assert problem and reason in problem
+
+
+def test_good_passphrases_pass_the_password_rules():
+    from formkit.web.security import common_passwords, password_problem
+
+    assert len(common_passwords()) > 200
+    for ok in ("ca-phe-sang-thu-hai", "Hoa sen nở 2026", "quantri-2026"):
+        assert password_problem(ok, "lan") is None
+
+
+def test_a_post_from_a_foreign_origin_is_refused_even_with_valid_tokens(web):
+    from formkit.store import register as reg
+
+    c = web.client("staff")
+    form = {**tokens(c, "/so-ghi-nhan/them"), "date": "05/02/2026", "content": "từ trang lạ"}
+    for header in ({"Origin": "http://evil.example"}, {"Origin": "null"},
+                   {"Referer": "http://evil.example/trang"}):
+        r = c.post("/so-ghi-nhan/them", data=form, headers=header)
+        assert r.status_code == 403 and "trang web khác" in r.get_data(as_text=True)
+    assert reg.list_entries(web.store) == []
+    r = c.post("/so-ghi-nhan/them", data=form, headers={"Origin": "http://localhost"})
+    assert r.status_code == 302 and len(reg.list_entries(web.store)) == 1
+
+
+def test_downloads_are_no_store(web):
+    forms = web.settings.exports_dir / "forms"
+    forms.mkdir(parents=True)
+    (forms / "phieu.pdf").write_bytes(b"%PDF-1.7")
+    r = web.client("staff").get("/tai-ve/forms/phieu.pdf")
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in r.headers

@@ -163,6 +163,18 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _same_origin() -> bool:
+    """A state-changing request must come from our own pages: its Origin (or, when a
+    browser sends none, its Referer) names this host. Neither header: allowed (old
+    clients, scripts); the CSRF token still has to match."""
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if origin is None:
+        return True
+    if origin == "null":  # sandboxed frames, file:// pages
+        return False
+    return urlsplit(origin).netloc.lower() == request.host.lower()
+
+
 def _load_user() -> U.WebUser | None:
     """The user of this request's server-side session; a cookie whose session has ended
     (logout, password or role change, idle timeout) is cleared."""
@@ -259,6 +271,10 @@ def create_app(settings: Settings, store: Store | None = None,
         if problem:
             return _error_page(400, problem + " Kiểm tra lại địa chỉ hoặc nội dung đã nhập.")
         if request.method not in SAFE_METHODS:
+            if not _same_origin():
+                return _error_page(403, "Yêu cầu bị từ chối: biểu mẫu được gửi từ một trang "
+                                   "web khác, không phải từ formkit. Mở formkit và làm lại "
+                                   "thao tác từ trang của formkit.")
             sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
             if not same_token(session.get("csrf"), sent):
                 return _error_page(400, "Yêu cầu bị từ chối: thiếu mã bảo vệ biểu mẫu (CSRF) "
@@ -285,9 +301,10 @@ def create_app(settings: Settings, store: Store | None = None,
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
-        if resp.mimetype == "text/html" or resp.mimetype == "application/json":
-            # pages show personal data: not kept by the browser's cache
-            resp.headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint != "static":
+            # pages and downloads carry personal data: never kept by a browser or proxy
+            resp.headers["Cache-Control"] = "no-store"
+            resp.headers.pop("ETag", None)
         return resp
 
     @app.errorhandler(HTTPException)

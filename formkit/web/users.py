@@ -203,9 +203,9 @@ def authenticate(store: Store, name: str, password: str) -> WebUser | None:
     return get_user(store, row.id)
 
 
-def record_failed_login(store: Store, name: str) -> None:
+def record_failed_login(store: Store, name: str, address: str = "") -> None:
     with store.write_session() as s:
-        store.audit(s, "web_login_failed", normalize_name(name)[:40])
+        store.audit(s, "web_login_failed", normalize_name(name)[:40], address=address[:64])
 
 
 def _active_admins(s, excluding: int | None = None) -> int:

@@ -33,24 +33,31 @@ def login() -> Any:
     if request.method == "POST":
         name = U.normalize_name(request.form.get("name", ""))[:40]
         password = request.form.get("password", "")
-        wait = c.throttle.blocked_for(name)
+        address = request.remote_addr or ""
+        wait = c.throttle.wait_for(address, name)
         if wait > 0:
-            flash(f"Đăng nhập sai nhiều lần: thử lại sau {int(wait // 60) + 1} phút.", "error")
+            flash(f"Đăng nhập sai nhiều lần từ máy này: thử lại sau {_seconds_vn(wait)}.",
+                  "error")
             return render_template("login.html", name=name, next=target, no_users=no_users), 429
         u = U.authenticate(c.store, name, password) if name and password else None
         if u is None:
-            c.throttle.failed(name)
+            c.throttle.failed(address, name)
             if name:
-                U.record_failed_login(c.store, name)
+                U.record_failed_login(c.store, name, address)
             flash("Tên đăng nhập hoặc mật khẩu không đúng (hoặc tài khoản đã bị khóa).", "error")
             return render_template("login.html", name=name, next=target, no_users=no_users), 401
-        c.throttle.succeeded(name)
+        c.throttle.succeeded(address, name)
         session.clear()  # a fresh session: nothing from before the login carries over
         session.permanent = True
         token = U.start_session(c.store, u.id, request.remote_addr or "")
         session.update(sid=token, csrf=new_token())
         return redirect(target)
     return render_template("login.html", name="", next=target, no_users=no_users)
+
+
+def _seconds_vn(wait: float) -> str:
+    seconds = int(wait) + 1
+    return f"{seconds} giây" if seconds < 90 else f"{seconds // 60 + 1} phút"
 
 
 @bp.route("/dang-xuat", methods=["POST"])
