@@ -12,7 +12,15 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from .web_helpers import PASSWORDS, close_web, make_web, make_web_workspace, start_server, tokens
+from .web_helpers import (
+    PASSWORDS,
+    account_form,
+    close_web,
+    make_web,
+    make_web_workspace,
+    start_server,
+    tokens,
+)
 
 
 @pytest.fixture
@@ -151,7 +159,7 @@ def test_a_role_change_ends_the_sessions_of_that_user(web):
     assert iso.get("/bao-cao/").status_code == 200
     admin = web.client("admin")
     uid = next(u.id for u in _users(web) if u.name == "iso")
-    r = admin.post(f"/nguoi-dung/{uid}", data={**tokens(admin, "/nguoi-dung/"),
+    r = admin.post(f"/nguoi-dung/{uid}", data={**account_form(admin, uid),
                                                "action": "role", "role": "staff"})
     assert r.status_code == 302
     assert iso.get("/bao-cao/").status_code == 302  # signed out, not just refused
@@ -162,7 +170,7 @@ def test_an_admin_password_reset_ends_the_users_sessions(web):
     staff = web.client("staff")
     admin = web.client("admin")
     uid = next(u.id for u in _users(web) if u.name == "staff")
-    admin.post(f"/nguoi-dung/{uid}", data={**tokens(admin, "/nguoi-dung/"),
+    admin.post(f"/nguoi-dung/{uid}", data={**account_form(admin, uid),
                                            "action": "password", "password": "mot-mat-khau-moi"})
     assert staff.get("/so-ghi-nhan/").status_code == 302
 
@@ -384,3 +392,121 @@ def test_downloads_are_no_store(web):
     r = web.client("staff").get("/tai-ve/forms/phieu.pdf")
     assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
     assert "ETag" not in r.headers
+
+
+# ---- no lost edits ----------------------------------------------------------------------------
+
+def _entry(web):
+    from formkit.store import register as reg
+
+    return reg.add_entry(web.store, entry_date="05/02/2026", customer="Cty Hoa Sen",
+                         content="Trả kết quả trễ hạn", actor="staff")
+
+
+def test_a_group_change_from_an_older_page_does_not_revert_the_status(web):
+    from formkit.store import register as reg
+
+    e = _entry(web)
+    url = f"/so-ghi-nhan/{e.id}"
+    a, b = web.client("staff"), web.client("iso")
+    form_a, form_b = tokens(a, url), tokens(b, url)  # both open the entry
+    r = a.post(url, data={**form_a, "status": "handled", "group": ""})
+    assert r.status_code == 302
+    # B, on the older page, changes only the group: refused, A's status stays
+    r = b.post(url, data={**form_b, "status": "pending", "group": "11"},
+               follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert "đã được người khác sửa" in page and "tình trạng nay là “Đã xử lý”" in page
+    assert "CHƯA được lưu" in page
+    now = reg.get_entry(web.store, e.id)
+    assert now.status == "handled" and now.group_override is None
+    # from the fresh page only the group is written, and only the group is claimed
+    r = b.post(url, data={**tokens(b, url), "status": "handled", "group": "11"},
+               follow_redirects=True)
+    assert "Đã lưu mục" in r.get_data(as_text=True)
+    assert "nhóm ý kiến." in r.get_data(as_text=True)
+    assert "tình trạng, " not in r.get_data(as_text=True)
+    now = reg.get_entry(web.store, e.id)
+    assert now.status == "handled" and now.group_override == "11"
+    statuses = [a for a in web.store.audit_log(20) if a["action"] == "register_status"]
+    assert len(statuses) == 1  # B wrote no status
+
+
+def test_a_text_save_from_an_older_page_does_not_overwrite_the_first_save(web):
+    from formkit.store import register as reg
+
+    e = _entry(web)
+    url = f"/so-ghi-nhan/{e.id}/sua"
+    a, b = web.client("staff"), web.client("iso")
+    form_a, form_b = tokens(a, url), tokens(b, url)
+    base = {"date": "05/02/2026", "customer": "Cty Hoa Sen", "receiver": "", "unit": "",
+            "source": "khieu_nai", "confirmation": ""}
+    r = a.post(url, data={**form_a, **base, "content": "Trả kết quả trễ hạn 5 ngày"})
+    assert r.status_code == 302
+    r = b.post(url, data={**form_b, **base, "customer": "Công ty Hoa Sen",
+                          "content": "Trả kết quả trễ hạn"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "nội dung ý kiến nay là “Trả kết quả trễ hạn 5 ngày”" in page
+    assert "Công ty Hoa Sen" in page  # what B typed is still on the form
+    now = reg.get_entry(web.store, e.id)
+    assert now.content == "Trả kết quả trễ hạn 5 ngày" and now.customer == "Cty Hoa Sen"
+    # the form B got back is made from the newest entry: saving it again is on purpose
+    from .web_helpers import hidden
+
+    again = {"csrf_token": hidden(page, "csrf_token"), "form_token": hidden(page, "form_token"),
+             "version": hidden(page, "version"), **base, "customer": "Công ty Hoa Sen",
+             "content": "Trả kết quả trễ hạn 5 ngày"}
+    r = b.post(url, data=again, follow_redirects=True)
+    assert "Đã sửa mục" in r.get_data(as_text=True) and "tên khách hàng" in r.get_data(
+        as_text=True)
+    now = reg.get_entry(web.store, e.id)
+    assert (now.customer, now.content) == ("Công ty Hoa Sen", "Trả kết quả trễ hạn 5 ngày")
+
+
+def test_a_form_without_its_version_is_treated_as_stale(web):
+    from formkit.store import register as reg
+
+    e = _entry(web)
+    c = web.client("staff")
+    url = f"/so-ghi-nhan/{e.id}"
+    form = {k: v for k, v in tokens(c, url).items() if k != "version"}
+    r = c.post(url, data={**form, "status": "handled", "group": ""}, follow_redirects=True)
+    assert "CHƯA được lưu" in r.get_data(as_text=True)
+    assert reg.get_entry(web.store, e.id).status == "pending"
+
+
+def test_an_account_change_from_an_older_page_is_refused(web):
+    from formkit.web import users as U
+
+    a1, a2 = web.client("admin"), web.client("admin")
+    staff_id = next(u.id for u in _users(web) if u.name == "staff")
+    old = account_form(a2, staff_id)
+    r = a1.post(f"/nguoi-dung/{staff_id}", data={**account_form(a1, staff_id),
+                                                 "action": "role", "role": "iso"})
+    assert r.status_code == 302
+    r = a2.post(f"/nguoi-dung/{staff_id}", data={**old, "action": "disable"},
+                follow_redirects=True)
+    assert "đã được người khác đổi" in r.get_data(as_text=True)
+    now = U.get_user(web.store, staff_id)
+    assert now.role == "iso" and now.active
+
+
+def test_an_admin_demoting_themself_is_asked_first(web):
+    from formkit.web import users as U
+
+    U.create_user(web.store, "quantri2", "mot-mat-khau-dai", "admin", actor="test")
+    admin = web.client("admin")
+    admin_id = next(u.id for u in _users(web) if u.name == "admin")
+    r = admin.post(f"/nguoi-dung/{admin_id}", data={**account_form(admin, admin_id),
+                                                    "action": "role", "role": "staff"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Bỏ quyền quản trị của chính mình?" in page
+    assert U.get_user(web.store, admin_id).role == "admin"  # nothing changed yet
+    from .web_helpers import hidden
+
+    confirm = {k: hidden(page, k) for k in ("csrf_token", "form_token", "version", "role",
+                                             "action", "confirm")}
+    r = admin.post(f"/nguoi-dung/{admin_id}", data=confirm)
+    assert r.status_code == 302
+    assert U.get_user(web.store, admin_id).role == "staff"
+    assert admin.get("/nguoi-dung/").status_code == 302  # the session ended with the role

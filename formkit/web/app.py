@@ -99,6 +99,8 @@ class WebContext:
     review_lock: threading.Lock = field(default_factory=threading.Lock)
     cache: dict[Any, Any] = field(default_factory=dict)
     cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: edits check "unchanged since the form was made" and write together (versions.py)
+    edit_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def ctx() -> WebContext:

@@ -14,6 +14,7 @@ from formkit.errors import FormkitError
 from formkit.store import register as reg
 from formkit.web.app import ctx, form_status, requires, show_error, stale_form_response, user
 from formkit.web.messages import error_vn
+from formkit.web.versions import changed_since, edited, make_version, parse_version
 
 bp = Blueprint("register", __name__, url_prefix="/so-ghi-nhan")
 
@@ -22,6 +23,39 @@ MIN_YEAR = 2000
 LIMITS = {"customer": 300, "content": 5000, "receiver": 200, "confirmation": 300}
 FIELD_LABELS = {"customer": "Tên khách hàng", "content": "Nội dung ý kiến",
                 "receiver": "Người tiếp nhận", "confirmation": "Xác nhận của trưởng phòng"}
+#: every field a form can change, as the stale-save message names it
+ALL_LABELS = {"date": "ngày tiếp nhận", "customer": "tên khách hàng",
+              "content": "nội dung ý kiến", "receiver": "người tiếp nhận", "unit": "đơn vị",
+              "source": "nguồn ý kiến", "confirmation": "xác nhận của trưởng phòng",
+              "status": "tình trạng", "group": "nhóm ý kiến"}
+TEXT_FIELDS = ("date", "customer", "content", "receiver", "unit", "source", "confirmation")
+
+
+def _state(e: Any) -> dict[str, str]:
+    """The fields of an entry the forms show, as the forms show them."""
+    return {"date": f"{e.entry_date:%d/%m/%Y}", "customer": e.customer, "content": e.content,
+            "receiver": e.receiver, "unit": e.unit, "source": e.source,
+            "confirmation": e.confirmation, "status": e.status,
+            "group": e.group_override or ""}
+
+
+def _shown(field: str, value: str) -> str:
+    if field == "status":
+        return reg.status_label(value)
+    if field == "source":
+        return reg.source_label(value)
+    if field == "group":
+        labels = load_rules(settings=ctx().settings).labels()
+        return labels.get(value, value) if value else "theo quy tắc"
+    value = value or "(trống)"
+    return value if len(value) <= 80 else value[:77] + "…"
+
+
+def stale_message(entry_id: int, fields: list[str], current: dict[str, str]) -> str:
+    now = "; ".join(f"{ALL_LABELS[f]} nay là “{_shown(f, current[f])}”" for f in fields)
+    return (f"Ý kiến #{entry_id} đã được người khác sửa sau khi bạn mở trang ({now}). "
+            "Thay đổi của bạn CHƯA được lưu, không có gì bị ghi đè. Xem bản mới nhất rồi "
+            "làm lại nếu vẫn cần.")
 
 
 def _vocab() -> dict[str, Any]:
@@ -147,25 +181,39 @@ def edit(entry_id: int) -> Any:
         status = form_status()
         if status != "ok":
             return stale_form_response(status, url_for("register.edit", entry_id=entry_id))
-        new_status = request.form.get("status", e.status)
-        group = request.form.get("group", "")
-        try:
-            changed = []
-            if new_status != e.status:
-                e = reg.set_status(c.store, entry_id, new_status, actor=user().name)
-                changed.append("tình trạng")
-            wanted = group or None  # "" gives the entry back to the rules
-            if wanted != e.group_override:
-                e = reg.set_group(c.store, entry_id, wanted, actor=user().name)
-                changed.append("nhóm ý kiến")
-        except FormkitError as exc:
-            show_error(exc)
-        else:
-            flash(f"Đã lưu mục #{entry_id}: " + (", ".join(changed) if changed
-                                                 else "không có gì thay đổi") + ".", "success")
-            return redirect(url_for("register.edit", entry_id=entry_id))
+        version = parse_version(request.form.get("version"))
+        wanted = {"status": request.form.get("status", e.status),
+                  "group": request.form.get("group", "")}
+        changed: list[str] = []
+        with c.edit_lock:
+            e = reg.get_entry(c.store, entry_id)
+            current = {k: _state(e)[k] for k in wanted}
+            stale = list(current) if version is None else changed_since(version, current)
+            if e.voided_at is not None:
+                flash(f"Ý kiến #{entry_id} đã bị hủy; không sửa được.", "error")
+                return redirect(url_for("register.edit", entry_id=entry_id))
+            if stale:
+                flash(stale_message(entry_id, stale, current), "error")
+                return redirect(url_for("register.edit", entry_id=entry_id))
+            mine = edited(version or {}, wanted)
+            try:
+                if "status" in mine:
+                    e = reg.set_status(c.store, entry_id, wanted["status"], actor=user().name)
+                    changed.append("tình trạng")
+                if "group" in mine:  # "" gives the entry back to the rules
+                    e = reg.set_group(c.store, entry_id, wanted["group"] or None,
+                                      actor=user().name)
+                    changed.append("nhóm ý kiến")
+            except FormkitError as exc:
+                show_error(exc)
+                return redirect(url_for("register.edit", entry_id=entry_id))
+        flash(f"Đã lưu mục #{entry_id}: " + (", ".join(changed) if changed
+                                             else "không có gì thay đổi") + ".", "success")
+        return redirect(url_for("register.edit", entry_id=entry_id))
     rules = load_rules(settings=c.settings)
+    state = _state(e)
     return render_template("register_entry.html", e=e, rule_group=rules.name(e.group_code),
+                           version=make_version({k: state[k] for k in ("status", "group")}),
                            source_label=reg.source_label, status_label=reg.status_label,
                            **_vocab())
 
@@ -180,14 +228,12 @@ def edit_text(entry_id: int) -> Any:
         e = reg.get_entry(c.store, entry_id)
     except FormkitError:
         abort(404)
-    values = {"date": f"{e.entry_date:%d/%m/%Y}", "customer": e.customer,
-              "content": e.content, "receiver": e.receiver, "unit": e.unit,
-              "source": e.source, "confirmation": e.confirmation, "status": e.status,
-              "group": e.group_override or ""}
+    values = _state(e)
+    version_text = make_version({k: values[k] for k in TEXT_FIELDS})
     errors: list[str] = []
     if request.method == "POST":
-        values = {**values, **{k: v for k, v in _form_values().items()
-                               if k not in ("status", "group")}}
+        typed = {k: v for k, v in _form_values().items() if k in TEXT_FIELDS}
+        values = {**values, **typed}
         status = form_status()
         if status == "used":
             return stale_form_response(status, url_for("register.edit", entry_id=entry_id))
@@ -196,21 +242,40 @@ def edit_text(entry_id: int) -> Any:
                           "kiểm tra rồi bấm Lưu lần nữa.")
         else:
             errors = _check(values)
-            if not errors:
-                try:
-                    reg.update_entry(
-                        c.store, entry_id, entry_date=values["date"],
-                        content=values["content"], customer=values["customer"],
-                        receiver=values["receiver"], unit=values["unit"] or None,
-                        source=values["source"] or "khieu_nai",
-                        confirmation=values["confirmation"], actor=user().name)
-                except FormkitError as exc:
-                    errors.append(error_vn(exc))
-                else:
-                    flash(f"Đã sửa nội dung mục #{entry_id}.", "success")
+        if not errors:
+            version = parse_version(request.form.get("version"))
+            with c.edit_lock:
+                e = reg.get_entry(c.store, entry_id)
+                current = {k: _state(e)[k] for k in TEXT_FIELDS}
+                stale = list(current) if version is None else changed_since(version, current)
+                if e.voided_at is not None:
+                    errors.append(f"Ý kiến #{entry_id} đã bị hủy; không sửa được.")
+                elif stale:
+                    # what was typed stays on the form, now made from the newest entry: the
+                    # person sees the message, checks, and saves again on purpose
+                    errors.append(stale_message(entry_id, stale, current))
+                    version_text = make_version(current)
+                elif not edited(version or {}, typed):
+                    flash(f"Mục #{entry_id}: không có gì thay đổi.", "info")
                     return redirect(url_for("register.edit", entry_id=entry_id))
+                else:
+                    try:
+                        # unchanged fields are written with the value they have now (the
+                        # check above just proved it), so only the edited ones change
+                        reg.update_entry(
+                            c.store, entry_id, entry_date=values["date"],
+                            content=values["content"], customer=values["customer"],
+                            receiver=values["receiver"], unit=values["unit"] or None,
+                            source=values["source"] or "khieu_nai",
+                            confirmation=values["confirmation"], actor=user().name)
+                    except FormkitError as exc:
+                        errors.append(error_vn(exc))
+                    else:
+                        names = ", ".join(ALL_LABELS[k] for k in edited(version or {}, typed))
+                        flash(f"Đã sửa mục #{entry_id}: {names}.", "success")
+                        return redirect(url_for("register.edit", entry_id=entry_id))
     return render_template("register_form.html", v=values, errors=errors, editing=e,
-                           **_vocab()), (400 if errors else 200)
+                           version=version_text, **_vocab()), (400 if errors else 200)
 
 
 @bp.route("/tu-phieu-khao-sat", methods=["POST"])
