@@ -510,3 +510,126 @@ def test_an_admin_demoting_themself_is_asked_first(web):
     assert r.status_code == 302
     assert U.get_user(web.store, admin_id).role == "staff"
     assert admin.get("/nguoi-dung/").status_code == 302  # the session ended with the role
+
+
+# ---- office features -----------------------------------------------------------------------
+
+def test_numbered_copies_are_issued_only_after_a_confirmation(web):
+    c = web.client("staff")
+    form = {**tokens(c, "/bieu-mau"), "form": "05-02", "year": "2026", "unit": "QLCN",
+            "copies": "20", "pages": "1"}
+    r = c.post("/bieu-mau", data=form)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Phát 20 phiếu khảo sát đánh số?" in page
+    assert "Chưa phát bản nào" in page and 'name="confirm" value="1"' in page
+    assert not (web.settings.exports_dir / "forms").exists()  # nothing built yet
+    # the same submission again (a reload) is refused: its one-time token is spent
+    r = c.post("/bieu-mau", data={**form, "confirm": "1"}, follow_redirects=True)
+    assert "đã được gửi một lần" in r.get_data(as_text=True)
+    assert not (web.settings.exports_dir / "forms").exists()
+
+
+def test_voiding_an_entry_keeps_it_marked_in_the_register_and_out_of_the_counts(web):
+    from formkit.store import register as reg
+
+    e = _entry(web)
+    other = reg.add_entry(web.store, entry_date="06/02/2026", content="Lệ phí cao",
+                          actor="staff")
+    c = web.client("staff")
+    url = f"/so-ghi-nhan/{e.id}"
+    r = c.post(f"{url}/huy", data={**tokens(c, url), "reason": "x"}, follow_redirects=True)
+    assert "Ghi lý do hủy" in r.get_data(as_text=True)
+    assert reg.get_entry(web.store, e.id).voided_at is None
+    r = c.post(f"{url}/huy", data={**tokens(c, url), "reason": "Ghi trùng với mục khác"},
+               follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert "Mục này đã bị hủy" in page and "Ghi trùng với mục khác" in page
+    assert "Hủy mục này" not in page and "Sửa nội dung" not in page
+    listing = c.get("/so-ghi-nhan/").get_data(as_text=True)
+    assert 'class="voided"' in listing and "Trả kết quả trễ hạn" in listing
+    assert [x.id for x in reg.list_entries(web.store)] == [other.id]
+    assert [f.entry_id for f in web.store.feedback(2026)] == [other.id]
+    log = web.store.audit_log(1)[0]
+    assert log["action"] == "register_void" and log["actor"] == "staff"
+    assert log["details"]["entry"] == e.id
+    # a voided entry is not edited any more, and the same feedback can be entered anew
+    r = c.post(url, data={**tokens(c, "/so-ghi-nhan/them"), "status": "handled", "group": "",
+                          "version": "status:0000000000000000;group:e3b0c44298fc1c14"},
+               follow_redirects=True)
+    assert "đã bị hủy; không sửa được" in r.get_data(as_text=True)
+    assert reg.get_entry(web.store, e.id).status == "pending"
+    again = reg.add_entry(web.store, entry_date="05/02/2026", customer="Cty Hoa Sen",
+                          content="Trả kết quả trễ hạn", actor="staff")
+    assert again.id != e.id
+
+
+def test_staff_export_the_register_they_filter(web):
+    import io
+
+    import openpyxl
+
+    from formkit.store import register as reg
+
+    _entry(web)
+    reg.add_entry(web.store, entry_date="06/02/2026", content="Lệ phí cao", unit="QLCN",
+                  actor="staff")
+    c = web.client("staff")
+    r = c.get("/so-ghi-nhan/xuat", query_string={"nam": "2026", "don_vi": "QLCN"})
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    assert "QLCN" in r.headers["Content-Disposition"]
+    ws = openpyxl.load_workbook(io.BytesIO(r.data)).active
+    text = " ".join(str(v) for row in ws.iter_rows(values_only=True) for v in row if v)
+    assert "Lệ phí cao" in text and "Trả kết quả trễ hạn" not in text
+    assert "Ngày tháng" in text and "Nội dung ý kiến phản ánh" in text
+    assert ws.page_setup.orientation == "landscape"
+    assert web.store.audit_log(1)[0]["action"] == "web_export_register"
+    assert c.get("/so-ghi-nhan/xuat?nam=-5").status_code == 302
+
+
+def test_the_register_prints_on_a4_landscape_without_navigation(web):
+    _entry(web)
+    c = web.client("staff")
+    page = c.get("/so-ghi-nhan/").get_data(as_text=True)
+    heads = page[page.index("<thead>"):page.index("</thead>")]
+    order = [heads.index(h) for h in ("Ngày tháng", "Tên khách hàng", "Nội dung ý kiến",
+                                      "Người tiếp nhận", "Xác nhận", "Nhóm")]
+    assert order == sorted(order)  # the official five first, then the office's columns
+    assert 'class="filters panel no-print"' in page
+    css = c.get("/static/app.css").get_data(as_text=True)
+    assert "size: A4 landscape" in css
+    media = css[css.index("@media print"):]
+    assert "header.top" in media and ".no-print" in media and "display: none" in media
+
+
+def test_the_audit_log_reads_in_vietnamese_with_filters_and_exports(web):
+    import io
+
+    import openpyxl
+
+    from .web_helpers import login
+
+    login(web.app.test_client(), "staff", "sai-mat-khau-roi")
+    with web.store.write_session() as s:
+        web.store.audit(s, "register_classify", "iso", year=None,
+                        rules="/srv/formkit/form_templates/feedback_groups.yaml", changed=3)
+    c = web.client("iso")
+    page = c.get("/bao-cao/nhat-ky").get_data(as_text=True)
+    assert "Đăng nhập sai" in page and "Phân loại lại ý kiến" in page
+    assert "quy tắc feedback_groups.yaml" in page
+    for raw in ("web_login_failed", "/srv/formkit", "year=None", "None"):
+        assert raw not in page.split("<tbody>")[1], raw
+    only = c.get("/bao-cao/nhat-ky", query_string={"thao_tac": "web_login_failed"})
+    body = only.get_data(as_text=True).split("<tbody>")[1]
+    assert "Đăng nhập sai" in body and "Phân loại lại" not in body
+    mine = c.get("/bao-cao/nhat-ky", query_string={"nguoi": "iso"}).get_data(as_text=True)
+    assert "Đăng nhập sai" not in mine.split("<tbody>")[1]
+    future = c.get("/bao-cao/nhat-ky", query_string={"tu": "01/01/2099"})
+    assert "<b>0</b> dòng" in future.get_data(as_text=True)
+    bad = c.get("/bao-cao/nhat-ky", query_string={"tu": "32/13/2026"})
+    assert bad.status_code == 200 and "không hợp lệ" in bad.get_data(as_text=True)
+    r = c.get("/bao-cao/nhat-ky.xlsx", query_string={"thao_tac": "register_classify"})
+    assert r.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True))
+    assert rows[1] == ("Số", "Thời điểm", "Người thực hiện", "Thao tác", "Chi tiết")
+    assert rows[2][3] == "Phân loại lại ý kiến" and "/srv" not in rows[2][4]
+    assert len(rows) == 3

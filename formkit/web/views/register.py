@@ -7,7 +7,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from formkit.analyze.classify import load_rules
 from formkit.errors import FormkitError
@@ -83,7 +92,8 @@ def index() -> Any:
     try:
         entries = reg.list_entries(c.store, year=year, unit=f["don_vi"] or None,
                                    source=f["nguon"] or None, group=f["nhom"] or None,
-                                   status=f["tinh_trang"] or None, text=f["tim"] or None)
+                                   status=f["tinh_trang"] or None, text=f["tim"] or None,
+                                   include_voided=True)
     except FormkitError as exc:
         show_error(exc)
         entries = []
@@ -276,6 +286,78 @@ def edit_text(entry_id: int) -> Any:
                         return redirect(url_for("register.edit", entry_id=entry_id))
     return render_template("register_form.html", v=values, errors=errors, editing=e,
                            version=version_text, **_vocab()), (400 if errors else 200)
+
+
+@bp.route("/<int:entry_id>/huy", methods=["POST"])
+@requires("staff")
+def void(entry_id: int) -> Any:
+    """Void an entry written by mistake, with a reason (never deleted; audited)."""
+    c = ctx()
+    status = form_status()
+    if status != "ok":
+        return stale_form_response(status, url_for("register.edit", entry_id=entry_id))
+    reason = request.form.get("reason", "").strip()[:500]
+    if len(reason) < 5:
+        flash("Ghi lý do hủy (ít nhất 5 ký tự), ví dụ “ghi trùng với mục #12”. Chưa hủy gì.",
+              "error")
+        return redirect(url_for("register.edit", entry_id=entry_id))
+    try:
+        with c.edit_lock:
+            reg.void_entry(c.store, entry_id, reason, actor=user().name)
+    except FormkitError as exc:
+        if "There is no register entry" in str(exc):
+            abort(404)
+        show_error(exc)
+    else:
+        flash(f"Đã hủy mục #{entry_id}. Mục vẫn nằm trong sổ, có ghi lý do; không được tính "
+              "trong báo cáo.", "success")
+    return redirect(url_for("register.edit", entry_id=entry_id))
+
+
+@bp.route("/xuat")
+@requires("staff")
+def export() -> Any:
+    """The register of one year as the official workbook (five columns of BM.QT.SCT.05-01
+    first, A4 landscape), narrowed by the list's filters (unit, source, group, status,
+    search). Voided entries are left out, as in the reports. Audited."""
+    import io
+
+    from formkit.export.register_xlsx import build_register_workbook
+    from formkit.spec import load_form, template_path
+
+    c = ctx()
+    f = {k: request.args.get(k, "").strip() for k in ("nam", "don_vi", "nguon", "nhom",
+                                                      "tinh_trang", "tim")}
+    this = date.today().year
+    try:
+        year = int(f["nam"] or this)
+    except ValueError:
+        year = 0
+    if not MIN_YEAR <= year <= this + 1:
+        flash(f"Năm không hợp lệ: chọn một năm từ {MIN_YEAR} đến {this + 1}.", "error")
+        return redirect(url_for("register.index"))
+    try:
+        rules = load_rules(settings=c.settings)
+        entries = reg.list_entries(c.store, year=year, unit=f["don_vi"] or None,
+                                   source=f["nguon"] or None, group=f["nhom"] or None,
+                                   status=f["tinh_trang"] or None, text=f["tim"] or None,
+                                   rules=rules)
+        spec = load_form(template_path(c.settings.templates_dir, "05-01"))
+        wb = build_register_workbook(c.settings, spec, year, entries, rules)
+    except FormkitError as exc:
+        show_error(exc)
+        return redirect(url_for("register.index"))
+    buf = io.BytesIO()
+    wb.save(buf)
+    with c.store.write_session() as s:
+        c.store.audit(s, "web_export_register", user().name, year=year,
+                      unit=f["don_vi"], entries=len(entries),
+                      filtered=any(f[k] for k in ("nguon", "nhom", "tinh_trang", "tim")))
+    name = f"{c.settings.form_code('05-01')}_{year}" + (f"_{f['don_vi']}" if f["don_vi"]
+                                                        else "") + ".xlsx"
+    return Response(buf.getvalue(), headers={
+        "Content-Disposition": f'attachment; filename="{name}"'},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.route("/tu-phieu-khao-sat", methods=["POST"])
