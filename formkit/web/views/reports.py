@@ -184,7 +184,7 @@ def audit_log() -> Any:
 
     c = ctx()
     flt, f = _audit_filter()
-    lines, total = auditlog.query(c.store, flt, limit=500)
+    lines, total = auditlog.query(c.store, flt, limit=200)
     actors, actions = auditlog.choices(c.store)
     return render_template("audit.html", lines=lines, total=total, f=f, actors=actors,
                            actions=actions)
