@@ -16,7 +16,7 @@ from formkit.analyze.records import ResponseRecord
 from formkit.analyze.synthetic import synthetic_responses
 from formkit.store import register as reg
 
-from .web_helpers import Web, close_web, make_web, tokens
+from .web_helpers import Web, close_web, hidden, make_web, tokens
 
 
 @pytest.fixture
@@ -110,6 +110,10 @@ def test_forms_are_built_and_downloaded(web):
     c = web.client("staff")
     r = c.post("/bieu-mau", data={**tokens(c, "/bieu-mau"), "form": "05-02", "year": "2026",
                                   "unit": "QLCN", "copies": "3", "pages": "1"})
+    confirm = r.get_data(as_text=True)  # numbered copies are asked for once more
+    assert "Phát 3 phiếu khảo sát đánh số?" in confirm
+    r = c.post("/bieu-mau", data={k: hidden(confirm, k) for k in (
+        "csrf_token", "form_token", "form", "year", "unit", "copies", "pages", "confirm")})
     page = c.get(r.headers["Location"]).get_data(as_text=True)
     assert "Đã tạo 05-02" in page and "số 1–3" in page
     pdf = next(web.settings.exports_dir.glob("forms/*.pdf"))

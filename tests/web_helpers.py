@@ -45,9 +45,23 @@ def login(client: Any, name: str, password: str | None = None) -> Any:
 
 
 def tokens(client: Any, url: str) -> dict[str, str]:
-    """csrf_token and a fresh form_token, taken from the page at `url`."""
+    """csrf_token and a fresh form_token, taken from the page at `url`; with the version the
+    (first) edit form was made from, when the page has one."""
     html = client.get(url).get_data(as_text=True)
-    return {"csrf_token": hidden(html, "csrf_token"), "form_token": hidden(html, "form_token")}
+    out = {"csrf_token": hidden(html, "csrf_token"), "form_token": hidden(html, "form_token")}
+    if 'name="version"' in html:
+        out["version"] = hidden(html, "version")
+    return out
+
+
+def account_form(client: Any, user_id: int) -> dict[str, str]:
+    """csrf, form token and version of the account form for `user_id` on the users page."""
+    html = client.get("/nguoi-dung/").get_data(as_text=True)
+    m = re.search(rf'action="/nguoi-dung/{user_id}"[^>]*>.*?name="version" value="([^"]+)"',
+                  html, re.S)
+    assert m, f"no form for account {user_id}"
+    return {"csrf_token": hidden(html, "csrf_token"), "form_token": hidden(html, "form_token"),
+            "version": m.group(1)}
 
 
 # ---- sample scans --------------------------------------------------------------------------

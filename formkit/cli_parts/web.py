@@ -37,6 +37,12 @@ def serve(
                                                help="Largest upload in MB")] = 200,
     workspace: Annotated[Path | None, typer.Option(
         "--workspace", "-w", help="Folder with formkit.toml (default: .)")] = None,
+    threads: Annotated[int, typer.Option(min=1, max=64, help="Worker threads")] = 8,
+    idle_minutes: Annotated[int, typer.Option(
+        min=5, max=24 * 60, help="A session unused this many minutes ends")] = 60,
+    trusted_proxy: Annotated[str | None, typer.Option(
+        help="Address of the reverse proxy (HTTPS) in front; its X-Forwarded-For and "
+             "X-Forwarded-Proto are believed")] = None,
 ) -> None:
     """Ứng dụng web cho văn phòng (local web app): quét phiếu, kiểm tra, sổ ghi nhận, báo cáo."""
     try:
@@ -49,7 +55,8 @@ def serve(
         from formkit.store import open_store
 
         password = os.environ.get(ADMIN_PASSWORD_ENV) or typer.prompt(
-            f"Mật khẩu cho {create_admin}", hide_input=True, confirmation_prompt=True)
+            f"Mật khẩu cho {create_admin}", hide_input=True,
+            confirmation_prompt="Nhập lại mật khẩu")
         with open_store(settings) as store:
             users.ensure_tables(store)
             u = users.create_user(store, create_admin, password, "admin",
@@ -58,7 +65,8 @@ def serve(
                       "đăng nhập.")
         return
     server.serve(settings, host, port, max_upload_mb, echo=console.print,
-                 warn=lambda text: err.print(f"[yellow]{text}[/]"))
+                 warn=lambda text: err.print(f"[yellow]{text}[/]"), threads=threads,
+                 idle_minutes=idle_minutes, trusted_proxy=trusted_proxy)
 
 
 def register(app: typer.Typer) -> None:

@@ -651,7 +651,8 @@ class Store:
                        RegisterEntry.source, RegisterEntry.group_override,
                        RegisterEntry.group_code, RegisterEntry.status)
                 .where(RegisterEntry.entry_date >= date(year, 1, 1),
-                       RegisterEntry.entry_date <= date(year, 12, 31))
+                       RegisterEntry.entry_date <= date(year, 12, 31),
+                       RegisterEntry.voided_at.is_(None))  # voided entries do not count
                 .order_by(RegisterEntry.entry_date, RegisterEntry.id)).all()
         return [FeedbackRecord(entry_id=i, received=d, unit=unit, source=source,
                                group=entry_group(override, code), handled=status == "handled")

@@ -221,10 +221,19 @@ def _v3_review_decisions(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v4_register_void(conn: Connection) -> None:
+    """A register entry can be voided (hủy) with a reason instead of being deleted: the
+    line stays in the book, marked, and is left out of counts."""
+    _add_column(conn, "register_entries", Column("voided_at", DateTime))
+    _add_column(conn, "register_entries", Column("voided_by", String(80)))
+    _add_column(conn, "register_entries", Column("void_reason", Text))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "responses table, group_rule, review overlay", _v2_responses_and_explanations),
     Migration(3, "review decisions kept when reopened", _v3_review_decisions),
+    Migration(4, "register entries can be voided", _v4_register_void),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

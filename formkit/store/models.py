@@ -181,6 +181,9 @@ class RegisterEntry(Base):
     created: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(80), default="")
     updated: Mapped[datetime | None] = mapped_column(DateTime)
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime)  # schema v3
+    voided_by: Mapped[str | None] = mapped_column(String(80))
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
     @property
     def group(self) -> str:

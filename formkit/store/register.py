@@ -178,7 +178,8 @@ def _record(e: RegisterEntry) -> RegisterRecord:
         confirmation=e.confirmation or "", status=e.status or "pending",
         group_code=e.group_code or "khac", group_rule=e.group_rule,
         group_override=e.group_override, sheet_id=e.sheet_id, import_file=e.import_file,
-        import_row=e.import_row, created=e.created, created_by=e.created_by or "")
+        import_row=e.import_row, created=e.created, created_by=e.created_by or "",
+        voided_at=e.voided_at, voided_by=e.voided_by or "", void_reason=e.void_reason or "")
 
 
 def _year_bounds(year: int) -> tuple[date, date]:
@@ -292,11 +293,15 @@ def _resolve_group(rules: GroupRules, typed: str) -> str:
 def list_entries(store: Store, year: int | None = None, unit: str | None = None,
                  source: str | None = None, group: str | None = None,
                  status: str | None = None, text: str | None = None,
-                 rules: GroupRules | None = None) -> list[RegisterRecord]:
+                 rules: GroupRules | None = None,
+                 include_voided: bool = False) -> list[RegisterRecord]:
     """Register entries in date order. Filters are optional; `text` searches customer,
-    content, receiver and confirmation accent- and case-insensitively."""
+    content, receiver and confirmation accent- and case-insensitively. Voided entries only
+    with `include_voided` (the web register shows them, marked)."""
     with store.read_session() as s:
         q = select(RegisterEntry).order_by(RegisterEntry.entry_date, RegisterEntry.id)
+        if not include_voided:
+            q = q.where(RegisterEntry.voided_at.is_(None))
         if year is not None:
             first, last = _year_bounds(year)
             q = q.where(RegisterEntry.entry_date >= first, RegisterEntry.entry_date <= last)
@@ -355,6 +360,31 @@ def set_status(store: Store, entry_id: int, status: str,
         e.status = code
         e.updated = now()
         store.audit(s, "register_status", actor, entry=entry_id, before=before, after=code)
+        return _record(e)
+
+
+def void_entry(store: Store, entry_id: int, reason: str,
+               actor: str | None = None) -> RegisterRecord:
+    """Void (hủy) an entry written by mistake: it stays in the register, marked with who,
+    when and why, and is no longer counted. Nothing is deleted; voiding twice is refused.
+    The audit log keeps the reason (typed by staff about the entry, not customer text)."""
+    reason = nfc(reason)
+    if len(reason) < 5:
+        raise InputError("Give the reason for voiding the entry (at least 5 characters).",
+                         hint="e.g. “Ghi trùng với mục #12”.")
+    actor = actor if actor is not None else current_user()
+    with store.write_session() as s:
+        e = s.get(RegisterEntry, entry_id)
+        if e is None:
+            raise InputError(f"There is no register entry #{entry_id}.")
+        if e.voided_at is not None:
+            raise InputError(f"Entry #{entry_id} was already voided on "
+                             f"{e.voided_at:%d/%m/%Y} by {e.voided_by}; nothing changed.")
+        e.voided_at, e.voided_by, e.void_reason = now(), actor, reason[:500]
+        e.updated = e.voided_at
+        # the same feedback may be entered again correctly: free its fingerprint
+        e.fingerprint = f"voided:{e.id}:{e.fingerprint}"[:100]
+        store.audit(s, "register_void", actor, entry=entry_id, reason=reason[:500])
         return _record(e)
 
 

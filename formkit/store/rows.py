@@ -88,6 +88,9 @@ class RegisterRecord:
     import_row: int | None
     created: datetime
     created_by: str
+    voided_at: datetime | None = None  # voided (hủy): kept in the book, left out of counts
+    voided_by: str = ""
+    void_reason: str = ""
 
     @property
     def group(self) -> str:

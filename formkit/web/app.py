@@ -35,6 +35,7 @@ from flask import (
 )
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from formkit.analyze.narrative import dec, num, pct, signed_points
 from formkit.config import Settings
@@ -48,10 +49,42 @@ from formkit.web.security import LoginThrottle, OneTimeTokens, new_token, same_t
 log = logging.getLogger("formkit.web")
 
 DEFAULT_MAX_UPLOAD_MB = 200
+#: a session unused this long ends (the person signs in again)
+DEFAULT_IDLE_MINUTES = 60
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 PUBLIC_ENDPOINTS = {"auth.login", "static", "favicon"}
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: ids in paths above this are no id of ours (SQLite's INTEGER holds 2**63 - 1)
+MAX_ID = 2**53
+
+
+class BoundedInt(IntegerConverter):
+    """<int:…> that answers 404 to a number no database id can be, instead of letting it
+    reach the database (where it overflows: a 500)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def _has_nul(text: str) -> bool:
+    return "\x00" in text
+
+
+def _bad_input() -> str | None:
+    """Why this request's path, query or form cannot be taken at all, else None. A NUL
+    byte has no place in any of them (file names, numbers, text) and breaks file-system
+    calls further down."""
+    if _has_nul(request.path):
+        return "Địa chỉ trang có ký tự không hợp lệ."
+    sources = [request.args] + ([request.form] if request.method not in SAFE_METHODS else [])
+    for values in sources:
+        for key, value in values.items(multi=True):
+            if _has_nul(key) or _has_nul(value):
+                return "Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL)."
+    return None
 
 
 @dataclass
@@ -66,6 +99,8 @@ class WebContext:
     review_lock: threading.Lock = field(default_factory=threading.Lock)
     cache: dict[Any, Any] = field(default_factory=dict)
     cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: edits check "unchanged since the form was made" and write together (versions.py)
+    edit_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def ctx() -> WebContext:
@@ -117,8 +152,12 @@ def show_error(exc: BaseException) -> None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only same-site paths: '/x?y', never '//host' or 'http://host'."""
-    if not target:
+    """Only same-site paths: '/x?y', never '//host', '/\\host' (browsers read it as
+    '//host'), 'http://host', nor anything with control characters (CR/LF would split the
+    Location header)."""
+    if not target or len(target) > 2000:
+        return None
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target) or "\\" in target:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -126,15 +165,35 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _same_origin() -> bool:
+    """A state-changing request must come from our own pages: its Origin (or, when a
+    browser sends none, its Referer) names this host. Neither header: allowed (old
+    clients, scripts); the CSRF token still has to match."""
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if origin is None:
+        return True
+    if origin == "null":  # sandboxed frames, file:// pages
+        return False
+    return urlsplit(origin).netloc.lower() == request.host.lower()
+
+
 def _load_user() -> U.WebUser | None:
-    uid = session.get("uid")
-    if not isinstance(uid, int):
+    """The user of this request's server-side session; a cookie whose session has ended
+    (logout, password or role change, idle timeout) is cleared."""
+    token = session.get("sid")
+    if not isinstance(token, str) or not token:
         return None
-    u = U.get_user(ctx().store, uid)
-    if u is None or not u.active or session.get("epoch") != u.session_epoch:
+    u = U.session_user(ctx().store, token, current_app.config["FORMKIT_IDLE_MINUTES"])
+    if u is None:
         session.clear()
+        g.session_ended = True
         return None
     return u
+
+
+def session_token() -> str | None:
+    token = session.get("sid")
+    return token if isinstance(token, str) else None
 
 
 def _csrf_token() -> str:
@@ -166,11 +225,13 @@ NAV = [  # (endpoint, label, least role)
 
 
 def create_app(settings: Settings, store: Store | None = None,
-               max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB, warm_up: bool = False) -> Flask:
+               max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB, warm_up: bool = False,
+               idle_minutes: int = DEFAULT_IDLE_MINUTES) -> Flask:
     """The app for one workspace. Opens the store (and creates the web tables) unless one
     is given. `warm_up` computes this year's overview in the background at once (the
     server does; tests need not)."""
     app = Flask(__name__)
+    app.url_map.converters["int"] = BoundedInt  # before any route is added
     store = store or open_store(settings)
     U.ensure_tables(store)
     max_bytes = int(max_upload_mb * 1024 * 1024)
@@ -183,6 +244,7 @@ def create_app(settings: Settings, store: Store | None = None,
         # the whole request may carry several files; each file is checked on its own too
         MAX_CONTENT_LENGTH=max_bytes + 1024 * 1024,
         JSON_AS_ASCII=False,
+        FORMKIT_IDLE_MINUTES=idle_minutes,
     )
     app.extensions["formkit"] = WebContext(settings, store, JobRunner(settings, store),
                                            max_bytes)
@@ -207,7 +269,14 @@ def create_app(settings: Settings, store: Store | None = None,
 
     @app.before_request
     def guard() -> Any:
+        problem = _bad_input()
+        if problem:
+            return _error_page(400, problem + " Kiểm tra lại địa chỉ hoặc nội dung đã nhập.")
         if request.method not in SAFE_METHODS:
+            if not _same_origin():
+                return _error_page(403, "Yêu cầu bị từ chối: biểu mẫu được gửi từ một trang "
+                                   "web khác, không phải từ formkit. Mở formkit và làm lại "
+                                   "thao tác từ trang của formkit.")
             sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
             if not same_token(session.get("csrf"), sent):
                 return _error_page(400, "Yêu cầu bị từ chối: thiếu mã bảo vệ biểu mẫu (CSRF) "
@@ -216,6 +285,9 @@ def create_app(settings: Settings, store: Store | None = None,
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None
         if g.user is None:
+            if g.get("session_ended"):
+                flash("Phiên làm việc đã kết thúc (đăng xuất, đổi mật khẩu hoặc vai trò, hoặc "
+                      "để lâu không dùng). Hãy đăng nhập lại.", "warning")
             if request.method in SAFE_METHODS and request.endpoint != "scan.progress":
                 wanted = request.full_path.rstrip("?")
                 return redirect(url_for("auth.login", next=safe_next(wanted)))
@@ -231,9 +303,10 @@ def create_app(settings: Settings, store: Store | None = None,
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
-        if resp.mimetype == "text/html" or resp.mimetype == "application/json":
-            # pages show personal data: not kept by the browser's cache
-            resp.headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint != "static":
+            # pages and downloads carry personal data: never kept by a browser or proxy
+            resp.headers["Cache-Control"] = "no-store"
+            resp.headers.pop("ETag", None)
         return resp
 
     @app.errorhandler(HTTPException)
@@ -251,8 +324,17 @@ def create_app(settings: Settings, store: Store | None = None,
     def formkit_error(exc: FormkitError) -> Any:
         return _error_page(500 if exc.exit_code in (1, 8) else 400, error_vn(exc))
 
+    @app.errorhandler(OverflowError)
+    def overflow(exc: OverflowError) -> Any:
+        # a number far beyond any id or year reached the database or the calendar
+        return _error_page(404, "Không có mục này: số đã nhập quá lớn. Kiểm tra lại địa chỉ.")
+
     @app.errorhandler(Exception)
     def internal_error(exc: Exception) -> Any:
+        from sqlalchemy.exc import DataError
+
+        if isinstance(exc, DataError):  # PostgreSQL's word for the same overflow
+            return _error_page(404, "Không có mục này: giá trị đã nhập nằm ngoài giới hạn.")
         log.exception("unhandled error")
         return _error_page(500, "Lỗi nội bộ của formkit. Chưa có gì bị ghi dở; báo cho quản trị "
                            "viên kèm thời điểm xảy ra.")

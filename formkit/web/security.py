@@ -13,11 +13,16 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 
 #: scrypt cost: 2**14 × 8 × 128 bytes = 16 MiB and about 50 ms per check on this machine,
 #: slow enough against guessing, fast enough for a login page
 SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_LEN = 2**14, 8, 1, 32
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+#: the shipped list of common passwords (lower case, one a line)
+COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common_passwords.txt"
 
 
 def _b64(data: bytes) -> str:
@@ -52,12 +57,31 @@ def check_password(password: str, stored: str | None) -> bool:
     return hmac.compare_digest(got, want)
 
 
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip().casefold() for x in lines if x.strip() and not x.startswith("#"))
+
+
+_TAIL = "0123456789!@#$%^&*()-_=+.,;:?/ "
+
+
 def password_problem(password: str, name: str = "") -> str | None:
-    """A Vietnamese reason why a new password is refused, or None."""
+    """A Vietnamese reason why a new password is refused, or None: shorter than
+    MIN_PASSWORD, the user name (or the name with digits added), one character repeated,
+    or a common password (also with digits or signs added at the end: password2026!)."""
     if len(password) < MIN_PASSWORD:
         return f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự."
-    if name and password.casefold() == name.casefold():
+    folded = password.casefold()
+    base = folded.rstrip(_TAIL) or folded
+    if name and name.casefold() in (folded, base):
         return "Mật khẩu không được trùng với tên đăng nhập."
+    if len(set(folded)) <= 2:
+        return "Mật khẩu không được chỉ lặp lại một hai ký tự (như aaaaaaaaaa)."
+    common = common_passwords()
+    if folded in common or base in common or folded.strip(_TAIL) in common:
+        return ("Mật khẩu này quá phổ biến, dễ bị đoán. Chọn một cụm vài từ dễ nhớ với "
+                "bạn, ví dụ: ca-phe-sang-thu-hai.")
     return None
 
 
@@ -115,27 +139,66 @@ class OneTimeTokens:
 
 
 class LoginThrottle:
-    """After `limit` failed logins for one name within `window_s`, further attempts for that
-    name wait `lock_s` (slows password guessing without locking anyone out for long)."""
+    """Growing delays after failed logins, counted per client address and per account.
 
-    def __init__(self, limit: int = 5, window_s: float = 600, lock_s: float = 300):
-        self.limit, self.window_s, self.lock_s = limit, window_s, lock_s
-        self._fails: dict[str, list[float]] = {}
+    After `free` failures the next attempt must wait `base_s`, then twice as long after
+    each further failure, up to `cap_s`; counts fade `window_s` after the last failure.
+    - per address: one machine guessing (one password sprayed over many names, or many
+      passwords for one name) is slowed whatever names it tries;
+    - per account: an account under attack from many machines is slowed, but only for
+      the addresses that have already failed on it. A fresh address is always allowed to
+      try, so the right password from the owner's own computer is never locked out.
+    Kept in memory (one process); bounded in size."""
+
+    def __init__(self, free: int = 3, base_s: float = 2.0, cap_s: float = 300.0,
+                 window_s: float = 900.0, max_keys: int = 20000,
+                 clock: Callable[[], float] = time.monotonic):
+        self.free, self.base_s, self.cap_s, self.window_s = free, base_s, cap_s, window_s
+        self.max_keys = max_keys
+        self.clock = clock
+        self._fails: OrderedDict[tuple[str, ...], tuple[int, float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def blocked_for(self, name: str) -> float:
-        now = time.monotonic()
-        with self._lock:
-            fails = [t for t in self._fails.get(name.casefold(), []) if now - t < self.window_s]
-            self._fails[name.casefold()] = fails
-            if len(fails) >= self.limit:
-                return max(0.0, self.lock_s - (now - fails[-1]))
-        return 0.0
+    def _delay(self, count: int) -> float:
+        if count < self.free:
+            return 0.0
+        return min(self.base_s * 2 ** min(count - self.free, 30), self.cap_s)
 
-    def failed(self, name: str) -> None:
-        with self._lock:
-            self._fails.setdefault(name.casefold(), []).append(time.monotonic())
+    def _get(self, key: tuple[str, ...], now: float) -> tuple[int, float]:
+        count, last = self._fails.get(key, (0, 0.0))
+        if count and now - last > self.window_s:
+            self._fails.pop(key, None)
+            return 0, 0.0
+        return count, last
 
-    def succeeded(self, name: str) -> None:
+    def _remaining(self, key: tuple[str, ...], now: float) -> float:
+        count, last = self._get(key, now)
+        return max(0.0, self._delay(count) - (now - last)) if count else 0.0
+
+    def wait_for(self, address: str, name: str) -> float:
+        """Seconds this address must still wait before trying `name` (0: try now)."""
+        name = name.casefold()
+        now = self.clock()
         with self._lock:
-            self._fails.pop(name.casefold(), None)
+            wait = self._remaining(("ip", address), now)
+            if self._get(("pair", address, name), now)[0]:
+                wait = max(wait, self._remaining(("acct", name), now))
+            return wait
+
+    def failed(self, address: str, name: str) -> None:
+        name = name.casefold()
+        now = self.clock()
+        with self._lock:
+            for key in (("ip", address), ("acct", name), ("pair", address, name)):
+                count, _ = self._get(key, now)
+                self._fails[key] = (count + 1, now)
+                self._fails.move_to_end(key)
+            while len(self._fails) > self.max_keys:
+                self._fails.popitem(last=False)
+
+    def succeeded(self, address: str, name: str) -> None:
+        """The right password: this address starts afresh (the account's count stays, for
+        the other addresses that failed on it)."""
+        with self._lock:
+            self._fails.pop(("ip", address), None)
+            self._fails.pop(("pair", address, name.casefold()), None)

@@ -14,9 +14,10 @@ Roles, each including the rights of the ones before it:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     Boolean,
@@ -63,6 +64,26 @@ web_meta = Table(
     Column("key", String(40), primary_key=True),
     Column("value", Text),
 )
+
+#: one row per signed-in browser: the cookie carries a random token, the table its SHA-256.
+#: A session is valid while `ended` is empty, it was used within the idle timeout and is
+#: younger than the absolute lifetime; logout, a password or role change and locking the
+#: account end it here, so a copy of the cookie kept from before is refused.
+web_sessions = Table(
+    "web_sessions", metadata,
+    Column("id", String(64), primary_key=True),  # sha256 of the cookie's token
+    Column("user_id", Integer, nullable=False, index=True),
+    Column("created", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    Column("address", String(64), default=""),
+    Column("ended", DateTime),
+    Column("end_reason", String(20)),
+)
+
+#: last_seen is written at most this often (seconds): not one write per page
+SESSION_TOUCH_S = 60
+#: a session ends this long after sign-in, used or not (hours)
+SESSION_MAX_HOURS = 12
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 
@@ -182,9 +203,9 @@ def authenticate(store: Store, name: str, password: str) -> WebUser | None:
     return get_user(store, row.id)
 
 
-def record_failed_login(store: Store, name: str) -> None:
+def record_failed_login(store: Store, name: str, address: str = "") -> None:
     with store.write_session() as s:
-        store.audit(s, "web_login_failed", normalize_name(name)[:40])
+        store.audit(s, "web_login_failed", normalize_name(name)[:40], address=address[:64])
 
 
 def _active_admins(s, excluding: int | None = None) -> int:
@@ -210,11 +231,16 @@ def set_role(store: Store, user_id: int, role: str, actor: str) -> WebUser:
             raise RefusedError("Đây là quản trị viên cuối cùng; không đổi vai trò được.",
                                hint="Tạo hoặc cấp quyền quản trị cho người khác trước.")
         s.execute(update(web_users).where(web_users.c.id == user_id).values(role=role))
+        if role != row.role:  # the rights of every open session change: sign in again
+            _end_user_sessions(s, user_id, "role")
         store.audit(s, "web_user_role", actor, user=row.name, before=row.role, after=role)
     return get_user(store, user_id)  # type: ignore[return-value]
 
 
-def set_password(store: Store, user_id: int, password: str, actor: str) -> WebUser:
+def set_password(store: Store, user_id: int, password: str, actor: str,
+                 keep_session: str | None = None) -> WebUser:
+    """A new password; every session of the user ends, except `keep_session` (the token of
+    the person changing their own password)."""
     with store.read_session() as s:
         row = _load(s, user_id)
     problem = password_problem(password, row.name)
@@ -224,6 +250,7 @@ def set_password(store: Store, user_id: int, password: str, actor: str) -> WebUs
     with store.write_session() as s:
         s.execute(update(web_users).where(web_users.c.id == user_id).values(
             password_hash=pw_hash, session_epoch=(row.session_epoch or 0) + 1))
+        _end_user_sessions(s, user_id, "password", keep=keep_session)
         store.audit(s, "web_user_password", actor, user=row.name)
     return get_user(store, user_id)  # type: ignore[return-value]
 
@@ -236,6 +263,72 @@ def set_active(store: Store, user_id: int, active: bool, actor: str) -> WebUser:
                                hint="Cấp quyền quản trị cho người khác trước.")
         s.execute(update(web_users).where(web_users.c.id == user_id).values(
             active=active, session_epoch=(row.session_epoch or 0) + 1))
+        _end_user_sessions(s, user_id, "disabled")
         store.audit(s, "web_user_active" if active else "web_user_disabled", actor,
                     user=row.name)
     return get_user(store, user_id)  # type: ignore[return-value]
+
+
+# ---- server-side sessions ------------------------------------------------------------------
+
+def _sid(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_session(store: Store, user_id: int, address: str = "") -> str:
+    """A new session for a user who just signed in; returns the token for the cookie."""
+    token = new_token()
+    at = now()
+    with store.write_session() as s:
+        s.execute(insert(web_sessions).values(id=_sid(token), user_id=user_id, created=at,
+                                              last_seen=at, address=(address or "")[:64]))
+        # ended and long-expired rows are kept a week for the record, then dropped
+        s.execute(web_sessions.delete().where(web_sessions.c.last_seen
+                                              < at - timedelta(days=7)))
+    return token
+
+
+def session_user(store: Store, token: str, idle_minutes: int) -> WebUser | None:
+    """The user of a live session, else None (ended, idle too long, too old, account
+    locked). Marks an expired session as ended."""
+    sid = _sid(token)
+    at = now()
+    with store.read_session() as s:
+        row = s.execute(select(web_sessions).where(web_sessions.c.id == sid)).first()
+    if row is None or row.ended is not None:
+        return None
+    expired = (at - row.last_seen > timedelta(minutes=idle_minutes)
+               or at - row.created > timedelta(hours=SESSION_MAX_HOURS))
+    user = None if expired else get_user(store, row.user_id)
+    if user is None or not user.active:
+        end_session(store, token, "expired" if expired else "account")
+        return None
+    if (at - row.last_seen).total_seconds() > SESSION_TOUCH_S:
+        with store.write_session() as s:
+            s.execute(update(web_sessions).where(web_sessions.c.id == sid,
+                                                 web_sessions.c.ended.is_(None))
+                      .values(last_seen=at))
+    return user
+
+
+def end_session(store: Store, token: str, reason: str = "logout") -> None:
+    with store.write_session() as s:
+        s.execute(update(web_sessions).where(web_sessions.c.id == _sid(token),
+                                             web_sessions.c.ended.is_(None))
+                  .values(ended=now(), end_reason=reason))
+
+
+def _end_user_sessions(s, user_id: int, reason: str, keep: str | None = None) -> int:
+    """End every live session of a user (inside the caller's transaction), except `keep`
+    (a token). Returns how many ended."""
+    q = update(web_sessions).where(web_sessions.c.user_id == user_id,
+                                   web_sessions.c.ended.is_(None))
+    if keep:
+        q = q.where(web_sessions.c.id != _sid(keep))
+    return s.execute(q.values(ended=now(), end_reason=reason)).rowcount or 0
+
+
+def live_sessions(store: Store, user_id: int) -> int:
+    with store.read_session() as s:
+        return s.scalar(select(func.count()).select_from(web_sessions).where(
+            web_sessions.c.user_id == user_id, web_sessions.c.ended.is_(None))) or 0

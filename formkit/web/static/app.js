@@ -17,6 +17,10 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }));
 
+  // a print button (no inline script under the CSP)
+  document.querySelectorAll("[data-print]").forEach((el) =>
+    el.addEventListener("click", () => window.print()));
+
   // uploads: refuse a too large selection before sending it (the server checks it too)
   const upload = document.getElementById("upload-form");
   if (upload) upload.addEventListener("submit", (ev) => {

@@ -13,6 +13,7 @@ from formkit.web.app import (
     form_status,
     requires,
     safe_next,
+    session_token,
     show_error,
     stale_form_response,
     user,
@@ -32,27 +33,38 @@ def login() -> Any:
     if request.method == "POST":
         name = U.normalize_name(request.form.get("name", ""))[:40]
         password = request.form.get("password", "")
-        wait = c.throttle.blocked_for(name)
+        address = request.remote_addr or ""
+        wait = c.throttle.wait_for(address, name)
         if wait > 0:
-            flash(f"Đăng nhập sai nhiều lần: thử lại sau {int(wait // 60) + 1} phút.", "error")
+            flash(f"Đăng nhập sai nhiều lần từ máy này: thử lại sau {_seconds_vn(wait)}.",
+                  "error")
             return render_template("login.html", name=name, next=target, no_users=no_users), 429
         u = U.authenticate(c.store, name, password) if name and password else None
         if u is None:
-            c.throttle.failed(name)
+            c.throttle.failed(address, name)
             if name:
-                U.record_failed_login(c.store, name)
+                U.record_failed_login(c.store, name, address)
             flash("Tên đăng nhập hoặc mật khẩu không đúng (hoặc tài khoản đã bị khóa).", "error")
             return render_template("login.html", name=name, next=target, no_users=no_users), 401
-        c.throttle.succeeded(name)
+        c.throttle.succeeded(address, name)
         session.clear()  # a fresh session: nothing from before the login carries over
         session.permanent = True
-        session.update(uid=u.id, epoch=u.session_epoch, csrf=new_token())
+        token = U.start_session(c.store, u.id, request.remote_addr or "")
+        session.update(sid=token, csrf=new_token())
         return redirect(target)
     return render_template("login.html", name="", next=target, no_users=no_users)
 
 
+def _seconds_vn(wait: float) -> str:
+    seconds = int(wait) + 1
+    return f"{seconds} giây" if seconds < 90 else f"{seconds // 60 + 1} phút"
+
+
 @bp.route("/dang-xuat", methods=["POST"])
 def logout() -> Any:
+    token = session_token()
+    if token:
+        U.end_session(ctx().store, token, "logout")  # a copy of the cookie is dead too
     session.clear()
     flash("Đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
@@ -74,11 +86,11 @@ def account() -> Any:
             flash("Hai lần nhập mật khẩu mới không giống nhau.", "error")
         else:
             try:
-                u = U.set_password(c.store, user().id, new, user().name)
+                U.set_password(c.store, user().id, new, user().name,
+                               keep_session=session_token())
             except FormkitError as exc:
                 show_error(exc)
             else:
-                session["epoch"] = u.session_epoch  # this session stays; the others end
                 flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.", "success")
                 return redirect(url_for("dashboard.index"))
     return render_template("account.html")

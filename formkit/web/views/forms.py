@@ -85,6 +85,22 @@ def build() -> Any:
         flash("Năm (2000–2100), số bản (0–5000) hoặc số trang (1–500) không hợp lệ.", "error")
         return redirect(url_for("forms.index"))
     unit = request.form.get("unit") or None
+    if form == "05-02" and copies > 0 and request.form.get("confirm") != "1":
+        # numbered copies are recorded as issued and their numbers never reused: ask first
+        issued = [r for r in _ledger(year) if r.get("form") == form
+                  and (r.get("unit") or None) == unit]
+        before = sum(int(r.get("last", 0)) - int(r.get("first", 0)) + 1 for r in issued)
+        return render_template(
+            "confirm.html", title=f"Phát {copies} phiếu khảo sát đánh số?",
+            message=f"Sẽ tạo và ghi vào sổ phiếu đã phát {copies} bản đánh số của năm {year}"
+                    + (f", đơn vị {unit}" if unit else "") + ". "
+                    + (f"Đã phát trước đó {before} bản ({len(issued)} lần). "
+                       if issued else "Chưa phát bản nào. ")
+                    + "Số thứ tự đã phát không dùng lại được; chỉ bấm đồng ý nếu cần in thêm.",
+            action=url_for("forms.build"),
+            fields={"form": form, "year": year, "unit": unit or "", "copies": copies,
+                    "pages": pages},
+            button=f"Đồng ý phát {copies} bản", cancel=url_for("forms.index", nam=year))
     try:
         results = api.build(c.settings, [form], year, unit=unit,
                             copies=copies if form == "05-02" else 0, pages=pages)

@@ -7,20 +7,64 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from formkit.analyze.classify import load_rules
 from formkit.errors import FormkitError
 from formkit.store import register as reg
 from formkit.web.app import ctx, form_status, requires, show_error, stale_form_response, user
 from formkit.web.messages import error_vn
+from formkit.web.versions import changed_since, edited, make_version, parse_version
 
 bp = Blueprint("register", __name__, url_prefix="/so-ghi-nhan")
 
 PAGE_SIZE = 100
+MIN_YEAR = 2000
 LIMITS = {"customer": 300, "content": 5000, "receiver": 200, "confirmation": 300}
 FIELD_LABELS = {"customer": "Tên khách hàng", "content": "Nội dung ý kiến",
                 "receiver": "Người tiếp nhận", "confirmation": "Xác nhận của trưởng phòng"}
+#: every field a form can change, as the stale-save message names it
+ALL_LABELS = {"date": "ngày tiếp nhận", "customer": "tên khách hàng",
+              "content": "nội dung ý kiến", "receiver": "người tiếp nhận", "unit": "đơn vị",
+              "source": "nguồn ý kiến", "confirmation": "xác nhận của trưởng phòng",
+              "status": "tình trạng", "group": "nhóm ý kiến"}
+TEXT_FIELDS = ("date", "customer", "content", "receiver", "unit", "source", "confirmation")
+
+
+def _state(e: Any) -> dict[str, str]:
+    """The fields of an entry the forms show, as the forms show them."""
+    return {"date": f"{e.entry_date:%d/%m/%Y}", "customer": e.customer, "content": e.content,
+            "receiver": e.receiver, "unit": e.unit, "source": e.source,
+            "confirmation": e.confirmation, "status": e.status,
+            "group": e.group_override or ""}
+
+
+def _shown(field: str, value: str) -> str:
+    if field == "status":
+        return reg.status_label(value)
+    if field == "source":
+        return reg.source_label(value)
+    if field == "group":
+        labels = load_rules(settings=ctx().settings).labels()
+        return labels.get(value, value) if value else "theo quy tắc"
+    value = value or "(trống)"
+    return value if len(value) <= 80 else value[:77] + "…"
+
+
+def stale_message(entry_id: int, fields: list[str], current: dict[str, str]) -> str:
+    now = "; ".join(f"{ALL_LABELS[f]} nay là “{_shown(f, current[f])}”" for f in fields)
+    return (f"Ý kiến #{entry_id} đã được người khác sửa sau khi bạn mở trang ({now}). "
+            "Thay đổi của bạn CHƯA được lưu, không có gì bị ghi đè. Xem bản mới nhất rồi "
+            "làm lại nếu vẫn cần.")
 
 
 def _vocab() -> dict[str, Any]:
@@ -40,11 +84,16 @@ def index() -> Any:
         try:
             year = int(f["nam"])
         except ValueError:
-            flash("Năm không hợp lệ.", "error")
+            year = None
+        if year is None or not MIN_YEAR <= year <= date.today().year + 1:
+            flash(f"Năm “{f['nam'][:12]}” không hợp lệ: chọn một năm từ {MIN_YEAR} đến "
+                  f"{date.today().year + 1}. Đang hiện mọi năm.", "error")
+            year, f["nam"] = None, ""
     try:
         entries = reg.list_entries(c.store, year=year, unit=f["don_vi"] or None,
                                    source=f["nguon"] or None, group=f["nhom"] or None,
-                                   status=f["tinh_trang"] or None, text=f["tim"] or None)
+                                   status=f["tinh_trang"] or None, text=f["tim"] or None,
+                                   include_voided=True)
     except FormkitError as exc:
         show_error(exc)
         entries = []
@@ -142,25 +191,39 @@ def edit(entry_id: int) -> Any:
         status = form_status()
         if status != "ok":
             return stale_form_response(status, url_for("register.edit", entry_id=entry_id))
-        new_status = request.form.get("status", e.status)
-        group = request.form.get("group", "")
-        try:
-            changed = []
-            if new_status != e.status:
-                e = reg.set_status(c.store, entry_id, new_status, actor=user().name)
-                changed.append("tình trạng")
-            wanted = group or None  # "" gives the entry back to the rules
-            if wanted != e.group_override:
-                e = reg.set_group(c.store, entry_id, wanted, actor=user().name)
-                changed.append("nhóm ý kiến")
-        except FormkitError as exc:
-            show_error(exc)
-        else:
-            flash(f"Đã lưu mục #{entry_id}: " + (", ".join(changed) if changed
-                                                 else "không có gì thay đổi") + ".", "success")
-            return redirect(url_for("register.edit", entry_id=entry_id))
+        version = parse_version(request.form.get("version"))
+        wanted = {"status": request.form.get("status", e.status),
+                  "group": request.form.get("group", "")}
+        changed: list[str] = []
+        with c.edit_lock:
+            e = reg.get_entry(c.store, entry_id)
+            current = {k: _state(e)[k] for k in wanted}
+            stale = list(current) if version is None else changed_since(version, current)
+            if e.voided_at is not None:
+                flash(f"Ý kiến #{entry_id} đã bị hủy; không sửa được.", "error")
+                return redirect(url_for("register.edit", entry_id=entry_id))
+            if stale:
+                flash(stale_message(entry_id, stale, current), "error")
+                return redirect(url_for("register.edit", entry_id=entry_id))
+            mine = edited(version or {}, wanted)
+            try:
+                if "status" in mine:
+                    e = reg.set_status(c.store, entry_id, wanted["status"], actor=user().name)
+                    changed.append("tình trạng")
+                if "group" in mine:  # "" gives the entry back to the rules
+                    e = reg.set_group(c.store, entry_id, wanted["group"] or None,
+                                      actor=user().name)
+                    changed.append("nhóm ý kiến")
+            except FormkitError as exc:
+                show_error(exc)
+                return redirect(url_for("register.edit", entry_id=entry_id))
+        flash(f"Đã lưu mục #{entry_id}: " + (", ".join(changed) if changed
+                                             else "không có gì thay đổi") + ".", "success")
+        return redirect(url_for("register.edit", entry_id=entry_id))
     rules = load_rules(settings=c.settings)
+    state = _state(e)
     return render_template("register_entry.html", e=e, rule_group=rules.name(e.group_code),
+                           version=make_version({k: state[k] for k in ("status", "group")}),
                            source_label=reg.source_label, status_label=reg.status_label,
                            **_vocab())
 
@@ -175,14 +238,12 @@ def edit_text(entry_id: int) -> Any:
         e = reg.get_entry(c.store, entry_id)
     except FormkitError:
         abort(404)
-    values = {"date": f"{e.entry_date:%d/%m/%Y}", "customer": e.customer,
-              "content": e.content, "receiver": e.receiver, "unit": e.unit,
-              "source": e.source, "confirmation": e.confirmation, "status": e.status,
-              "group": e.group_override or ""}
+    values = _state(e)
+    version_text = make_version({k: values[k] for k in TEXT_FIELDS})
     errors: list[str] = []
     if request.method == "POST":
-        values = {**values, **{k: v for k, v in _form_values().items()
-                               if k not in ("status", "group")}}
+        typed = {k: v for k, v in _form_values().items() if k in TEXT_FIELDS}
+        values = {**values, **typed}
         status = form_status()
         if status == "used":
             return stale_form_response(status, url_for("register.edit", entry_id=entry_id))
@@ -191,21 +252,112 @@ def edit_text(entry_id: int) -> Any:
                           "kiểm tra rồi bấm Lưu lần nữa.")
         else:
             errors = _check(values)
-            if not errors:
-                try:
-                    reg.update_entry(
-                        c.store, entry_id, entry_date=values["date"],
-                        content=values["content"], customer=values["customer"],
-                        receiver=values["receiver"], unit=values["unit"] or None,
-                        source=values["source"] or "khieu_nai",
-                        confirmation=values["confirmation"], actor=user().name)
-                except FormkitError as exc:
-                    errors.append(error_vn(exc))
-                else:
-                    flash(f"Đã sửa nội dung mục #{entry_id}.", "success")
+        if not errors:
+            version = parse_version(request.form.get("version"))
+            with c.edit_lock:
+                e = reg.get_entry(c.store, entry_id)
+                current = {k: _state(e)[k] for k in TEXT_FIELDS}
+                stale = list(current) if version is None else changed_since(version, current)
+                if e.voided_at is not None:
+                    errors.append(f"Ý kiến #{entry_id} đã bị hủy; không sửa được.")
+                elif stale:
+                    # what was typed stays on the form, now made from the newest entry: the
+                    # person sees the message, checks, and saves again on purpose
+                    errors.append(stale_message(entry_id, stale, current))
+                    version_text = make_version(current)
+                elif not edited(version or {}, typed):
+                    flash(f"Mục #{entry_id}: không có gì thay đổi.", "info")
                     return redirect(url_for("register.edit", entry_id=entry_id))
+                else:
+                    try:
+                        # unchanged fields are written with the value they have now (the
+                        # check above just proved it), so only the edited ones change
+                        reg.update_entry(
+                            c.store, entry_id, entry_date=values["date"],
+                            content=values["content"], customer=values["customer"],
+                            receiver=values["receiver"], unit=values["unit"] or None,
+                            source=values["source"] or "khieu_nai",
+                            confirmation=values["confirmation"], actor=user().name)
+                    except FormkitError as exc:
+                        errors.append(error_vn(exc))
+                    else:
+                        names = ", ".join(ALL_LABELS[k] for k in edited(version or {}, typed))
+                        flash(f"Đã sửa mục #{entry_id}: {names}.", "success")
+                        return redirect(url_for("register.edit", entry_id=entry_id))
     return render_template("register_form.html", v=values, errors=errors, editing=e,
-                           **_vocab()), (400 if errors else 200)
+                           version=version_text, **_vocab()), (400 if errors else 200)
+
+
+@bp.route("/<int:entry_id>/huy", methods=["POST"])
+@requires("staff")
+def void(entry_id: int) -> Any:
+    """Void an entry written by mistake, with a reason (never deleted; audited)."""
+    c = ctx()
+    status = form_status()
+    if status != "ok":
+        return stale_form_response(status, url_for("register.edit", entry_id=entry_id))
+    reason = request.form.get("reason", "").strip()[:500]
+    if len(reason) < 5:
+        flash("Ghi lý do hủy (ít nhất 5 ký tự), ví dụ “ghi trùng với mục #12”. Chưa hủy gì.",
+              "error")
+        return redirect(url_for("register.edit", entry_id=entry_id))
+    try:
+        with c.edit_lock:
+            reg.void_entry(c.store, entry_id, reason, actor=user().name)
+    except FormkitError as exc:
+        if "There is no register entry" in str(exc):
+            abort(404)
+        show_error(exc)
+    else:
+        flash(f"Đã hủy mục #{entry_id}. Mục vẫn nằm trong sổ, có ghi lý do; không được tính "
+              "trong báo cáo.", "success")
+    return redirect(url_for("register.edit", entry_id=entry_id))
+
+
+@bp.route("/xuat")
+@requires("staff")
+def export() -> Any:
+    """The register of one year as the official workbook (five columns of BM.QT.SCT.05-01
+    first, A4 landscape), narrowed by the list's filters (unit, source, group, status,
+    search). Voided entries are left out, as in the reports. Audited."""
+    import io
+
+    from formkit.export.register_xlsx import build_register_workbook
+    from formkit.spec import load_form, template_path
+
+    c = ctx()
+    f = {k: request.args.get(k, "").strip() for k in ("nam", "don_vi", "nguon", "nhom",
+                                                      "tinh_trang", "tim")}
+    this = date.today().year
+    try:
+        year = int(f["nam"] or this)
+    except ValueError:
+        year = 0
+    if not MIN_YEAR <= year <= this + 1:
+        flash(f"Năm không hợp lệ: chọn một năm từ {MIN_YEAR} đến {this + 1}.", "error")
+        return redirect(url_for("register.index"))
+    try:
+        rules = load_rules(settings=c.settings)
+        entries = reg.list_entries(c.store, year=year, unit=f["don_vi"] or None,
+                                   source=f["nguon"] or None, group=f["nhom"] or None,
+                                   status=f["tinh_trang"] or None, text=f["tim"] or None,
+                                   rules=rules)
+        spec = load_form(template_path(c.settings.templates_dir, "05-01"))
+        wb = build_register_workbook(c.settings, spec, year, entries, rules)
+    except FormkitError as exc:
+        show_error(exc)
+        return redirect(url_for("register.index"))
+    buf = io.BytesIO()
+    wb.save(buf)
+    with c.store.write_session() as s:
+        c.store.audit(s, "web_export_register", user().name, year=year,
+                      unit=f["don_vi"], entries=len(entries),
+                      filtered=any(f[k] for k in ("nguon", "nhom", "tinh_trang", "tim")))
+    name = f"{c.settings.form_code('05-01')}_{year}" + (f"_{f['don_vi']}" if f["don_vi"]
+                                                        else "") + ".xlsx"
+    return Response(buf.getvalue(), headers={
+        "Content-Disposition": f'attachment; filename="{name}"'},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.route("/tu-phieu-khao-sat", methods=["POST"])

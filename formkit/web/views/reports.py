@@ -158,7 +158,53 @@ def verify_year() -> Any:
     return redirect(url_for("reports.index", nam=year))
 
 
+def _audit_filter() -> tuple[Any, dict[str, str]]:
+    from formkit.web.auditlog import AuditFilter
+
+    f = {k: request.args.get(k, "").strip()[:80] for k in ("nguoi", "thao_tac", "tu", "den")}
+    days: dict[str, date | None] = {}
+    for key in ("tu", "den"):
+        days[key] = None
+        if f[key]:
+            try:
+                days[key] = parse_vn_date(f[key]) if "/" in f[key] \
+                    else date.fromisoformat(f[key])
+            except (FormkitError, ValueError, OverflowError):
+                flash(f"Ngày “{f[key][:20]}” không hợp lệ: viết dd/mm/yyyy. Bỏ qua điều kiện "
+                      "này.", "error")
+                f[key] = ""
+    return AuditFilter(actor=f["nguoi"], action=f["thao_tac"], since=days["tu"],
+                       until=days["den"]), f
+
+
 @bp.route("/nhat-ky")
 @requires("iso")
 def audit_log() -> Any:
-    return render_template("audit.html", lines=ctx().store.audit_log(300))
+    from formkit.web import auditlog
+
+    c = ctx()
+    flt, f = _audit_filter()
+    lines, total = auditlog.query(c.store, flt, limit=200)
+    actors, actions = auditlog.choices(c.store)
+    return render_template("audit.html", lines=lines, total=total, f=f, actors=actors,
+                           actions=actions)
+
+
+@bp.route("/nhat-ky.xlsx")
+@requires("iso")
+def audit_export() -> Any:
+    from flask import Response
+
+    from formkit.web import auditlog
+
+    c = ctx()
+    flt, f = _audit_filter()
+    lines, total = auditlog.query(c.store, flt, limit=100_000)
+    _audit("web_export_audit", lines=len(lines),
+           filtered=any(f.values()))
+    title = f"Nhật ký thao tác formkit – {c.settings.agency_short_name} – lập lúc " \
+            f"{date.today():%d/%m/%Y}"
+    name = f"nhat_ky_{date.today():%Y%m%d}.xlsx"
+    return Response(auditlog.workbook(lines, title), headers={
+        "Content-Disposition": f'attachment; filename="{name}"'},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
