@@ -34,6 +34,9 @@ class Thresholds:
     # ---- decisions
     review_confidence: float = 0.80  # fields under this confidence go to review
     clear_row_confidence: float = 0.9  # one checked box, the rest of the row clean
+    # a lone tick box (noi_dung.*) with this score on a quiet page is as sure as a clear
+    # row: 1.5 × box_checked_min, three times box_empty_max
+    flag_clear_score: float = 0.11
     faint_beside_mark_confidence: float = 0.85  # clear mark + pale trace in another box
     box_clear_mark_max: float = 0.5  # above this a mark is dense enough to be a cancellation
     clear_mark_confidence: float = 0.80  # a checked box this sure outweighs pale traces beside it

@@ -382,6 +382,11 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
         conf = max(conf, T.clear_row_confidence * quality)
     if kind == "flag":
         conf = boxes[0].confidence * quality
+        quiet = line_floor is None or line_floor <= T.noisy_page_line_floor
+        if checked and not filled and quiet and checked[0].score >= T.flag_clear_score:
+            # a lone box has no row to compare with; ink this far above an empty box's on
+            # a quiet page is no longer in doubt (a thin tick covers little of the box)
+            conf = max(conf, T.clear_row_confidence * quality)
     unanswered = _unanswered(kind, d.status, d.value)
     if unanswered and filled:
         # a filled box with no answer beside it: a cancelled answer, or a box filled in
