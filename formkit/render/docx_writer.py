@@ -173,15 +173,19 @@ class _Writer:
         self._picture(qr, qr_png(ident.encode()), G.QR_MM)
         X.set_cell_valign(text, "center")
         unit = self.job.unit
-        serial = f"{ident.serial:06d}" if ident.serial else SERIAL_PLACEHOLDER
-        parts = []
+        p = self._cell_text(text, "", G.SMALL_PT, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        gap = "    "
         if self.spec.kind == "survey":
-            parts.append(f"Phiếu số: {serial}")
+            X.set_run_font(p.add_run("Phiếu số: "), FONT, G.SMALL_PT, italic=True)
+            # the serial (or the dots it replaces) is a run of its own, upright: the PDF
+            # then holds it as a text object of its own that stamping can swap for the number
+            serial = f"{ident.serial:06d}" if ident.serial else SERIAL_PLACEHOLDER
+            X.set_run_font(p.add_run(serial), FONT, G.SMALL_PT, italic=False)
+            X.set_run_font(p.add_run(gap), FONT, G.SMALL_PT, italic=True)
         if unit:
-            parts.append(unit.name)
-        parts.append(f"Trang {ident.page}/{ident.pages}")
-        self._cell_text(text, "    ".join(parts), G.SMALL_PT, italic=True,
-                        align=WD_ALIGN_PARAGRAPH.CENTER)
+            X.set_run_font(p.add_run(unit.name + gap), FONT, G.SMALL_PT, italic=True)
+        X.page_number(p, FONT, G.SMALL_PT, italic=True, prefix="Trang ", of_total=True,
+                      page=ident.page, pages=ident.pages)
         p = self._tiny_paragraph(footer)
         footer._element.remove(p._p)
         footer._element.append(p._p)
@@ -359,9 +363,13 @@ class _Writer:
                 self.para(self.spec.title, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER,
                           after=2)
                 self.para(fill(self.spec.year_line, self.subs), bold=True,
+                          align=WD_ALIGN_PARAGRAPH.CENTER, after=2)
+                # each phòng keeps its own book: the keeper is named (or left to fill in)
+                keeper = self.job.unit.name if self.job.unit else "\u2026" * 40
+                self.para(f"Phòng, đơn vị giữ sổ: {keeper}", size=13,
                           align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
-                body_h -= 26.0
-            header_h = 14.0
+                body_h -= 33.0
+            header_h = 11.0
             # a safety margin of one row keeps LibreOffice and Word from spilling a page
             n_rows = max(1, int((body_h - header_h - 6.0) // self.spec.row_height_mm))
             table = self.doc.add_table(1 + n_rows, len(widths))
@@ -391,6 +399,11 @@ class _Writer:
             self.survey()
         else:
             self.register()
+            # LibreOffice shows the previous section's footer (its QR and page number) on
+            # the last page when the document ends with a table: end with a 1 pt paragraph
+            end = self.doc.add_paragraph()
+            end.paragraph_format.line_spacing = Pt(1)
+            X.paragraph_spacing(end, 0, 0, None)
         return self.doc
 
 

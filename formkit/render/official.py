@@ -14,7 +14,6 @@ from datetime import date
 from docx.document import Document as DocumentType
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table
@@ -137,23 +136,6 @@ def title_block(doc: DocumentType, title: str, subject_lines: Sequence[str],
     X.paragraph_bottom_rule(rule, 0.75)
 
 
-def _field(run, instruction: str) -> None:
-    """A Word field (PAGE, NUMPAGES) as fldChar begin / instrText / separate / end."""
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    sep = OxmlElement("w:fldChar")
-    sep.set(qn("w:fldCharType"), "separate")
-    text = OxmlElement("w:t")
-    text.text = "2"
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    for el in (begin, instr, sep, text, end):
-        run._r.append(el)
-
-
 def page_numbers(doc: DocumentType, size_pt: float = 13.0) -> None:
     """Page numbers centred in the top margin, none on page 1 (a different first-page header
     left empty)."""
@@ -164,9 +146,7 @@ def page_numbers(doc: DocumentType, size_pt: float = 13.0) -> None:
     p = header.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     X.paragraph_spacing(p, 0, 0, 1.0)
-    run = p.add_run()
-    X.set_run_font(run, FONT, size_pt)
-    _field(run, "PAGE")
+    X.page_number(p, FONT, size_pt, page=2)
     first = section.first_page_header
     first.is_linked_to_previous = False
     X.paragraph_spacing(first.paragraphs[0], 0, 0, 1.0)
