@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from formkit.analyze.classify import GroupRules, load_rules
 from formkit.config import Settings
-from formkit.export.xlsx_common import MM_PER_CHAR, put_text, save_atomically
+from formkit.export.xlsx_common import MM_PER_CHAR, put_text, row_height, save_atomically
 from formkit.spec import FormSpec, load_form, template_path
 from formkit.store import Store, open_store
 from formkit.store.register import list_entries, source_label, status_label
@@ -116,20 +116,6 @@ def build_register_workbook(settings: Settings, spec: FormSpec, year: int,
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{max(row, HEADER_ROW + 1)}"
     _print_setup(ws)
     return wb
-
-
-def row_height(values: list[object], widths: list[float], font_pt: float) -> float:
-    """Height in points that shows every wrapped line. LibreOffice does not compute row
-    heights when it opens an .xlsx, so the workbook has to carry them."""
-    lines = 1
-    for value, width in zip(values, widths, strict=False):
-        if value is None:
-            continue
-        # Times New Roman at 12 pt is about as wide as Excel's unit character; keep margin
-        per_line = max(1, int(width * 11 / font_pt) - 1)
-        needed = sum(max(1, -(-len(part) // per_line)) for part in str(value).split("\n"))
-        lines = max(lines, needed)
-    return round(lines * font_pt * 1.3 + 4, 1)
 
 
 def _title_rows(ws: Worksheet, settings: Settings, spec: FormSpec, year: int,
