@@ -25,6 +25,7 @@ from formkit.analyze import narrative as N
 from formkit.analyze import stats as S
 from formkit.analyze.stats import Change
 from formkit.analyze.tallies import CHUA_DAT, DAT, TOT, YearTallies
+from formkit.analyze.wording import MISSING, Period
 from formkit.config import Settings
 from formkit.export.xlsx_common import put_text, row_height, save_atomically
 from formkit.textnorm import nfc
@@ -167,9 +168,22 @@ def _change_cells(ch: Change) -> list[Any]:
 
 
 def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Path,
-                  thresholds: Thresholds = T) -> Path:
-    """Write the summary workbook of `year` (atomically) and return its path."""
+                  thresholds: Thresholds = T, state: Any = None) -> Path:
+    """Write the summary workbook of `year` (atomically) and return its path. `state` (a
+    report_docx.RecordState) adds the period the data cover, partial quarters and, for a
+    draft, "DỰ THẢO" on every sheet and printed page."""
     t = tallies
+    period: Period | None = getattr(state, "period", None)
+
+    def qname(q: int) -> str:
+        return period.quarter_label(q) if period else N.QUARTER_NAMES[q]
+
+    # a year without any record shows "chưa có dữ liệu", never a 0 that looks measured
+    prev_has_data = bool(t.previous.responses)
+
+    def prev(v: Any) -> Any:
+        return v if prev_has_data else MISSING
+
     if t.year != year:
         raise ValueError(f"tallies are for {t.year}, not {year}")
     sch = t.scheme
@@ -178,6 +192,8 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
     wb = Workbook()
     wb.remove(wb.active)
     origin = f"{settings.agency_short_name} – {settings.procedure} – năm {year}"
+    if period is not None:
+        origin += f". {period.sentence()}"
 
     # ---- Tổng hợp
     rr = t.response_rate
@@ -189,9 +205,9 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
         ["Số phiếu giấy thu về", rr.returned_paper, None],
         ["Tỷ lệ phản hồi (phiếu giấy)", rr.rate, None],
         ["Số ý kiến qua kênh trực tuyến", rr.other_channels, None],
-        ["Số phiếu đưa vào phân tích", t.current.answered, t.previous.answered],
+        ["Số phiếu đưa vào phân tích", t.current.answered, prev(t.previous.answered)],
         ["Số phiếu có câu đánh dấu không hợp lệ", t.current.with_invalid,
-         t.previous.with_invalid],
+         prev(t.previous.with_invalid)],
         ["Số phiếu không xác định được ngày (không tính vào quý)", t.undated, None],
         [S.INDEX_NAME, idx.current.rate, idx.reference.rate],
         ["Khoảng tin cậy 95% – cận dưới", idx.current.low, idx.reference.low],
@@ -200,7 +216,8 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
         ["Đánh giá thay đổi", N.verdict(idx), None],
         ["Tỷ lệ phiếu cho biết có phiền hà, sách nhiễu", h.share(h.yes),
          t.previous.harassment.share(t.previous.harassment.yes)],
-        ["Số ý kiến phản ánh, kiến nghị (mọi nguồn)", f.total, f.previous_total],
+        ["Số ý kiến phản ánh, kiến nghị (mọi nguồn)", f.total,
+         f.previous_total if f.previous_total else MISSING],
         ["Tỷ lệ phản ánh, kiến nghị đã xử lý", f.handled_share, None],
     ]
     tr = t.current.transactions
@@ -277,7 +294,7 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
     rows.append(row)
     cols = [Col("Tiêu chí", 30)]
     for q in t.quarters:
-        name = N.QUARTER_NAMES[q.quarter]
+        name = qname(q.quarter)
         cols += [Col(f"{name} – hợp lệ", 10, INT), Col(f"{name} – {S.RATE_NAME.lower()}", 12,
                                                         PCT)]
     _sheet(wb, "quarters", f"{S.RATE_NAME.upper()} THEO QUÝ NĂM {year}",
@@ -288,12 +305,13 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
     rows = []
     for q in t.quarters:
         ch = q.year_on_year
-        rows.append([N.QUARTER_NAMES[q.quarter], q.current.answered, q.current.index,
-                     ch.current.low, ch.current.high, q.previous.answered, q.previous.index,
+        rows.append([qname(q.quarter), q.current.answered, q.current.index,
+                     ch.current.low, ch.current.high, prev(q.previous.answered), q.previous.index,
                      ch.reference.low, ch.reference.high, *_change_cells(ch)])
     ch = t.index_year_on_year
     rows.append(["Cả năm", t.current.answered, t.current.index, ch.current.low, ch.current.high,
-                 t.previous.answered, t.previous.index, ch.reference.low, ch.reference.high,
+                 prev(t.previous.answered), t.previous.index, ch.reference.low,
+                 ch.reference.high,
                  *_change_cells(ch)])
     ws = _sheet(wb, "same_period", f"{S.INDEX_NAME.upper()} THEO QUÝ, NĂM {year} VÀ CÙNG KỲ "
                 f"NĂM {py}", f"So sánh bằng {S.TEST_NAME}; khoảng tin cậy Wilson 95%.",
@@ -382,10 +400,16 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
            [Col("Đơn vị", 34), *slice_cols[1:]], slice_rows(t.by_unit, t.unit_label))
 
     # ---- Phản ánh
-    rows = [[i, g.label, g.count, g.share, g.handled, g.handled_share,
-             f.previous_by_group.get(g.code, 0)] for i, g in enumerate(f.by_group, 1)]
-    rows.append(["", "Cộng", f.total, 1.0 if f.total else None, f.handled, f.handled_share,
-                 f.previous_total])
+    def fb_prev(n: int) -> Any:
+        return n if f.previous_total else MISSING
+
+    groups = sorted(f.by_group, key=lambda g: N.is_compliment(g.label))
+    rows = [[i, g.label, g.count, g.share, None if N.is_compliment(g.label) else g.handled,
+             None if N.is_compliment(g.label) else g.handled_share,
+             fb_prev(f.previous_by_group.get(g.code, 0))] for i, g in enumerate(groups, 1)]
+    complaints, handled, _praise = N.complaint_counts(t)
+    rows.append(["", "Cộng", f.total, 1.0 if f.total else None, handled,
+                 handled / complaints if complaints else None, fb_prev(f.previous_total)])
     ws = _sheet(wb, "feedback_groups", f"PHẢN ÁNH, KIẾN NGHỊ THEO NHÓM Ý KIẾN NĂM {year}",
                 "Mọi nguồn: Sổ ghi nhận ý kiến, tiếp dân, truyền thông, họp, cấp trên, khảo sát.",
                 [Col("STT", 6, INT), Col("Nhóm ý kiến", 44), Col("Số lượng", 10, INT),
@@ -434,4 +458,14 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
 
     wb.properties.title = f"Tổng hợp khảo sát sự hài lòng năm {year}"
     wb.properties.creator = settings.agency_short_name
+    if state is not None and getattr(state, "draft", False):
+        note = state.draft_note()
+        for sheet in wb.worksheets:
+            put_text(sheet["A2"], f"{note}. {sheet['A2'].value or ''}".strip())
+            sheet["A2"].font = Font(name="Times New Roman", italic=True, bold=True, size=10,
+                                    color="C00000")
+            sheet.oddHeader.center.text = note
+            sheet.oddHeader.center.size = 10
+    for sheet in wb.worksheets:
+        sheet.oddFooter.center.text = "Trang &P/&N"
     return save_atomically(wb, path)

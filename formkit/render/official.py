@@ -15,7 +15,7 @@ from docx.document import Document as DocumentType
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 
 from formkit.config import Settings
@@ -136,20 +136,34 @@ def title_block(doc: DocumentType, title: str, subject_lines: Sequence[str],
     X.paragraph_bottom_rule(rule, 0.75)
 
 
-def page_numbers(doc: DocumentType, size_pt: float = 13.0) -> None:
-    """Page numbers centred in the top margin, none on page 1 (a different first-page header
-    left empty)."""
+def page_numbers(doc: DocumentType, size_pt: float = 13.0, draft_note: str | None = None
+                 ) -> None:
+    """Page numbers centred in the top margin, none on page 1 (a different first-page
+    header). With draft_note, every page, the first included, carries it in red bold above."""
     section = doc.sections[0]
     section.different_first_page_header_footer = True
     header = section.header
     header.is_linked_to_previous = False
-    p = header.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    X.paragraph_spacing(p, 0, 0, 1.0)
-    X.page_number(p, FONT, size_pt, page=2)
     first = section.first_page_header
     first.is_linked_to_previous = False
     X.paragraph_spacing(first.paragraphs[0], 0, 0, 1.0)
+    if draft_note:
+        _draft_line(first.paragraphs[0], draft_note)
+        _draft_line(header.paragraphs[0], draft_note)
+        p = header.add_paragraph()
+    else:
+        p = header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    X.paragraph_spacing(p, 0, 0, 1.0)
+    X.page_number(p, FONT, size_pt, page=2)
+
+
+def _draft_line(p, note: str) -> None:
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    X.paragraph_spacing(p, 0, 0, 1.0)
+    run = p.add_run(nfc(note))
+    X.set_run_font(run, FONT, 12, bold=True)
+    run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
 
 def body(doc: DocumentType, text: str = "", size: float = 14.0, bold: bool = False,
@@ -205,7 +219,8 @@ def signature_block(doc: DocumentType, settings: Settings, recipients: Sequence[
             first = False
     for _ in range(4):  # room for the signature and the seal
         cell_text(right, "", 13, new_paragraph=True)
-    cell_text(right, name or "", 13, bold=True, new_paragraph=True)
+    # no name configured: a line to write it on (a signature block never ends unnamed)
+    cell_text(right, name or "\u2026" * 14, 13, bold=True, new_paragraph=True)
     return table
 
 
