@@ -184,7 +184,7 @@ def quarter_sentences(t: YearTallies, period: Period | None = None) -> list[str]
             continue
         reference = f"cùng kỳ năm {t.previous_year}"
         if state == "partial":
-            reference = f"cả {QUARTER_NAMES[row.quarter]} năm {t.previous_year} (quý đủ ba tháng)"
+            reference = f"cả {QUARTER_NAMES[row.quarter]} năm {t.previous_year}"
         out.append(change_sentence(f"{q}: chỉ số hài lòng chung", row.year_on_year,
                                    f"năm {t.year}", reference))
     if period and period.partial_quarters:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from docx import Document
@@ -411,11 +411,8 @@ class _Report:
         self.appendix()
         props = self.doc.core_properties
         props.title = " ".join(report_subject(self.s, self.year))
-        props.author = self.s.agency_short_name
         props.keywords = f"formkit {self.s.procedure} {self.year}"
-        props.created = props.modified = datetime.now()
-        props.last_modified_by = self.s.agency_short_name
-        props.revision = 1
+        X.set_document_properties(self.doc, self.s.agency_short_name)
         props.comments = self.state.draft_note() if self.state.draft else ""
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from docx import Document
@@ -18,7 +17,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from formkit.config import Settings, Unit
+from formkit.config import Settings, Unit, issue_control
 from formkit.identity import PageIdentity
 from formkit.render import docx_xml as X
 from formkit.render import geometry as G
@@ -57,10 +56,6 @@ def fill(text: str, subs: dict[str, str]) -> str:
     return text
 
 
-def vn_date(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"
-
-
 class _Writer:
     def __init__(self, job: PrintJob):
         self.job = job
@@ -74,7 +69,7 @@ class _Writer:
         props.title = f"{job.settings.form_code(self.spec.code)} {self.spec.title} {job.year}"
         props.subject = f"{DOCX_MARKER}:{self.spec.code}:{job.layout_version}:{job.year}"
         props.keywords = DOCX_MARKER
-        props.author = job.settings.agency_short_name
+        X.set_document_properties(self.doc, job.settings.agency_short_name)
         props.comments = ""
 
     # ---- document plumbing -------------------------------------------------------------
@@ -145,8 +140,7 @@ class _Writer:
         self._picture(left, mark_png(), G.MARK_MM)
         self._picture(right, mark_png(), G.MARK_MM, WD_ALIGN_PARAGRAPH.RIGHT)
         s = self.job.settings
-        ctl = (f"{s.form_code(self.spec.code)}    Lần ban hành: {s.iso_issue}    "
-               f"Ngày ban hành: {vn_date(s.iso_issue_date)}")
+        ctl = issue_control(s, self.spec.code)
         self._cell_text(mid, ctl, G.SMALL_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
         X.set_cell_valign(mid, "center")
         # move the mandatory paragraph below the table

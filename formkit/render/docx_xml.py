@@ -185,3 +185,22 @@ def page_number(paragraph: Paragraph, font: str, size_pt: float | None = None,
     if of_total:
         set_run_font(paragraph.add_run("/"), font, size_pt, italic=italic)
         add_field(paragraph, "NUMPAGES", str(pages), font, size_pt, italic=italic)
+
+
+def set_document_properties(doc, author: str) -> None:
+    """Core and app properties of a DOCX formkit writes: author and last editor the agency,
+    created and modified now (UTC), the application formkit. python-docx's template would
+    otherwise say 2013 and "Microsoft Macintosh Word"."""
+    import re
+    from datetime import UTC, datetime
+
+    props = doc.core_properties
+    props.author = props.last_modified_by = author
+    props.created = props.modified = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    props.revision = 1
+    for part in doc.part.package.parts:
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = re.sub(rb"<Application>.*?</Application>",
+                                b"<Application>formkit</Application>", part.blob)
+            part._blob = re.sub(rb"<Template>.*?</Template>", b"<Template></Template>",
+                                part._blob)

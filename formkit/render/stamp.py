@@ -100,7 +100,9 @@ def _digits_font() -> bytes:
         raise TemplateError("The Liberation Serif font is missing: serial numbers cannot be "
                             "printed.", hint="Install fonts-liberation2 (scripts/setup.sh).")
     font = TTFont(path)
-    sub = subset.Subsetter(subset.Options())
+    options = subset.Options()
+    options.drop_tables += ["FFTM"]  # FontForge's timestamp: nothing to keep, and it warns
+    sub = subset.Subsetter(options)
     sub.populate(text="0123456789")
     sub.subset(font)
     for rec in font["name"].names:
