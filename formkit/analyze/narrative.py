@@ -80,7 +80,7 @@ def change_sentence(what: str, change: Change, current_label: str, reference_lab
     body = (f"{base}, {moved} {dec(abs(pts))} điểm phần trăm so với {reference_label} "
             f"({pct(ref.rate)}, {num(ref.n)} phiếu)")
     if change.significant:
-        return f"{body}; mức {moved} lớn hơn biên sai số, là thay đổi thực sự."
+        return f"{body}; mức {moved} vượt biên sai số, là thay đổi thực sự."
     return (f"{body}; mức {moved} này nằm trong biên sai số, chưa đủ căn cứ để kết luận có "
             "thay đổi thực sự.")
 
