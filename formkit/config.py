@@ -71,6 +71,11 @@ name = "Phòng Quản lý Thương mại"
 code = "QLNL"
 name = "Phòng Quản lý Năng lượng"
 
+[forms]
+# The approved survey (BM.QT.SCT.05-02) has no national motto header; true adds
+# "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc" beside the agency.
+motto_header = false
+
 [paths]
 exports = "exports"
 scans = "scans"
@@ -102,6 +107,7 @@ class Settings:
     iso_issue: str = ""  # "" and None: the forms print a blank to fill in by hand
     iso_issue_date: date | None = None
     retention_years: int = 3
+    form_motto: bool = False  # [forms] motto_header: the approved survey has none
     form_codes: dict[str, str] = field(
         default_factory=lambda: {"05-01": "BM.QT.SCT.05-01", "05-02": "BM.QT.SCT.05-02"}
     )
@@ -249,6 +255,10 @@ def load_settings(workspace: Path | None = None) -> Settings:
     paths = data.get("paths", {})
     if not isinstance(paths, dict):
         raise ConfigError(f"{where}: [paths] must be a table.")
+    forms_table = data.get("forms", {})
+    if not isinstance(forms_table, dict):
+        raise ConfigError(f"{where}: [forms] must be a table.")
+    s.form_motto = _get(forms_table, "motto_header", bool, f"{where} [forms]", s.form_motto)
     s.exports_dir = ws / _get(paths, "exports", str, f"{where} [paths]", "exports")
     s.scans_dir = ws / _get(paths, "scans", str, f"{where} [paths]", "scans")
     templates = _get(paths, "templates", str, f"{where} [paths]", "")

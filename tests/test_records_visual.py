@@ -227,3 +227,17 @@ def test_workbooks_render_with_pages_in_order_and_charts_whole(outputs):
             for img in page.images + page.rects:
                 if img["height"] > page.height * 0.2:
                     assert img["bottom"] < page.height - 20
+
+
+def test_survey_follows_the_approved_form_without_motto_unless_set(outputs, tmp_path):
+    first = _page_texts(outputs["survey"].pdf)[0]
+    assert "CỘNG HÒA" not in first and "Độc lập" not in first
+    assert "SỞ CÔNG THƯƠNG" in first
+    from formkit.config import load_settings
+
+    ws = tmp_path / "ws"
+    make_workspace(ws)
+    toml = ws / "formkit.toml"
+    toml.write_text(toml.read_text("utf-8").replace("motto_header = false",
+                                                     "motto_header = true"), "utf-8")
+    assert load_settings(ws).form_motto is True

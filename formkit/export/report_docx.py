@@ -144,8 +144,7 @@ class _Report:
     # ---- sections --------------------------------------------------------------------------
     def front(self, number: str | None, report_date: date) -> None:
         O.agency_header(self.doc, self.s, W, O.number_line("BC", self.s.abbreviation, number),
-                        O.date_line(self.s.place, report_date), agency_rule_indent_mm=24.0,
-                        motto_rule_indent_mm=17.0)
+                        O.date_line(self.s.place, report_date), agency_rule_indent_mm=24.0)
         O.title_block(self.doc, "BÁO CÁO", report_subject(self.s, self.year))
 
     def section_i(self) -> None:

@@ -199,7 +199,8 @@ class _Writer:
 
     def agency_header(self) -> None:
         """Two-column header of Nghị định 30/2020, Phụ lục I (shared with the report)."""
-        official.agency_header(self.doc, self.job.settings, self.geom.content_width)
+        official.agency_header(self.doc, self.job.settings, self.geom.content_width,
+                               motto=self.job.settings.form_motto)
         self.para("", after=4)
 
     def title(self, lines: tuple[str, ...]) -> None:

@@ -87,15 +87,31 @@ def _rule_cell(cell, indent_mm: float) -> None:
     X.paragraph_bottom_rule(p, 0.75)
 
 
+def motto_width_mm(size_pt: float = 13.0) -> float:
+    """Printed width of the motto in bold Times (its metric twin Liberation Serif)."""
+    from PIL import ImageFont
+
+    for path in ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
+                 "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf"):
+        try:
+            face = ImageFont.truetype(path, 1000)
+        except OSError:
+            continue
+        return face.getlength(MOTTO) / 1000 * size_pt / 72 * 25.4
+    return 56.1  # measured with Liberation Serif Bold at 13 pt
+
+
 def agency_header(doc: DocumentType, settings: Settings, content_width_mm: float,
                   number: str | None = None, date_text: str | None = None,
                   left_width_mm: float = HEADER_LEFT_MM, agency_rule_indent_mm: float = 22.0,
-                  motto_rule_indent_mm: float = 27.0) -> Table:
+                  motto_rule_indent_mm: float | None = None, motto: bool = True) -> Table:
     """Two-column header of Nghị định 30/2020, Phụ lục I.
 
     Left: governing body (not bold), agency (bold) with a short rule, then "Số: …".
-    Right: national name (bold capitals), motto (bold) with a rule, then place and date
-    (italic). Without number and date only the first three rows are drawn (the survey form).
+    Right: national name (bold capitals), motto (bold) with a rule as long as the motto
+    (the decree's rule), then place and date (italic). Without number and date only the first
+    three rows are drawn (the survey form). motto=False leaves the right column empty but
+    keeps every row's height, so nothing below the header moves.
     """
     rows_n = 4 if (number or date_text) else 3
     table = doc.add_table(rows_n, 2)
@@ -103,10 +119,22 @@ def agency_header(doc: DocumentType, settings: Settings, content_width_mm: float
     rows = table.rows
     cell_text(rows[0].cells[0], settings.province, 12.5)
     cell_text(rows[1].cells[0], settings.agency_name, 12.5, bold=True)
-    cell_text(rows[0].cells[1], NATIONAL, 12.5, bold=True)
-    cell_text(rows[1].cells[1], MOTTO, 13, bold=True)
     _rule_cell(rows[2].cells[0], agency_rule_indent_mm)
-    _rule_cell(rows[2].cells[1], motto_rule_indent_mm)
+    if motto:
+        cell_text(rows[0].cells[1], NATIONAL, 12.5, bold=True)
+        cell_text(rows[1].cells[1], MOTTO, 13, bold=True)
+        if motto_rule_indent_mm is None:
+            right_w = content_width_mm - left_width_mm
+            motto_rule_indent_mm = max(0.0, (right_w - motto_width_mm(13)) / 2)
+        _rule_cell(rows[2].cells[1], motto_rule_indent_mm)
+    else:
+        # an empty 13 pt line keeps row 2 as tall as with the motto (the survey's boxes and
+        # zones below must not move: their layout is printed in every QR code)
+        p = cell_text(rows[1].cells[1], "", 13, bold=True)
+        X.set_run_font(p.add_run(" "), FONT, 13, bold=True)
+        rule = rows[2].cells[1].paragraphs[0]
+        X.paragraph_spacing(rule, 0, 0, None)
+        rule.paragraph_format.line_spacing = Pt(2)
     if rows_n == 4:
         p = cell_text(rows[3].cells[0], number or "", 13)
         p.paragraph_format.space_before = Pt(6)
