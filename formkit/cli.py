@@ -62,6 +62,12 @@ def forms_build(
                    else "")
         console.print(f"[green]✓[/] {r.form}: {r.docx}" + (f"\n  {r.pdf}" if r.pdf else "")
                       + f"\n  layout {r.layout.version}{serials}")
+    from rich.markup import escape
+
+    from formkit.config import issue_notes
+
+    for note in issue_notes(settings):
+        console.print(f"[yellow]![/] {escape(note)}")
 
 
 @app.command()

@@ -38,8 +38,8 @@ iso_unit = "Ban ISO"                     # keeps the records (retention)
 [iso]
 procedure = "QT.SCT.05"
 corrective_procedure = "QT.SCT.04"
-issue = "01"                             # Lần ban hành
-issue_date = "2024-01-02"                # Ngày ban hành (YYYY-MM-DD)
+issue = ""                               # Lần ban hành, e.g. "01" (empty: a blank to fill in)
+issue_date = ""                          # Ngày ban hành, YYYY-MM-DD (empty: a blank)
 retention_years = 3
 
 [iso.forms]
@@ -71,6 +71,11 @@ name = "Phòng Quản lý Thương mại"
 code = "QLNL"
 name = "Phòng Quản lý Năng lượng"
 
+[forms]
+# The approved survey (BM.QT.SCT.05-02) has no national motto header; true adds
+# "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc" beside the agency.
+motto_header = false
+
 [paths]
 exports = "exports"
 scans = "scans"
@@ -99,9 +104,10 @@ class Settings:
     iso_unit: str = "Ban ISO"
     procedure: str = "QT.SCT.05"
     corrective_procedure: str = "QT.SCT.04"
-    iso_issue: str = "01"
-    iso_issue_date: date = date(2024, 1, 2)
+    iso_issue: str = ""  # "" and None: the forms print a blank to fill in by hand
+    iso_issue_date: date | None = None
     retention_years: int = 3
+    form_motto: bool = False  # [forms] motto_header: the approved survey has none
     form_codes: dict[str, str] = field(
         default_factory=lambda: {"05-01": "BM.QT.SCT.05-01", "05-02": "BM.QT.SCT.05-02"}
     )
@@ -202,14 +208,16 @@ def load_settings(workspace: Path | None = None) -> Settings:
     )
     s.iso_issue = _get(iso, "issue", str, f"{where} [iso]", s.iso_issue)
     raw_date = iso.get("issue_date", s.iso_issue_date)
-    if isinstance(raw_date, str):
+    if isinstance(raw_date, str) and not raw_date.strip():
+        raw_date = None
+    elif isinstance(raw_date, str):
         try:
             raw_date = date.fromisoformat(raw_date)
         except ValueError:
             raise ConfigError(
                 f"{where} [iso]: issue_date {raw_date!r} is not a date; write it as YYYY-MM-DD."
             ) from None
-    if not isinstance(raw_date, date):
+    if raw_date is not None and not isinstance(raw_date, date):
         raise ConfigError(f"{where} [iso]: issue_date must be a date (YYYY-MM-DD).")
     s.iso_issue_date = raw_date
     s.retention_years = _get(iso, "retention_years", int, f"{where} [iso]", s.retention_years)
@@ -247,12 +255,38 @@ def load_settings(workspace: Path | None = None) -> Settings:
     paths = data.get("paths", {})
     if not isinstance(paths, dict):
         raise ConfigError(f"{where}: [paths] must be a table.")
+    forms_table = data.get("forms", {})
+    if not isinstance(forms_table, dict):
+        raise ConfigError(f"{where}: [forms] must be a table.")
+    s.form_motto = _get(forms_table, "motto_header", bool, f"{where} [forms]", s.form_motto)
     s.exports_dir = ws / _get(paths, "exports", str, f"{where} [paths]", "exports")
     s.scans_dir = ws / _get(paths, "scans", str, f"{where} [paths]", "scans")
     templates = _get(paths, "templates", str, f"{where} [paths]", "")
     s.templates_dir = (ws / templates) if templates else BUILTIN_TEMPLATES
     s.database_url = _get(paths, "database", str, f"{where} [paths]", s.database_url)
     return s
+
+
+def issue_control(settings: Settings, short: str, gap: str = "    ") -> str:
+    """"BM.QT.SCT.05-02    Lần ban hành: 01    Ngày ban hành: 02/01/2024": the issue control
+    of a form; what formkit.toml does not set is a blank to fill in by hand, never invented."""
+    issue = settings.iso_issue.strip() or "\u2026" * 3
+    d = settings.iso_issue_date
+    issued = f"{d.day:02d}/{d.month:02d}/{d.year}" if d else "\u2026/\u2026/\u2026\u2026"
+    return f"{settings.form_code(short)}{gap}Lần ban hành: {issue}{gap}Ngày ban hành: {issued}"
+
+
+def issue_notes(settings: Settings) -> list[str]:
+    """What `forms build` tells the user about the issue block it printed blank."""
+    missing = []
+    if not settings.iso_issue.strip():
+        missing.append("issue (Lần ban hành)")
+    if settings.iso_issue_date is None:
+        missing.append("issue_date (Ngày ban hành)")
+    if not missing:
+        return []
+    return [f"formkit.toml [iso] has no {' and no '.join(missing)}: the forms print a blank "
+            "to fill in by hand. Set them to print the approved values."]
 
 
 def write_default_config(workspace: Path, force: bool = False) -> Path:

@@ -49,8 +49,17 @@ step "5. Annual evaluation: summary workbook and report (DOCX + PDF)"
 "$FK" report --year $YEAR --preview
 
 step "6. Seal the year for ISO retention and verify the archive"
+# the samples leave readings waiting for review: sealing is refused (exit 9) until they are
+# decided, as it must be; the demo shows the refusal and goes on
+set +e
 "$FK" archive --year $YEAR
-"$FK" archive verify "$WS/exports/$YEAR/archive"
+code=$?
+set -e
+if [ "$code" -eq 0 ]; then
+  "$FK" archive verify "$WS/exports/$YEAR/archive"
+elif [ "$code" -ne 9 ]; then
+  exit "$code"
+fi
 "$FK" retention
 
 step "Where everything is"

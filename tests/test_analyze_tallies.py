@@ -172,7 +172,7 @@ def test_proposal_for_a_significant_fall_against_last_year():
     # a threshold high enough that only the fall can trigger the proposal
     props = N.draft_proposals(t, "QT.SCT.04", replace(T, unsatisfied_share_max=0.5))
     assert [p.field_id for p in props] == ["c3.chinh_xac_khach_quan"]
-    assert "giảm 9,0 điểm %" in props[0].reason
+    assert "giảm 9,0 điểm phần trăm" in props[0].reason
 
 
 def test_sentences_say_within_margin_or_significant():
@@ -183,7 +183,7 @@ def test_sentences_say_within_margin_or_significant():
     assert "nằm trong biên sai số" in text
     big = tally_year(2026, many(45, Q1, "tot") + many(5, Q1, "chua_dat")
                      + many(35, P1, "tot") + many(15, P1, "chua_dat"), scheme())
-    assert "có ý nghĩa thống kê" in " ".join(N.quarter_sentences(big))
+    assert "vượt biên sai số" in " ".join(N.quarter_sentences(big))
 
 
 def test_vietnamese_number_formatting():

@@ -26,9 +26,8 @@ PPM = DPI / 25.4
 
 # The procedure's survey, in order (seeds/000_…: BM.QT.SCT.05-02)
 SURVEY_LABELS = [
-    # the two-column header reads row by row
-    "BM.QT.SCT.05-02", "UBND TỈNH ĐẮK LẮK", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "SỞ CÔNG THƯƠNG", "Độc lập - Tự do - Hạnh phúc",
+    # the agency header as on the approved form (no national motto: a setting, off)
+    "BM.QT.SCT.05-02", "UBND TỈNH ĐẮK LẮK", "SỞ CÔNG THƯƠNG",
     "PHIẾU KHẢO SÁT", "SỰ HÀI LÒNG CỦA CÁC TỔ CHỨC, CÁ NHÂN",
     "ĐỐI VỚI SỰ PHỤC VỤ CỦA SỞ CÔNG THƯƠNG", "NĂM: 2026",
     "Để nâng cao hơn nữa chất lượng phục vụ", "thông qua “Phiếu khảo sát”.",

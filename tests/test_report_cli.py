@@ -32,6 +32,10 @@ class FakeStore:
         scans.mkdir(parents=True, exist_ok=True)
         self.scan = scans / "lo_01.png"
         self.scan.write_bytes(b"\x89PNG fake scan")
+        self.pending: list = []  # review items still waiting (year, field)
+
+    def review_queue(self, pending_only=True):
+        return [SimpleNamespace(year=y, field=f) for y, f in self.pending]
 
     def sheets(self, year):
         return [SimpleNamespace(
@@ -100,6 +104,33 @@ def test_report_command_writes_workbook_and_docx(cli):
     assert (settings.exports_dir / "2026" / "tong_hop_khao_sat_2026.xlsx").exists()
     assert (settings.exports_dir / "2026" / "bao_cao_hai_long_2026.docx").exists()
     assert "chỉ số hài lòng chung" in res.output
+
+
+def test_report_is_refused_while_readings_wait_for_review_and_preview_is_a_marked_draft(cli):
+    run, stores, settings = cli
+    run("report", "--year", "2026", "--no-pdf")  # creates the fake store
+    stores[0].pending = [(2026, "c1.thai_do_giao_tiep")] * 17 + [(2025, "c3")]
+    res = run("report", "--year", "2026", "--no-pdf")
+    assert isinstance(res.exception, RefusedError) and res.exception.exit_code == 9
+    assert "17 reading(s) of 2026" in str(res.exception)
+    res = run("report", "--year", "2026", "--no-pdf", "--preview")
+    assert res.exit_code == 0, res.output
+    from docx import Document
+
+    doc = Document(str(settings.exports_dir / "2026" / "bao_cao_hai_long_2026.docx"))
+    section = doc.sections[0]
+    for header in (section.header, section.first_page_header):
+        text = " ".join(p.text for p in header.paragraphs)
+        assert "DỰ THẢO" in text and "17" in text
+
+
+def test_archive_refuses_to_seal_a_year_with_readings_waiting_for_review(cli):
+    run, stores, settings = cli
+    run("report", "--year", "2026", "--no-pdf")
+    stores[0].pending = [(2026, "c4.dung_thoi_han")]
+    res = run("archive", "--year", "2026")
+    assert isinstance(res.exception, RefusedError) and res.exception.exit_code == 9
+    assert not (settings.exports_dir / "2026" / "archive").exists()
 
 
 def test_responses_import_stores_new_rows_once(cli, tmp_path):

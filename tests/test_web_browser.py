@@ -184,6 +184,8 @@ def test_the_office_day_upload_review_register_reports(browser, live, tmp_path):
     cells = [c.value for row in openpyxl.load_workbook(saved).active.iter_rows() for c in row]
     assert any(isinstance(v, str) and "Lệ phí thẩm định quá cao" in v for v in cells)
     page.fill("input[name=number]", "15/BC-SCT")
+    # readings still wait for review: only a draft (DỰ THẢO) may be made
+    page.check("input[name=preview]")
     page.click("text=Lập báo cáo năm 2026")
     page.wait_for_selector(".flash.success", timeout=120_000)
     assert "Đã lập báo cáo năm 2026" in page.locator(".flash.success").inner_text()

@@ -11,35 +11,24 @@ from dataclasses import dataclass
 
 from formkit.analyze.stats import Change, Proportion
 from formkit.analyze.tallies import CHUA_DAT, CriterionTally, YearTallies
+
+# the wording of figures lives in formkit.analyze.wording; re-exported for the callers
+from formkit.analyze.wording import (
+    MISSING,
+    QUARTER_NAMES,
+    Period,
+    dec,
+    extremes,
+    join_list,
+    num,
+    pct,
+    share_phrase,
+    signed_points,  # noqa: F401  (re-exported: the report and workbooks call N.signed_points)
+    tie_phrase,
+    vn_date,
+)
+from formkit.textnorm import fold
 from formkit.thresholds import T, Thresholds
-
-QUARTER_NAMES = {1: "Quý I", 2: "Quý II", 3: "Quý III", 4: "Quý IV"}
-
-
-# ---- numbers -----------------------------------------------------------------------------
-def num(n: int | float) -> str:
-    """1234 → "1.234"."""
-    return f"{int(round(n)):,}".replace(",", ".")
-
-
-def dec(x: float, digits: int = 1) -> str:
-    return f"{x:,.{digits}f}".replace(",", "§").replace(".", ",").replace("§", ".")
-
-
-def pct(share: float | None, digits: int = 1) -> str:
-    """0.925 → "92,5%"; None → "–" (no data)."""
-    if share is None:
-        return "–"
-    return dec(100.0 * share, digits) + "%"
-
-
-def signed_points(points: float | None, digits: int = 1) -> str:
-    """+3.24 → "+3,2"; None → "–". The unit (điểm %) is written by the caller."""
-    if points is None:
-        return "–"
-    if round(points, digits) == 0:
-        return dec(0.0, digits)
-    return ("+" if points > 0 else "−") + dec(abs(points), digits)
 
 
 def interval_text(p: Proportion) -> str:
@@ -78,23 +67,22 @@ def change_sentence(what: str, change: Change, current_label: str, reference_lab
     if not cur.n and not ref.n:
         return f"{what}: chưa có số liệu trong {current_label} và {reference_label}."
     if not ref.n:
-        return (f"{what} {current_label} {verb} {pct(cur.rate)} (n = {num(cur.n)}); "
-                f"{reference_label} không có số liệu để so sánh.")
+        return (f"{what} {current_label} {verb} {pct(cur.rate)} ({num(cur.n)} phiếu); "
+                f"{reference_label} {MISSING} để so sánh.")
     if not cur.n:
-        return (f"{what}: {current_label} chưa có số liệu; {reference_label} {verb} "
-                f"{pct(ref.rate)} (n = {num(ref.n)}).")
+        return (f"{what}: {current_label} {MISSING}; {reference_label} {verb} "
+                f"{pct(ref.rate)} ({num(ref.n)} phiếu).")
     pts = change.points or 0.0
-    base = f"{what} {current_label} {verb} {pct(cur.rate)} (n = {num(cur.n)})"
+    base = f"{what} {current_label} {verb} {pct(cur.rate)} ({num(cur.n)} phiếu)"
     if round(pts, 1) == 0:
         return f"{base}, không thay đổi so với {reference_label} ({pct(ref.rate)})."
     moved = "tăng" if pts > 0 else "giảm"
     body = (f"{base}, {moved} {dec(abs(pts))} điểm phần trăm so với {reference_label} "
-            f"({pct(ref.rate)}, n = {num(ref.n)})")
+            f"({pct(ref.rate)}, {num(ref.n)} phiếu)")
     if change.significant:
-        return f"{body}; mức {moved} vượt biên sai số ({p_text(change.p_value)}), có ý nghĩa " \
-               "thống kê."
-    return (f"{body}; mức {moved} này nằm trong biên sai số ({p_text(change.p_value)}), chưa đủ "
-            "căn cứ để kết luận có thay đổi thực sự.")
+        return f"{body}; mức {moved} vượt biên sai số, là thay đổi thực sự."
+    return (f"{body}; mức {moved} này nằm trong biên sai số, chưa đủ căn cứ để kết luận có "
+            "thay đổi thực sự.")
 
 
 # ---- sections of the report --------------------------------------------------------------
@@ -113,11 +101,12 @@ def response_sentences(t: YearTallies) -> list[str]:
         out.append(f"Ngoài ra có {num(rr.other_channels)} ý kiến khảo sát qua các kênh trực "
                    "tuyến; các kết quả được tổng hợp chung và trình bày riêng theo từng kênh.")
     bad = t.current.responses - t.current.answered
-    out.append(
-        f"Tổng số phiếu được đưa vào phân tích là {num(t.current.answered)} trên "
-        f"{num(t.current.responses)} phiếu"
-        + (f" ({num(bad)} phiếu không có câu trả lời hợp lệ cho tiêu chí nào)." if bad else ".")
-    )
+    if bad:
+        kept = share_phrase(t.current.answered, t.current.responses)
+        out.append(f"Được đưa vào phân tích: {kept}; {num(bad)} phiếu không có câu trả lời "
+                   "hợp lệ cho tiêu chí nào.")
+    elif t.current.responses:
+        out.append(f"Cả {num(t.current.responses)} phiếu đều được đưa vào phân tích.")
     if t.undated:
         out.append(f"{num(t.undated)} phiếu không xác định được ngày nên chỉ được tính vào "
                    "kết quả cả năm, không tính vào quý nào.")
@@ -132,17 +121,18 @@ def criteria_sentences(t: YearTallies, th: Thresholds = T) -> list[str]:
     rated = [c for c in t.current.criteria if c.valid]
     if not rated:
         return ["Chưa có câu trả lời hợp lệ nào cho các tiêu chí đánh giá."]
-    best = max(rated, key=lambda c: c.rate or 0.0)
-    worst = min(rated, key=lambda c: c.rate or 0.0)
+    best, worst = extremes(rated, key=lambda c: c.rate or 0.0)
     idx = t.current.index_proportion
     out = [
-        f"Chỉ số hài lòng chung năm {t.year} đạt {pct(idx.rate)} (khoảng tin cậy 95%: "
-        f"{interval_text(idx)}, tính trên {num(idx.n)} phiếu).",
+        f"Chỉ số hài lòng chung năm {t.year} đạt {pct(idx.rate)}, tính trên {num(idx.n)} phiếu; "
+        f"với số phiếu này, giá trị thực nằm trong khoảng {interval_text(idx)}.",
     ]
-    if best is not worst:
-        out.append(f"Tiêu chí có tỷ lệ hài lòng cao nhất là {criterion_name(best)} với "
-                   f"{pct(best.rate)}; thấp nhất là {criterion_name(worst)} với "
-                   f"{pct(worst.rate)}.")
+    if best != worst:
+        out.append(
+            f"Tỷ lệ hài lòng cao nhất ({pct(best[0].rate)}) thuộc về "
+            f"{tie_phrase([criterion_name(c) for c in best], 'tiêu chí', 'tiêu chí')}; "
+            f"thấp nhất ({pct(worst[0].rate)}) là "
+            f"{tie_phrase([criterion_name(c) for c in worst], 'tiêu chí', 'tiêu chí')}.")
     over = [c for c in rated if (c.share(CHUA_DAT) or 0.0) > th.unsatisfied_share_max]
     if over:
         names = "; ".join(f"{criterion_name(c)}: {pct(c.share(CHUA_DAT))}" for c in over)
@@ -166,27 +156,42 @@ def year_on_year_sentences(t: YearTallies) -> list[str]:
     for c in t.current.criteria:
         ch = t.criterion_year_on_year(c.criterion.field_id)
         if ch.direction > 0:
-            ups.append(f"{criterion_name(c)} (+{dec(ch.points or 0)} điểm %)")
+            ups.append(f"{criterion_name(c)} (+{dec(ch.points or 0)} điểm phần trăm)")
         elif ch.direction < 0:
-            downs.append(f"{criterion_name(c)} (−{dec(abs(ch.points or 0))} điểm %)")
+            downs.append(f"{criterion_name(c)} (−{dec(abs(ch.points or 0))} điểm phần trăm)")
     if t.previous.answered:
         if ups:
-            out.append("Các tiêu chí tăng có ý nghĩa thống kê so với năm trước: "
+            out.append("Các tiêu chí tăng thực sự (vượt biên sai số) so với năm trước: "
                        + "; ".join(ups) + ".")
         if downs:
-            out.append("Các tiêu chí giảm có ý nghĩa thống kê so với năm trước: "
+            out.append("Các tiêu chí giảm thực sự (vượt biên sai số) so với năm trước: "
                        + "; ".join(downs) + ".")
         if not ups and not downs:
             out.append("Thay đổi của từng tiêu chí so với năm trước đều nằm trong biên sai số.")
     return out
 
 
-def quarter_sentences(t: YearTallies) -> list[str]:
+def quarter_sentences(t: YearTallies, period: Period | None = None) -> list[str]:
+    """Each quarter against the same quarter last year (a partial quarter says so), moves
+    between quarters, and for quarters with few sheets the margin their own interval shows."""
     out = []
+    label = period.quarter_label if period else QUARTER_NAMES.__getitem__
     for row in t.quarters:
-        q = QUARTER_NAMES[row.quarter]
+        q = label(row.quarter)
+        state = period.quarter_state(row.quarter) if period else "full"
+        if state == "none" and not row.current.answered:
+            out.append(f"{q}: {MISSING} của năm {t.year}.")
+            continue
+        reference = f"cùng kỳ năm {t.previous_year}"
+        if state == "partial":
+            reference = f"cả {QUARTER_NAMES[row.quarter]} năm {t.previous_year}"
         out.append(change_sentence(f"{q}: chỉ số hài lòng chung", row.year_on_year,
-                                   f"năm {t.year}", f"cùng kỳ năm {t.previous_year}"))
+                                   f"năm {t.year}", reference))
+    if period and period.partial_quarters:
+        names = join_list([QUARTER_NAMES[q] for q in period.partial_quarters])
+        out.append(f"{names} năm {t.year} mới có số liệu đến ngày "
+                   f"{vn_date(period.last)}; so sánh với cả quý của năm "  # type: ignore[arg-type]
+                   f"{t.previous_year} chỉ mang tính tham khảo.")
     moves = []
     for row in t.quarters[1:]:
         ch = row.vs_prior_quarter
@@ -195,28 +200,43 @@ def quarter_sentences(t: YearTallies) -> list[str]:
         q, prev_q = QUARTER_NAMES[row.quarter], QUARTER_NAMES[row.quarter - 1]
         if ch.direction:
             moves.append(f"{q} {'tăng' if ch.direction > 0 else 'giảm'} "
-                         f"{dec(abs(ch.points or 0))} điểm % so với {prev_q} (có ý nghĩa "
-                         "thống kê)")
+                         f"{dec(abs(ch.points or 0))} điểm phần trăm so với {prev_q} (vượt "
+                         "biên sai số)")
     if moves:
         out.append("Giữa các quý trong năm: " + "; ".join(moves) + ".")
     elif any(r.current.answered for r in t.quarters):
         out.append("Chênh lệch giữa các quý trong năm đều nằm trong biên sai số.")
-    small = [QUARTER_NAMES[r.quarter] for r in t.quarters if 0 < r.current.answered < 30]
+    small = [r for r in t.quarters if 0 < r.current.answered < 30]
     if small:
-        out.append(f"Lưu ý: {', '.join(small)} có dưới 30 phiếu nên biên sai số lớn "
-                   "(khoảng ±8 đến ±15 điểm %); cần thận trọng khi so sánh.")
+        parts = [f"{label(r.quarter)} ({num(r.current.answered)} phiếu, chỉ số có thể lệch "
+                 f"đến {reach_text(r.current.index_proportion)})" for r in small]
+        out.append("Lưu ý: " + "; ".join(parts) + " có ít phiếu nên biên sai số lớn (xem "
+                   "khoảng tin cậy trong bảng); cần thận trọng khi so sánh.")
     return out
+
+
+def reach_text(p: Proportion) -> str:
+    """The larger distance from the rate to an end of its 95% interval, as the table shows
+    it: "16,2 điểm phần trăm" (the interval is not symmetric near 100%)."""
+    if not p.n or p.rate is None:
+        return "–"
+    lo, hi = p.interval  # type: ignore[misc]
+    return f"{dec(100 * max(p.rate - lo, hi - p.rate))} điểm phần trăm"
 
 
 def harassment_sentences(t: YearTallies) -> list[str]:
     h = t.current.harassment
     if not h.valid:
         return ["Không có câu trả lời hợp lệ cho Câu hỏi 2 (phiền hà, sách nhiễu)."]
-    out = [
-        f"Về Câu hỏi 2, trong {num(h.valid)} phiếu trả lời hợp lệ có {pct(h.none_share)} cho "
-        f"biết không bị phiền hà, sách nhiễu; {pct(h.some_share)} cho biết có một lần hoặc một "
-        f"số lần; {pct(h.many_share)} cho biết tình trạng này phổ biến hoặc rất phổ biến."
-    ]
+    parts = []
+    for share, what in ((h.none_share, "không bị phiền hà, sách nhiễu"),
+                        (h.some_share, "có một lần hoặc một số lần"),
+                        (h.many_share, "tình trạng này phổ biến hoặc rất phổ biến")):
+        if share:
+            parts.append(f"{pct(share)} cho biết {what}")
+        else:
+            parts.append(f"không có phiếu nào cho biết {what}")
+    out = [f"Về Câu hỏi 2, trong {num(h.valid)} phiếu trả lời hợp lệ: " + "; ".join(parts) + "."]
     if h.yes_unspecified:
         out.append(f"{num(h.yes_unspecified)} phiếu trả lời “Có” nhưng không ghi rõ mức độ.")
     if h.contradictions:
@@ -240,21 +260,88 @@ def channel_sentences(t: YearTallies) -> list[str]:
             "không dùng để so sánh trực tiếp."]
 
 
+def is_compliment(label: str) -> bool:
+    """A compliment ("Khen ngợi") is an opinion, not a complaint to be handled."""
+    return "khen" in fold(label)
+
+
+def complaint_counts(t: YearTallies) -> tuple[int, int, int]:
+    """(complaints, handled complaints, compliments) of the year."""
+    praise = [g for g in t.feedback.by_group if is_compliment(g.label)]
+    compliments = sum(g.count for g in praise)
+    handled = t.feedback.handled - sum(g.handled for g in praise)
+    return t.feedback.total - compliments, handled, compliments
+
+
+def previous_count(t: YearTallies, n: int) -> str:
+    """Last year's figure of the register: "chưa có dữ liệu" when last year has no entry."""
+    return num(n) if t.feedback.previous_total else MISSING
+
+
 def feedback_sentences(t: YearTallies) -> list[str]:
     f = t.feedback
     if not f.total:
         return [f"Trong năm {t.year} không ghi nhận phản ánh, kiến nghị nào trong Sổ ghi nhận "
                 "ý kiến của khách hàng và các nguồn khác."]
-    top = sorted((g for g in f.by_group if g.count), key=lambda g: -g.count)[:3]
-    out = [
-        f"Trong năm {t.year} ghi nhận {num(f.total)} ý kiến phản ánh, kiến nghị từ các nguồn "
-        f"(năm {t.previous_year}: {num(f.previous_total)}); đã xử lý {num(f.handled)} ý kiến "
-        f"({pct(f.handled_share)}).",
-        "Các nhóm ý kiến nhiều nhất: "
-        + "; ".join(f"{g.label} ({num(g.count)}, {pct(g.share)})" for g in top) + ".",
-    ]
-    if f.unhandled:
-        out.append(f"Còn {num(f.unhandled)} ý kiến chưa được xử lý xong.")
+    complaints, handled, compliments = complaint_counts(t)
+    prev = (f"năm {t.previous_year}: {num(f.previous_total)}" if f.previous_total
+            else f"năm {t.previous_year}: {MISSING}")
+    out = [f"Trong năm {t.year} ghi nhận {num(f.total)} ý kiến từ các nguồn ({prev})"
+           + (f", trong đó {num(compliments)} ý kiến khen ngợi" if compliments else "") + "."]
+    if complaints:
+        out.append(f"Có {num(complaints)} ý kiến phản ánh, kiến nghị; đã xử lý {num(handled)} "
+                   f"ý kiến ({pct(handled / complaints)}).")
+        top = sorted((g for g in f.by_group if g.count and not is_compliment(g.label)),
+                     key=lambda g: -g.count)[:3]
+        out.append("Các nhóm phản ánh, kiến nghị nhiều nhất: "
+                   + "; ".join(f"{g.label} ({num(g.count)})" for g in top) + ".")
+        if complaints - handled:
+            out.append(f"Còn {num(complaints - handled)} ý kiến phản ánh, kiến nghị chưa được "
+                       "xử lý xong.")
+    return out
+
+
+@dataclass(frozen=True)
+class CommentGroup:
+    """The written comments of the survey in one opinion group."""
+
+    label: str
+    count: int
+    quotes: tuple[str, ...]
+
+
+def summarise_comments(comments: list[tuple[str, str]], quotes_per_group: int = 2,
+                       quote_chars: int = 160) -> list[CommentGroup]:
+    """(group label, comment text) pairs → groups, largest first; compliments last; a few
+    short quotes each (the first ones, trimmed at a word)."""
+    by: dict[str, list[str]] = {}
+    for label, text in comments:
+        text = " ".join(text.split())
+        if text:
+            by.setdefault(label, []).append(text)
+    out = []
+    for label, texts in by.items():
+        quotes = []
+        for text in texts[:quotes_per_group]:
+            if len(text) > quote_chars:
+                text = text[:quote_chars].rsplit(" ", 1)[0] + "…"
+            quotes.append(text)
+        out.append(CommentGroup(label, len(texts), tuple(quotes)))
+    out.sort(key=lambda g: (is_compliment(g.label), -g.count, g.label))
+    return out
+
+
+def comment_sentences(groups: list[CommentGroup]) -> list[str]:
+    if not groups:
+        return ["Không có phiếu nào ghi ý kiến khác."]
+    total = sum(g.count for g in groups)
+    complaints = [g for g in groups if not is_compliment(g.label)]
+    praise = sum(g.count for g in groups if is_compliment(g.label))
+    out = [f"Có {num(total)} ý kiến ghi thêm trên phiếu khảo sát"
+           + (f", trong đó {num(praise)} ý kiến khen ngợi" if praise else "") + "."]
+    if complaints:
+        out.append("Các ý kiến góp ý, phản ánh theo nhóm: "
+                   + "; ".join(f"{g.label} ({num(g.count)})" for g in complaints) + ".")
     return out
 
 
@@ -307,9 +394,9 @@ def draft_proposals(t: YearTallies, corrective_procedure: str, th: Thresholds = 
                            f"{num(c.valid)}), vượt ngưỡng {pct(th.unsatisfied_share_max, 0)}")
         ch = t.criterion_year_on_year(fid)
         if ch.direction < 0:
-            reasons.append(f"tỷ lệ hài lòng giảm {dec(abs(ch.points or 0))} điểm % so với năm "
-                           f"{t.previous_year} ({pct(ch.reference.rate)} → {pct(ch.current.rate)}"
-                           f", {p_text(ch.p_value)})")
+            reasons.append(f"tỷ lệ hài lòng giảm {dec(abs(ch.points or 0))} điểm phần trăm so "
+                           f"với năm {t.previous_year} ({pct(ch.reference.rate)} → "
+                           f"{pct(ch.current.rate)}), vượt biên sai số")
         if reasons:
             out.append(Proposal(
                 title=f"Cải thiện tiêu chí {criterion_name(c)}",
@@ -333,12 +420,12 @@ def draft_proposals(t: YearTallies, corrective_procedure: str, th: Thresholds = 
             corrective=bool(h.many),
             field_id=t.scheme.harassment_field,
         ))
-    f = t.feedback
-    if f.unhandled:
+    complaints, handled, _ = complaint_counts(t)
+    if complaints - handled:
         out.append(Proposal(
             title="Hoàn thành xử lý phản ánh, kiến nghị còn tồn",
-            reason=f"còn {num(f.unhandled)}/{num(f.total)} ý kiến phản ánh, kiến nghị trong năm "
-                   "chưa được xử lý xong.",
+            reason=f"còn {num(complaints - handled)} trong {num(complaints)} ý kiến phản ánh, "
+                   "kiến nghị trong năm chưa được xử lý xong.",
             action="Các phòng rà soát Sổ ghi nhận ý kiến của khách hàng, xử lý và trả lời dứt "
                    "điểm các ý kiến còn tồn; lãnh đạo phòng xác nhận vào sổ.",
             corrective=False,
@@ -374,14 +461,14 @@ def assessment_paragraphs(t: YearTallies, corrective_procedure: str, th: Thresho
         if ch.comparable:
             if ch.direction:
                 moved = "cao hơn" if ch.direction > 0 else "thấp hơn"
-                trend = (f", {moved} năm {t.previous_year} {dec(abs(ch.points or 0))} điểm %; "
-                         "chênh lệch có ý nghĩa thống kê")
+                trend = (f", {moved} năm {t.previous_year} {dec(abs(ch.points or 0))} điểm phần "
+                         "trăm; chênh lệch vượt biên sai số")
             elif round(ch.points or 0.0, 1) == 0:
                 trend = f", bằng năm {t.previous_year}"
             else:
                 moved = "cao hơn" if (ch.points or 0) > 0 else "thấp hơn"
-                trend = (f", {moved} năm {t.previous_year} {dec(abs(ch.points or 0))} điểm % "
-                         "nhưng chênh lệch nằm trong biên sai số")
+                trend = (f", {moved} năm {t.previous_year} {dec(abs(ch.points or 0))} điểm phần "
+                         "trăm nhưng chênh lệch nằm trong biên sai số")
         out.append(f"{opening}: chỉ số hài lòng chung đạt {pct(idx.rate)}{trend}.")
     good = [c for c in t.current.criteria if c.valid and (c.rate or 0) >= 0.95]
     if good:
@@ -399,7 +486,7 @@ def assessment_paragraphs(t: YearTallies, corrective_procedure: str, th: Thresho
                          + ", ".join(f"“{c.criterion.label}” ({pct(c.share(CHUA_DAT))})"
                                      for c in over))
         if down:
-            parts.append("tỷ lệ hài lòng giảm có ý nghĩa so với năm trước ở các tiêu chí "
+            parts.append("tỷ lệ hài lòng giảm vượt biên sai số so với năm trước ở các tiêu chí "
                          + ", ".join(f"“{c.criterion.label}”" for c in down))
         out.append("Tồn tại, hạn chế: " + "; ".join(parts) + ".")
     else:
@@ -411,8 +498,8 @@ def assessment_paragraphs(t: YearTallies, corrective_procedure: str, th: Thresho
                    "và xử lý.")
     limits = []
     if idx.n:
-        limits.append(f"với {num(idx.n)} phiếu, biên sai số của chỉ số chung khoảng "
-                      f"{margin_text(idx)}")
+        limits.append(f"với {num(idx.n)} phiếu, chỉ số chung có thể lệch đến "
+                      f"{reach_text(idx)}")
     rr = t.response_rate
     if rr.rate is not None and rr.rate < th.response_rate_min:
         limits.append(f"tỷ lệ thu hồi phiếu giấy thấp ({pct(rr.rate)})")

@@ -5,7 +5,6 @@ sheets and the review workbooks. Best effort by convention; the CLI lets the use
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from openpyxl import Workbook
 
 from formkit.config import Settings
 from formkit.export.annual import report_path, summary_path
+from formkit.export.xlsx_common import put_row, save_atomically, write_csv_atomically
 from formkit.textnorm import nfc
 
 BASE_COLUMNS = ["sheet_key", "form", "year", "unit", "serial", "received", "channel",
@@ -39,21 +39,16 @@ def write_sheet_data(settings: Settings, year: int, store: Any, out_dir: Path) -
             v = sh.answers.get(f)
             values.append(nfc(v) if isinstance(v, str) else v)
         rows.append(base + values)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    csv_path = out_dir / f"phieu_khao_sat_{year}.csv"
-    with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
+    # the same formula-safe writer as every formkit workbook: a comment typed as "=…" by a
+    # customer stays text in the archive
+    csv_path = write_csv_atomically(out_dir / f"phieu_khao_sat_{year}.csv", header, rows)
     wb = Workbook()
     ws = wb.active
     ws.title = f"Phiếu {year}"
-    ws.append(header)
-    for r in rows:
-        ws.append(r)
+    for r, values in enumerate([header, *rows], start=1):
+        put_row(ws, r, values)
     ws.freeze_panes = "B2"
-    xlsx_path = out_dir / f"phieu_khao_sat_{year}.xlsx"
-    wb.save(xlsx_path)
+    xlsx_path = save_atomically(wb, out_dir / f"phieu_khao_sat_{year}.xlsx")
     return [xlsx_path, csv_path]
 
 

@@ -56,7 +56,8 @@ def report(
     on: Annotated[str | None, typer.Option("--date", help="Date of the report, DD/MM/YYYY")]
     = None,
     preview: Annotated[bool, typer.Option(
-        help="Count readings still waiting for review (a draft before review is done)")] = False,
+        help="A draft while readings still wait for review: counts them as read, and every "
+        "page says DỰ THẢO (without it the report is refused, exit 9)")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Annual evaluation: summary workbook and report (DOCX, PDF) under exports/<year>/."""
@@ -68,6 +69,11 @@ def report(
         out = evaluate_from_store(settings, year, store, pdf=not no_pdf, number=number,
                                   report_date=_parse_date(on), include_unreviewed=preview)
     t = out.tallies
+    if out.state is not None and out.state.draft:
+        console.print(f"[yellow]![/] {out.state.draft_note()}: mỗi trang ghi DỰ THẢO.")
+    if not settings.signer_name:
+        console.print("[yellow]![/] Chưa khai báo signer_name trong formkit.toml: báo cáo để "
+                      "trống dòng họ tên người ký.")
     console.print(f"[green]✓[/] {t.current.answered} phiếu năm {year} "
                   f"({t.previous.answered} năm {year - 1}); chỉ số hài lòng chung "
                   f"{pct(t.current.index)}")
@@ -143,6 +149,7 @@ def archive_seal(
         raise typer.BadParameter("give --year (or use `archive verify PATH`)")
     from formkit.archive import seal
     from formkit.archive.collect import collect_year_files
+    from formkit.export.annual import refuse_pending
 
     settings = load_settings(workspace)
     with tempfile.TemporaryDirectory(prefix="formkit-seal-") as scratch:
@@ -150,6 +157,10 @@ def archive_seal(
             files = collect_year_files(settings, year)
         else:
             with _open_store(settings) as store:
+                # a sealed year is final: no reading of it may still wait for a decision
+                refuse_pending(store, year, "a sealed archive must hold final records",
+                               "Finish the review (formkit review), write the report again, "
+                               "then seal the year.")
                 files = collect_year_files(settings, year, store, Path(scratch))
         for category, paths in _parse_adds(add).items():
             files.setdefault(category, []).extend(paths)

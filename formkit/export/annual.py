@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from formkit.analyze.narrative import CommentGroup, summarise_comments
 from formkit.analyze.records import FeedbackRecord, ResponseRecord
 from formkit.analyze.tallies import (
     ResponseCounts,
@@ -21,10 +22,13 @@ from formkit.analyze.tallies import (
     survey_scheme,
     tally_year,
 )
+from formkit.analyze.wording import Period
 from formkit.config import Settings
-from formkit.export.report_docx import ReportResult, write_report
+from formkit.errors import RefusedError
+from formkit.export.report_docx import RecordState, ReportResult, write_report
 from formkit.export.summary_xlsx import write_summary
 from formkit.spec import load_form, template_path
+from formkit.spec.model import FieldKind
 from formkit.thresholds import T, Thresholds
 
 
@@ -33,6 +37,57 @@ class AnnualOutputs:
     tallies: YearTallies
     summary: Path
     report: ReportResult
+    state: RecordState | None = None
+
+
+def pending_review(store: Any, year: int) -> int:
+    """Readings of `year` still waiting for a person's decision."""
+    return sum(1 for item in store.review_queue() if item.year == year)
+
+
+def refuse_pending(store: Any, year: int, what: str, hint: str) -> int:
+    """Raise RefusedError (exit 9) while readings of `year` wait for review; else 0."""
+    n = pending_review(store, year)
+    if n:
+        raise RefusedError(
+            f"{n} reading(s) of {year} still wait for review: {what}.", hint=hint)
+    return n
+
+
+def data_period(year: int, responses: Iterable[ResponseRecord],
+                feedback: Iterable[FeedbackRecord]) -> Period:
+    """First and last date of the year's records (survey answers and register entries)."""
+    dates = [r.received for r in responses if r.year == year and r.received]
+    dates += [f.received for f in feedback if f.received and f.received.year == year]
+    return Period(year, min(dates, default=None), max(dates, default=None))
+
+
+def survey_comments(settings: Settings, store: Any, year: int) -> list[CommentGroup]:
+    """The survey's written comments ("Ý kiến khác" fields) of `year`, classified into the
+    opinion groups of the register."""
+    from formkit.analyze.classify import classify_text, load_rules
+
+    try:
+        rules = load_rules(settings=settings)
+    except Exception:  # a broken rules file: the classifier reports it; comments go unsorted
+        rules = None
+    spec = load_form(template_path(settings.templates_dir, "05-02"))
+    text_fields = [fid for fid, f in spec.fields.items()
+                   if f.kind is FieldKind.TEXT and fid.endswith("y_kien_khac")]
+    from formkit.scan.result import REVIEW_STATUSES
+
+    unsure = {str(getattr(st, "value", st)) for st in REVIEW_STATUSES}
+    pairs: list[tuple[str, str]] = []
+    for sheet in store.sheets(year):
+        for fid in text_fields:
+            text = sheet.answers.get(fid)
+            # a reading nobody confirmed is no quote (OCR of a doubtful hand is noise)
+            if getattr(sheet, "statuses", {}).get(fid) in unsure:
+                continue
+            if isinstance(text, str) and text.strip():
+                label = classify_text(text, rules).name if rules else "Khác"
+                pairs.append((label, text))
+    return summarise_comments(pairs)
 
 
 def summary_path(settings: Settings, year: int) -> Path:
@@ -112,23 +167,41 @@ def year_tallies(settings: Settings, year: int,
 
 def write_annual(settings: Settings, year: int, tallies: YearTallies, pdf: bool = True,
                  number: str | None = None, report_date: date | None = None,
-                 recipients: Sequence[str] | None = None, thresholds: Thresholds = T
-                 ) -> AnnualOutputs:
+                 recipients: Sequence[str] | None = None, thresholds: Thresholds = T,
+                 state: RecordState | None = None) -> AnnualOutputs:
     """Summary workbook and report (DOCX, charts, PDF) under exports/<year>/."""
-    summary = write_summary(settings, year, tallies, summary_path(settings, year), thresholds)
+    summary = write_summary(settings, year, tallies, summary_path(settings, year), thresholds,
+                            state=state)
     report = write_report(settings, year, tallies, report_path(settings, year), pdf=pdf,
                           number=number, report_date=report_date, recipients=recipients,
-                          thresholds=thresholds)
-    return AnnualOutputs(tallies, summary, report)
+                          thresholds=thresholds, state=state)
+    return AnnualOutputs(tallies, summary, report, state)
 
 
 def evaluate_from_store(settings: Settings, year: int, store: Any, pdf: bool = True,
                         number: str | None = None, report_date: date | None = None,
                         include_unreviewed: bool = False) -> AnnualOutputs:
-    """Read this year's and last year's records from an open store, then write_annual."""
+    """Read this year's and last year's records from an open store, then write_annual.
+
+    The review state is part of the record: while readings of the year wait for review the
+    report is refused (RefusedError, exit 9) unless include_unreviewed (a preview), whose
+    every page then says "DỰ THẢO" and how many readings are pending."""
+    pending = pending_review(store, year)
+    if pending and not include_unreviewed:
+        raise RefusedError(
+            f"{pending} reading(s) of {year} still wait for review; a report now would count "
+            "them as the machine read them.",
+            hint="Finish the review (formkit review), or run `formkit report --preview` for a "
+            "draft marked DỰ THẢO.")
     responses = (store.responses(year, include_unreviewed=include_unreviewed)
                  + store.responses(year - 1, include_unreviewed=include_unreviewed))
     feedback = store.feedback(year) + store.feedback(year - 1)
     tallies = year_tallies(settings, year, responses, feedback, issued_copies(settings, year))
+    state = RecordState(
+        period=data_period(year, responses, feedback), pending=pending,
+        preview=include_unreviewed,
+        feedback_units=tuple(sorted({f.unit for f in feedback
+                                     if f.unit and f.received.year == year})),
+        comments=tuple(survey_comments(settings, store, year)))
     return write_annual(settings, year, tallies, pdf=pdf, number=number,
-                        report_date=report_date)
+                        report_date=report_date, state=state)

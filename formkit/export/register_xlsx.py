@@ -20,8 +20,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from formkit.analyze.classify import GroupRules, load_rules
-from formkit.config import Settings
-from formkit.export.xlsx_common import MM_PER_CHAR, put_text, save_atomically
+from formkit.config import Settings, issue_control
+from formkit.export.xlsx_common import MM_PER_CHAR, put_text, row_height, save_atomically
 from formkit.spec import FormSpec, load_form, template_path
 from formkit.store import Store, open_store
 from formkit.store.register import list_entries, source_label, status_label
@@ -33,6 +33,9 @@ HEADER_ROW = 5
 EXTRA_COLUMNS = (("Nhóm ý kiến", 42.0), ("Nguồn", 34.0), ("Đơn vị", 30.0),
                  ("Tình trạng", 20.0))
 FONT_PT = 12
+#: printable width of A4 landscape inside the margins below, less a safety strip: the
+#: columns are sized to it so that nothing is shrunk to 8 pt to fit the page
+PRINT_WIDTH_MM = 297.0 - 2 * 12.7 - 8.0
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -74,7 +77,13 @@ def build_register_workbook(settings: Settings, spec: FormSpec, year: int,
     last_col = get_column_letter(len(columns))
     _title_rows(ws, settings, spec, year, last_col)
 
-    widths = [width_mm / MM_PER_CHAR for _label, width_mm in columns]
+    # the date column keeps its width (a narrower one prints "###"); the others share the rest
+    total_mm = sum(width_mm for _label, width_mm in columns[1:])
+    scale = min(1.0, (PRINT_WIDTH_MM - columns[0][1]) / total_mm)
+    # LibreOffice prints a width unit ~1.35 times wider than MM_PER_CHAR (measured: a
+    # table of 136 units filled 345 mm), so the units are counted at its rate
+    widths = [width_mm * (scale if i else 1.0) / (MM_PER_CHAR * 1.35)
+              for i, (_label, width_mm) in enumerate(columns)]
     header_font = Font(name=_FONT, bold=True, size=FONT_PT)
     centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for ci, (label, _width_mm) in enumerate(columns, start=1):
@@ -114,32 +123,15 @@ def build_register_workbook(settings: Settings, spec: FormSpec, year: int,
 
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{max(row, HEADER_ROW + 1)}"
-    _print_setup(ws)
+    _print_setup(ws, settings)
     return wb
-
-
-def row_height(values: list[object], widths: list[float], font_pt: float) -> float:
-    """Height in points that shows every wrapped line. LibreOffice does not compute row
-    heights when it opens an .xlsx, so the workbook has to carry them."""
-    lines = 1
-    for value, width in zip(values, widths, strict=False):
-        if value is None:
-            continue
-        # Times New Roman at 12 pt is about as wide as Excel's unit character; keep margin
-        per_line = max(1, int(width * 11 / font_pt) - 1)
-        needed = sum(max(1, -(-len(part) // per_line)) for part in str(value).split("\n"))
-        lines = max(lines, needed)
-    return round(lines * font_pt * 1.3 + 4, 1)
 
 
 def _title_rows(ws: Worksheet, settings: Settings, spec: FormSpec, year: int,
                 last_col: str) -> None:
+    # the issue control (form code, issue, date) is in the page header: on every page
     put_text(ws["A1"], settings.agency_name)
     ws["A1"].font = Font(name=_FONT, bold=True, size=12)
-    code_cell = ws[f"{last_col}1"]
-    put_text(code_cell, settings.form_code("05-01"))
-    code_cell.font = Font(name=_FONT, size=11)
-    code_cell.alignment = Alignment(horizontal="right")
     for r, text, size in ((2, spec.title, 14),
                           (3, (spec.year_line or "NĂM: {nam}").format(nam=year), 13)):
         ws.merge_cells(f"A{r}:{last_col}{r}")
@@ -149,7 +141,7 @@ def _title_rows(ws: Worksheet, settings: Settings, spec: FormSpec, year: int,
     ws.row_dimensions[2].height = 24
 
 
-def _print_setup(ws: Worksheet) -> None:
+def _print_setup(ws: Worksheet, settings: Settings) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -157,8 +149,14 @@ def _print_setup(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.left = ws.page_margins.right = 0.5  # inches: 12.7 mm
+    ws.page_margins.top = 0.8
+    ws.page_margins.bottom = 0.6
     ws.oddFooter.center.text = "Trang &P/&N"
+    # the issue control on every printed page, as on the paper form
+    ws.oddHeader.right.text = issue_control(settings, "05-01", "   ")
+    ws.oddHeader.right.size = 10
+    ws.oddHeader.right.font = _FONT
+    ws.page_margins.header = 0.3
     ws.oddFooter.center.font = _FONT
     ws.oddFooter.center.size = 10

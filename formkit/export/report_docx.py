@@ -21,6 +21,7 @@ from docx.shared import Mm
 from formkit.analyze import narrative as N
 from formkit.analyze import stats as S
 from formkit.analyze.tallies import CHUA_DAT, DAT, TOT, YearTallies
+from formkit.analyze.wording import Period, count_or_missing
 from formkit.config import Settings
 from formkit.errors import OutputError, TemplateError
 from formkit.export.charts import criteria_bars_png, quarter_trend_png
@@ -33,6 +34,30 @@ from formkit.thresholds import T, Thresholds
 BODY_PT = 14.0
 TABLE_PT = 12.0
 W = O.CONTENT_W
+
+
+@dataclass(frozen=True)
+class RecordState:
+    """What the records of the year are, beside their figures: the dates they cover, the
+    readings still waiting for review (a preview is a draft), the units with register
+    entries and the survey's written comments by opinion group."""
+
+    period: Period | None = None
+    pending: int = 0
+    preview: bool = False
+    feedback_units: tuple[str, ...] = ()
+    comments: tuple[N.CommentGroup, ...] = ()
+
+    @property
+    def draft(self) -> bool:
+        return self.preview or self.pending > 0
+
+    def draft_note(self) -> str:
+        """"DỰ THẢO – còn 17 kết quả đọc phiếu chờ duyệt; số liệu chưa chính thức"."""
+        if self.pending:
+            return (f"DỰ THẢO – còn {N.num(self.pending)} kết quả đọc phiếu chờ duyệt; "
+                    "số liệu chưa chính thức")
+        return "DỰ THẢO – số liệu chưa chính thức"
 
 
 @dataclass
@@ -67,8 +92,10 @@ def _count_pct(count: int, share: float | None) -> str:
 
 class _Report:
     def __init__(self, settings: Settings, year: int, t: YearTallies, chart_dir: Path,
-                 th: Thresholds):
+                 th: Thresholds, state: RecordState | None = None):
         self.s, self.year, self.t, self.th = settings, year, t, th
+        self.state = state or RecordState()
+        self.period = self.state.period
         self.chart_dir = chart_dir
         self.doc = Document()
         self.charts: list[Path] = []
@@ -76,7 +103,8 @@ class _Report:
         self._table_no = 0
         self._chart_no = 0
         O.setup_document(self.doc, BODY_PT)
-        O.page_numbers(self.doc, 13)
+        O.page_numbers(self.doc, 13,
+                       draft_note=self.state.draft_note() if self.state.draft else None)
 
     # ---- small blocks ----------------------------------------------------------------------
     def p(self, text: str, **kw):
@@ -116,8 +144,7 @@ class _Report:
     # ---- sections --------------------------------------------------------------------------
     def front(self, number: str | None, report_date: date) -> None:
         O.agency_header(self.doc, self.s, W, O.number_line("BC", self.s.abbreviation, number),
-                        O.date_line(self.s.place, report_date), agency_rule_indent_mm=24.0,
-                        motto_rule_indent_mm=17.0)
+                        O.date_line(self.s.place, report_date), agency_rule_indent_mm=24.0)
         O.title_block(self.doc, "BÁO CÁO", report_subject(self.s, self.year))
 
     def section_i(self) -> None:
@@ -131,12 +158,21 @@ class _Report:
                "việc xem xét của lãnh đạo và đề ra các biện pháp nâng cao chất lượng cung cấp "
                "dịch vụ hành chính công.")
         O.heading(self.doc, "2. Phạm vi", level=2)
-        units = [t.unit_label(u.key) for u in t.by_unit if u.key]
-        scope = (f"Số liệu từ ngày 01/01/{self.year} đến ngày 31/12/{self.year}, so sánh giữa "
-                 f"các quý trong năm và với cùng kỳ năm {t.previous_year}")
+        # every unit with data: survey answers or register entries
+        codes = [u.key for u in t.by_unit if u.key]
+        codes += [c for c in self.state.feedback_units if c not in codes]
+        order = {u.code: i for i, u in enumerate(s.units)}
+        units = [t.unit_label(c) for c in sorted(codes, key=lambda c: (order.get(c, 99), c))]
+        period = (self.period.sentence() if self.period
+                  else f"Số liệu năm {self.year}")
+        scope = (f"{period}; so sánh giữa các quý trong năm và với cùng kỳ năm "
+                 f"{t.previous_year}")
         if units:
-            scope += f"; gồm {len(units)} đơn vị: {', '.join(units)}"
+            scope += f". Có số liệu của {len(units)} đơn vị: {N.join_list(units)}"
         self.p(scope + ".")
+        if self.period and self.period.partial_quarters:
+            names = N.join_list([N.QUARTER_NAMES[q] for q in self.period.partial_quarters])
+            self.p(f"{names} chưa đủ số liệu cả quý; các bảng ghi rõ ngày cuối cùng có số liệu.")
         O.heading(self.doc, "3. Phương pháp", level=2)
         survey = _form_name(s, "05-02")
         register = _form_name(s, "05-01")
@@ -145,8 +181,12 @@ class _Report:
                f"({s.form_code('05-01')}); phản ánh, kiến nghị qua công tác tiếp dân, các phương "
                "tiện truyền thông, các cuộc họp và cấp có thẩm quyền (mục 5.2 của Quy trình)."
                + (f" Kênh khảo sát: {', '.join(channels)}." if channels else ""))
-        self.p(f"Cách tính: {S.RATE_FORMULA}. {S.INDEX_FORMULA}. {S.INDEX_DESCRIPTION}")
-        self.p(f"Độ tin cậy: mỗi tỷ lệ được kèm {S.INTERVAL_NAME}. {S.TEST_DESCRIPTION}")
+        self.p("Cách tính: với mỗi tiêu chí, tỷ lệ hài lòng là phần các ý kiến “Tốt” và “Đạt "
+               "yêu cầu” trong số câu trả lời hợp lệ; chỉ số hài lòng chung là trung bình của "
+               "các tỷ lệ đó. Vì chỉ một phần khách hàng trả lời phiếu, mỗi tỷ lệ được ghi kèm "
+               "khoảng giá trị mà con số thực nhiều khả năng nằm trong (khoảng tin cậy 95%); "
+               "một thay đổi chỉ được coi là thực sự khi vượt quá biên sai số đó. Công thức "
+               "chi tiết ở Phụ lục.")
 
     def section_ii(self) -> None:
         t, sch = self.t, self.t.scheme
@@ -168,6 +208,9 @@ class _Report:
             rows.append([f"Nội dung giao dịch: {label}",
                          _count_pct(n, n / tr.responses if tr.responses else None)])
         self.table("Kết quả thu phiếu", ["Chỉ tiêu", "Số lượng"], rows, [115, 50], ["l", "c"])
+        if self.state.pending:
+            self.p(f"Còn {N.num(self.state.pending)} kết quả đọc phiếu chờ người duyệt; bản dự "
+                   "thảo này tính chúng theo kết quả máy đọc.", italic=True)
         if len(t.by_channel) > 1:
             rows = [[t.channel_label(c.key), N.num(c.answered), N.pct(c.index),
                      N.interval_text(c.index_proportion)] for c in t.by_channel]
@@ -199,7 +242,7 @@ class _Report:
                      N.pct(idx.reference.rate), N.signed_points(idx.points), N.verdict(idx)])
         self.table(f"{S.RATE_NAME} theo tiêu chí, so với năm {t.previous_year}",
                    ["Tiêu chí", f"{S.RATE_NAME} {self.year}", "Khoảng tin cậy 95%",
-                    f"Năm {t.previous_year}", "Thay đổi (điểm %)", "Đánh giá"], rows,
+                    f"Năm {t.previous_year}", "Thay đổi (điểm phần trăm)", "Đánh giá"], rows,
                    [40, 23, 27, 20, 20, 35], ["l", "c", "c", "c", "c", "c"], bold_last=True)
         self.paras(N.criteria_sentences(t, self.th))
         self.paras(N.year_on_year_sentences(t))
@@ -238,9 +281,15 @@ class _Report:
         rows = []
         for row in t.quarters:
             ch = row.year_on_year
-            rows.append([N.QUARTER_NAMES[row.quarter], N.num(row.current.answered),
+            label = (self.period.quarter_label(row.quarter) if self.period
+                     else N.QUARTER_NAMES[row.quarter])
+            none = (self.period is not None and not row.current.answered
+                    and self.period.quarter_state(row.quarter) == "none")
+            rows.append([label, N.MISSING if none else N.num(row.current.answered),
                          N.pct(row.current.index), N.interval_text(row.current.index_proportion),
-                         N.num(row.previous.answered), N.pct(row.previous.index),
+                         count_or_missing(row.previous.answered,
+                                            bool(t.previous.responses)),
+                         N.pct(row.previous.index),
                          N.signed_points(ch.points), N.verdict(ch)])
         ch = t.index_year_on_year
         rows.append(["Cả năm", N.num(t.current.answered), N.pct(t.current.index),
@@ -249,11 +298,11 @@ class _Report:
         self.table(f"{S.INDEX_NAME} theo quý, năm {self.year} và cùng kỳ năm {t.previous_year}",
                    ["Kỳ", f"Số phiếu {self.year}", f"Chỉ số {self.year}", "Khoảng tin cậy 95%",
                     f"Số phiếu {t.previous_year}", f"Chỉ số {t.previous_year}",
-                    "Thay đổi (điểm %)", "Đánh giá"], rows,
-                   [15, 17, 18, 27, 17, 18, 20, 33], bold_last=True)
+                    "Thay đổi (điểm phần trăm)", "Đánh giá"], rows,
+                   [22, 16, 17, 26, 16, 17, 19, 32], bold_last=True)
         self.picture(quarter_trend_png(t, self.chart_dir / f"theo_quy_{self.year}.png"),
                      f"{S.INDEX_NAME} theo quý năm {self.year} so với năm {t.previous_year}")
-        self.paras(N.quarter_sentences(t))
+        self.paras(N.quarter_sentences(t, self.period))
 
         # 5. units
         if len([u for u in t.by_unit if u.key]) > 1:
@@ -267,20 +316,35 @@ class _Report:
                                               "Khoảng tin cậy 95%",
                                               f"“{lv[CHUA_DAT]}” – {last}"],
                        rows, [55, 22, 30, 30, 28])
-            n_feedback = "6"
+            n_comments, n_feedback = "6", "7"
         else:
-            n_feedback = "5"
+            n_comments, n_feedback = "5", "6"
+
+        # written comments of the survey, by opinion group
+        O.heading(self.doc, f"{n_comments}. Ý kiến ghi thêm trên phiếu khảo sát", level=2)
+        groups = list(self.state.comments)
+        self.paras(N.comment_sentences(groups))
+        if groups:
+            rows = [[str(i + 1), g.label, N.num(g.count),
+                     "\n".join(f"“{q}”" for q in g.quotes)] for i, g in enumerate(groups)]
+            self.table("Ý kiến ghi thêm trên phiếu theo nhóm ý kiến",
+                       ["STT", "Nhóm ý kiến", "Số ý kiến", "Trích một số ý kiến"], rows,
+                       [12, 50, 20, 83], ["c", "l", "c", "l"])
 
         # 6. feedback
         O.heading(self.doc, f"{n_feedback}. Phản ánh, kiến nghị từ các nguồn", level=2)
         f = t.feedback
         self.paras(N.feedback_sentences(t))
         if f.total:
-            rows = [[str(i + 1), g.label, N.num(g.count), N.pct(g.share), N.num(g.handled),
-                     N.num(f.previous_by_group.get(g.code, 0))]
-                    for i, g in enumerate(f.by_group)]
-            rows.append(["", "Cộng", N.num(f.total), N.pct(1.0), N.num(f.handled),
-                         N.num(f.previous_total)])
+            # compliments are listed apart: nothing in them is to be handled
+            groups = sorted(f.by_group, key=lambda g: N.is_compliment(g.label))
+            rows = [[str(i + 1), g.label, N.num(g.count), N.pct(g.share),
+                     "–" if N.is_compliment(g.label) else N.num(g.handled),
+                     N.previous_count(t, f.previous_by_group.get(g.code, 0))]
+                    for i, g in enumerate(groups)]
+            _complaints, handled, _praise = N.complaint_counts(t)
+            rows.append(["", "Cộng", N.num(f.total), N.pct(1.0), N.num(handled),
+                         N.previous_count(t, f.previous_total)])
             self.table("Phản ánh, kiến nghị theo nhóm ý kiến",
                        ["STT", "Nhóm ý kiến", "Số lượng", "Tỷ lệ", "Đã xử lý",
                         f"Năm {t.previous_year}"], rows, [12, 68, 20, 20, 22, 23],
@@ -314,8 +378,26 @@ class _Report:
             self.p(f"Các đề xuất mục {', '.join(str(proposals.index(c) + 1) for c in corrective)}"
                    f" cần được lập phiếu yêu cầu hành động khắc phục theo Quy trình "
                    f"{self.s.corrective_procedure} và theo dõi hiệu lực trong kỳ đánh giá sau.")
+        # the closing sentence stays on the page of the signature block
         self.p(f"Trên đây là báo cáo kết quả khảo sát, đánh giá sự hài lòng của tổ chức, cá nhân "
-               f"năm {self.year} của {self.s.agency_short_name}./.")
+               f"năm {self.year} của {self.s.agency_short_name}./.", keep_next=True)
+
+    def appendix(self) -> None:
+        """Phụ lục: the formulas behind the figures, on a page of their own."""
+        p = O.body(self.doc, "", indent_mm=0)
+        p.paragraph_format.page_break_before = True
+        O.heading(self.doc, "Phụ lục. Cách tính các chỉ số")
+        rows = [[S.RATE_NAME, S.RATE_FORMULA],
+                [S.INDEX_NAME, f"{S.INDEX_FORMULA}. {S.INDEX_DESCRIPTION}"],
+                ["Khoảng tin cậy 95%", f"Tính theo phương pháp Wilson ({S.INTERVAL_NAME}): "
+                 "khoảng giá trị mà tỷ lệ thực của mọi khách hàng nằm trong với độ tin cậy 95%."],
+                ["So sánh hai năm, hai quý", f"{S.TEST_NAME}. {S.TEST_DESCRIPTION}"],
+                ["Ngưỡng “Chưa đạt yêu cầu”",
+                 f"{N.pct(self.th.unsatisfied_share_max, 0)} số câu trả lời hợp lệ của một "
+                 "tiêu chí"],
+                ["Ngưỡng tỷ lệ phản hồi", N.pct(self.th.response_rate_min, 0)]]
+        self.table("Công thức và ngưỡng sử dụng", ["Nội dung", "Cách tính"], rows, [45, 120],
+                   ["l", "l"])
 
     def build(self, number: str | None, report_date: date, recipients: Sequence[str]) -> None:
         self.front(number, report_date)
@@ -323,23 +405,26 @@ class _Report:
         self.section_ii()
         self.section_iii()
         self.section_iv()
-        O.body(self.doc, "", size=6, after=6, indent_mm=0)
+        O.body(self.doc, "", size=6, after=6, indent_mm=0, keep_next=True)
         O.signature_block(self.doc, self.s, recipients, W)
+        self.appendix()
         props = self.doc.core_properties
         props.title = " ".join(report_subject(self.s, self.year))
-        props.author = self.s.agency_short_name
         props.keywords = f"formkit {self.s.procedure} {self.year}"
+        X.set_document_properties(self.doc, self.s.agency_short_name)
+        props.comments = self.state.draft_note() if self.state.draft else ""
 
 
 def write_report_docx(settings: Settings, year: int, tallies: YearTallies, path: Path, *,
                       number: str | None = None, report_date: date | None = None,
                       recipients: Sequence[str] | None = None, thresholds: Thresholds = T,
-                      chart_dir: Path | None = None) -> ReportResult:
+                      chart_dir: Path | None = None, state: RecordState | None = None
+                      ) -> ReportResult:
     """Write the annual report DOCX (charts as PNG beside it, or in chart_dir)."""
     if tallies.year != year:
         raise ValueError(f"tallies are for {tallies.year}, not {year}")
     chart_dir = chart_dir or path.parent / "charts"
-    rep = _Report(settings, year, tallies, chart_dir, thresholds)
+    rep = _Report(settings, year, tallies, chart_dir, thresholds, state)
     try:
         rep.build(number, report_date or date.today(),
                   list(recipients) if recipients else default_recipients(settings))
@@ -367,16 +452,16 @@ def report_to_pdf(docx: Path, convert: Callable[[list[Path], Path], list[Path]] 
 
 def write_report(settings: Settings, year: int, tallies: YearTallies, path: Path, *,
                  pdf: bool = True, number: str | None = None, report_date: date | None = None,
-                 recipients: Sequence[str] | None = None, thresholds: Thresholds = T
-                 ) -> ReportResult:
+                 recipients: Sequence[str] | None = None, thresholds: Thresholds = T,
+                 state: RecordState | None = None) -> ReportResult:
     """DOCX, charts and (unless pdf=False) the PDF of the annual report."""
     result = write_report_docx(settings, year, tallies, path, number=number,
                                report_date=report_date, recipients=recipients,
-                               thresholds=thresholds)
+                               thresholds=thresholds, state=state)
     if pdf:
         result.pdf = report_to_pdf(result.docx)
     return result
 
 
-__all__ = ["ReportResult", "write_report", "write_report_docx", "report_to_pdf",
+__all__ = ["RecordState", "ReportResult", "write_report", "write_report_docx", "report_to_pdf",
            "default_recipients", "report_subject"]

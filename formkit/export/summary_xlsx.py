@@ -13,17 +13,21 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import NumDataSource, NumRef
+from openpyxl.chart.error_bar import ErrorBars
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from formkit.analyze import narrative as N
 from formkit.analyze import stats as S
 from formkit.analyze.stats import Change
 from formkit.analyze.tallies import CHUA_DAT, DAT, TOT, YearTallies
+from formkit.analyze.wording import MISSING, Period
 from formkit.config import Settings
-from formkit.errors import OutputError
+from formkit.export.xlsx_common import put_text, row_height, save_atomically
 from formkit.textnorm import nfc
 from formkit.thresholds import T, Thresholds
 
@@ -67,22 +71,29 @@ HEADER_ROW = 3  # row 1 title, row 2 note, row 3 header, data from row 4
 def _sheet(wb: Workbook, key: str, title: str, note: str, cols: Sequence[Col],
            rows: Sequence[Sequence[Any]], bold_last: bool = False) -> Worksheet:
     ws = wb.create_sheet(SHEETS[key])
-    ws["A1"] = nfc(title)
+    put_text(ws["A1"], nfc(title))
     ws["A1"].font = TITLE_FONT
-    ws["A2"] = nfc(note)
+    put_text(ws["A2"], nfc(note))
     ws["A2"].font = NOTE_FONT
+    widths = [col.width for col in cols]
     for c, col in enumerate(cols, 1):
-        cell = ws.cell(HEADER_ROW, c, nfc(col.header))
+        cell = ws.cell(HEADER_ROW, c)
+        put_text(cell, nfc(col.header))
         cell.font = HEAD_FONT
         cell.fill = HEAD_FILL
         cell.border = BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(c)].width = col.width
-    ws.row_dimensions[HEADER_ROW].height = 32
+    ws.row_dimensions[HEADER_ROW].height = max(32, row_height([c.header for c in cols],
+                                                              widths, 11))
     for r, values in enumerate(rows, HEADER_ROW + 1):
         last = bold_last and r == HEADER_ROW + len(rows)
+        # LibreOffice does not size rows on opening: wrapped text needs its height written
+        ws.row_dimensions[r].height = row_height(
+            [v if isinstance(v, str) else None for v in values], widths, 11)
         for c, (col, value) in enumerate(zip(cols, values, strict=True), 1):
-            cell = ws.cell(r, c, nfc(value) if isinstance(value, str) else value)
+            cell = ws.cell(r, c)
+            put_text(cell, nfc(value) if isinstance(value, str) else value)
             cell.border = BOX
             cell.font = Font(name="Times New Roman", size=11, bold=last)
             if col.fmt and isinstance(value, (int, float)):
@@ -101,14 +112,78 @@ def _sheet(wb: Workbook, key: str, title: str, note: str, cols: Sequence[Col],
     return ws
 
 
+CHART_ROWS = 20  # rows under a chart of 8–10 cm, with room to spare
+HELPER_COL = 20  # first (hidden) column holding the interval half-widths a chart reads
+
+
+def _add_chart_on_own_page(ws: Worksheet, chart: Any, row: int, col: str = "A") -> None:
+    """Anchor a chart at `row` and start a printed page there, so that the chart is never cut
+    in two by a page break (nor printed under the repeated header of the table above)."""
+    ws.row_breaks.append(Break(id=row - 1))
+    ws.add_chart(chart, f"{col}{row}")
+
+
+def _bars_with_intervals(ws: Worksheet, title: str, series: Sequence[tuple[int, int, int]],
+                         first: int, last: int) -> BarChart:
+    """Clustered bars (one series per (value, low, high) column triple) with their 95%
+    intervals as error bars; the half-widths go to hidden helper columns. Bars start at 0:
+    a cut axis would make a small difference look large."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = title
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.visible_cells_only = False  # the helper columns are hidden
+    sheet = ws.title.replace("'", "''")
+    for k, (value_col, low_col, high_col) in enumerate(series):
+        plus_col, minus_col = HELPER_COL + 2 * k, HELPER_COL + 2 * k + 1
+        put_text(ws.cell(HEADER_ROW, plus_col), "Biểu đồ: cộng")
+        put_text(ws.cell(HEADER_ROW, minus_col), "Biểu đồ: trừ")
+        for r in range(first, last + 1):
+            v, lo, hi = (ws.cell(r, c).value for c in (value_col, low_col, high_col))
+            ok = all(isinstance(x, (int, float)) for x in (v, lo, hi))
+            put_text(ws.cell(r, plus_col), hi - v if ok else None)  # type: ignore[operator]
+            put_text(ws.cell(r, minus_col), v - lo if ok else None)  # type: ignore[operator]
+        for c in (plus_col, minus_col):
+            ws.column_dimensions[get_column_letter(c)].hidden = True
+        chart.add_data(Reference(ws, min_col=value_col, min_row=HEADER_ROW, max_row=last),
+                       titles_from_data=True)
+
+        def ref(c: int) -> NumDataSource:
+            letter = get_column_letter(c)
+            return NumDataSource(numRef=NumRef(f=f"'{sheet}'!${letter}${first}:${letter}${last}"))
+
+        chart.series[-1].errBars = ErrorBars(errDir="y", errBarType="both", errValType="cust",
+                                             noEndCap=False, plus=ref(plus_col),
+                                             minus=ref(minus_col))
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    chart.height, chart.width = 8, 16
+    return chart
+
+
 def _change_cells(ch: Change) -> list[Any]:
     return [ch.points, ch.p_value, N.verdict(ch)]
 
 
 def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Path,
-                  thresholds: Thresholds = T) -> Path:
-    """Write the summary workbook of `year` (atomically) and return its path."""
+                  thresholds: Thresholds = T, state: Any = None) -> Path:
+    """Write the summary workbook of `year` (atomically) and return its path. `state` (a
+    report_docx.RecordState) adds the period the data cover, partial quarters and, for a
+    draft, "DỰ THẢO" on every sheet and printed page."""
     t = tallies
+    period: Period | None = getattr(state, "period", None)
+
+    def qname(q: int) -> str:
+        return period.quarter_label(q) if period else N.QUARTER_NAMES[q]
+
+    # a year without any record shows "chưa có dữ liệu", never a 0 that looks measured
+    prev_has_data = bool(t.previous.responses)
+
+    def prev(v: Any) -> Any:
+        return v if prev_has_data else MISSING
+
     if t.year != year:
         raise ValueError(f"tallies are for {t.year}, not {year}")
     sch = t.scheme
@@ -117,6 +192,8 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
     wb = Workbook()
     wb.remove(wb.active)
     origin = f"{settings.agency_short_name} – {settings.procedure} – năm {year}"
+    if period is not None:
+        origin += f". {period.sentence()}"
 
     # ---- Tổng hợp
     rr = t.response_rate
@@ -128,9 +205,9 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
         ["Số phiếu giấy thu về", rr.returned_paper, None],
         ["Tỷ lệ phản hồi (phiếu giấy)", rr.rate, None],
         ["Số ý kiến qua kênh trực tuyến", rr.other_channels, None],
-        ["Số phiếu đưa vào phân tích", t.current.answered, t.previous.answered],
+        ["Số phiếu đưa vào phân tích", t.current.answered, prev(t.previous.answered)],
         ["Số phiếu có câu đánh dấu không hợp lệ", t.current.with_invalid,
-         t.previous.with_invalid],
+         prev(t.previous.with_invalid)],
         ["Số phiếu không xác định được ngày (không tính vào quý)", t.undated, None],
         [S.INDEX_NAME, idx.current.rate, idx.reference.rate],
         ["Khoảng tin cậy 95% – cận dưới", idx.current.low, idx.reference.low],
@@ -139,7 +216,8 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
         ["Đánh giá thay đổi", N.verdict(idx), None],
         ["Tỷ lệ phiếu cho biết có phiền hà, sách nhiễu", h.share(h.yes),
          t.previous.harassment.share(t.previous.harassment.yes)],
-        ["Số ý kiến phản ánh, kiến nghị (mọi nguồn)", f.total, f.previous_total],
+        ["Số ý kiến phản ánh, kiến nghị (mọi nguồn)", f.total,
+         f.previous_total if f.previous_total else MISSING],
         ["Tỷ lệ phản ánh, kiến nghị đã xử lý", f.handled_share, None],
     ]
     tr = t.current.transactions
@@ -157,12 +235,13 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
             ws.cell(r, 2).number_format = PTS
     note_row = ws.max_row + 2
     for i, text in enumerate((S.RATE_FORMULA, S.INDEX_FORMULA, S.INDEX_DESCRIPTION)):
-        cell = ws.cell(note_row + i, 1, text)
+        cell = ws.cell(note_row + i, 1)
+        put_text(cell, text)
         cell.font = NOTE_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=note_row + i, start_column=1, end_row=note_row + i,
                        end_column=3)
-        ws.row_dimensions[note_row + i].height = 15 * (1 + len(text) // 95)
+        ws.row_dimensions[note_row + i].height = row_height([text], [90.0], 10)
     ws.sheet_view.zoomScale = 110
 
     # ---- Theo tiêu chí
@@ -199,7 +278,7 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
         series.graphicalProperties.line.solidFill = colour
     chart.x_axis.scaling.orientation = "maxMin"  # first criterion on top, as in the table
     chart.height, chart.width = 9, 20
-    ws.add_chart(chart, f"B{last + 4}")
+    _add_chart_on_own_page(ws, chart, last + 4, "B")
 
     # ---- Theo quý (this year, per criterion)
     rows = []
@@ -215,7 +294,7 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
     rows.append(row)
     cols = [Col("Tiêu chí", 30)]
     for q in t.quarters:
-        name = N.QUARTER_NAMES[q.quarter]
+        name = qname(q.quarter)
         cols += [Col(f"{name} – hợp lệ", 10, INT), Col(f"{name} – {S.RATE_NAME.lower()}", 12,
                                                         PCT)]
     _sheet(wb, "quarters", f"{S.RATE_NAME.upper()} THEO QUÝ NĂM {year}",
@@ -226,12 +305,13 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
     rows = []
     for q in t.quarters:
         ch = q.year_on_year
-        rows.append([N.QUARTER_NAMES[q.quarter], q.current.answered, q.current.index,
-                     ch.current.low, ch.current.high, q.previous.answered, q.previous.index,
+        rows.append([qname(q.quarter), q.current.answered, q.current.index,
+                     ch.current.low, ch.current.high, prev(q.previous.answered), q.previous.index,
                      ch.reference.low, ch.reference.high, *_change_cells(ch)])
     ch = t.index_year_on_year
     rows.append(["Cả năm", t.current.answered, t.current.index, ch.current.low, ch.current.high,
-                 t.previous.answered, t.previous.index, ch.reference.low, ch.reference.high,
+                 prev(t.previous.answered), t.previous.index, ch.reference.low,
+                 ch.reference.high,
                  *_change_cells(ch)])
     ws = _sheet(wb, "same_period", f"{S.INDEX_NAME.upper()} THEO QUÝ, NĂM {year} VÀ CÙNG KỲ "
                 f"NĂM {py}", f"So sánh bằng {S.TEST_NAME}; khoảng tin cậy Wilson 95%.",
@@ -241,28 +321,21 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
                  Col("KTC dưới", 9, PCT), Col("KTC trên", 9, PCT),
                  Col("Thay đổi (điểm %)", 11, PTS), Col("p", 8, "0.000"),
                  Col("Đánh giá", 22)], rows, bold_last=True)
-    chart = LineChart()
-    chart.title = f"{S.INDEX_NAME} theo quý: {year} và {py}"
-    chart.y_axis.number_format = "0%"
-    chart.y_axis.title = S.INDEX_NAME
-    for col in (3, 7):
-        chart.add_data(Reference(ws, min_col=col, min_row=HEADER_ROW, max_row=HEADER_ROW + 4),
-                       titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=HEADER_ROW + 1,
-                                   max_row=HEADER_ROW + 4))
-    chart.height, chart.width = 8, 16
+    chart = _bars_with_intervals(ws, f"{S.INDEX_NAME} theo quý: {year} và {py}",
+                                 [(3, 4, 5), (7, 8, 9)], HEADER_ROW + 1, HEADER_ROW + 4)
     start = ws.max_row + 3
-    ws.add_chart(chart, f"A{start}")
+    _add_chart_on_own_page(ws, chart, start)
     # per criterion, year on year (below the chart)
-    crit_row = start + 18
-    ws.cell(crit_row, 1, f"{S.RATE_NAME} theo tiêu chí, năm {year} so với năm {py}").font = \
-        HEAD_FONT
+    crit_row = start + CHART_ROWS
+    put_text(ws.cell(crit_row, 1), f"{S.RATE_NAME} theo tiêu chí, năm {year} so với năm {py}")
+    ws.cell(crit_row, 1).font = HEAD_FONT
     heads = ["Tiêu chí", f"Hợp lệ {year}", f"Tỷ lệ {year}", "KTC dưới", "KTC trên",
              f"Hợp lệ {py}", f"Tỷ lệ {py}", "KTC dưới", "KTC trên", "Thay đổi (điểm %)", "p",
              "Đánh giá"]
     fmts = [None, INT, PCT, PCT, PCT, INT, PCT, PCT, PCT, PTS, "0.000", None]
     for c, text in enumerate(heads, 1):
-        cell = ws.cell(crit_row + 1, c, text)
+        cell = ws.cell(crit_row + 1, c)
+        put_text(cell, text)
         cell.font, cell.fill, cell.border = HEAD_FONT, HEAD_FILL, BOX
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for i, c in enumerate(sch.criteria):
@@ -271,7 +344,8 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
                   ch.reference.n, ch.reference.rate, ch.reference.low, ch.reference.high,
                   *_change_cells(ch)]
         for j, (v, fmt) in enumerate(zip(values, fmts, strict=True), 1):
-            cell = ws.cell(crit_row + 2 + i, j, v)
+            cell = ws.cell(crit_row + 2 + i, j)
+            put_text(cell, v)
             cell.border, cell.font = BOX, CELL_FONT
             if fmt and isinstance(v, (int, float)):
                 cell.number_format = fmt
@@ -326,13 +400,19 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
            [Col("Đơn vị", 34), *slice_cols[1:]], slice_rows(t.by_unit, t.unit_label))
 
     # ---- Phản ánh
-    rows = [[g.code, g.label, g.count, g.share, g.handled, g.handled_share,
-             f.previous_by_group.get(g.code, 0)] for g in f.by_group]
-    rows.append(["", "Cộng", f.total, 1.0 if f.total else None, f.handled, f.handled_share,
-                 f.previous_total])
+    def fb_prev(n: int) -> Any:
+        return n if f.previous_total else MISSING
+
+    groups = sorted(f.by_group, key=lambda g: N.is_compliment(g.label))
+    rows = [[i, g.label, g.count, g.share, None if N.is_compliment(g.label) else g.handled,
+             None if N.is_compliment(g.label) else g.handled_share,
+             fb_prev(f.previous_by_group.get(g.code, 0))] for i, g in enumerate(groups, 1)]
+    complaints, handled, _praise = N.complaint_counts(t)
+    rows.append(["", "Cộng", f.total, 1.0 if f.total else None, handled,
+                 handled / complaints if complaints else None, fb_prev(f.previous_total)])
     ws = _sheet(wb, "feedback_groups", f"PHẢN ÁNH, KIẾN NGHỊ THEO NHÓM Ý KIẾN NĂM {year}",
                 "Mọi nguồn: Sổ ghi nhận ý kiến, tiếp dân, truyền thông, họp, cấp trên, khảo sát.",
-                [Col("Mã nhóm", 9), Col("Nhóm ý kiến", 44), Col("Số lượng", 10, INT),
+                [Col("STT", 6, INT), Col("Nhóm ý kiến", 44), Col("Số lượng", 10, INT),
                  Col("Tỷ lệ", 9, PCT), Col("Đã xử lý", 10, INT), Col("Tỷ lệ xử lý", 11, PCT),
                  Col(f"Năm {py}", 10, INT)], rows, bold_last=True)
     if f.by_group:
@@ -347,12 +427,12 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
         chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
         chart.x_axis.scaling.orientation = "maxMin"
         chart.height, chart.width = 10, 18
-        ws.add_chart(chart, f"B{ws.max_row + 3}")
-    sources = [[g.code, g.label, g.count, g.share, g.handled, g.handled_share]
-               for g in f.by_source]
+        _add_chart_on_own_page(ws, chart, ws.max_row + 3, "B")
+    sources = [[i, g.label, g.count, g.share, g.handled, g.handled_share]
+               for i, g in enumerate(f.by_source, 1)]
     _sheet(wb, "feedback_sources", f"PHẢN ÁNH, KIẾN NGHỊ THEO NGUỒN NĂM {year}",
            "Nguồn theo mục 5.2 của Quy trình.",
-           [Col("Mã nguồn", 13), Col("Nguồn", 40), Col("Số lượng", 10, INT), Col("Tỷ lệ", 9, PCT),
+           [Col("STT", 6, INT), Col("Nguồn", 40), Col("Số lượng", 10, INT), Col("Tỷ lệ", 9, PCT),
             Col("Đã xử lý", 10, INT), Col("Tỷ lệ xử lý", 11, PCT)], sources)
 
     # ---- Đề xuất, Phương pháp
@@ -373,19 +453,19 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
         ["Ngưỡng tỷ lệ phản hồi", N.pct(thresholds.response_rate_min, 0)],
         ["Lập lúc", datetime.now().strftime("%d/%m/%Y %H:%M")],
     ]
-    ws = _sheet(wb, "method", "PHƯƠNG PHÁP TÍNH", origin, [Col("Nội dung", 28),
-                                                            Col("Mô tả", 110)], rows)
-    for r in range(HEADER_ROW + 1, ws.max_row + 1):
-        ws.row_dimensions[r].height = None
+    _sheet(wb, "method", "PHƯƠNG PHÁP TÍNH", origin, [Col("Nội dung", 28), Col("Mô tả", 110)],
+           rows)
 
     wb.properties.title = f"Tổng hợp khảo sát sự hài lòng năm {year}"
     wb.properties.creator = settings.agency_short_name
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        wb.save(tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        raise OutputError(f"Cannot write the summary workbook {path}: "
-                          f"{exc.strerror or exc}.") from exc
-    return path
+    if state is not None and getattr(state, "draft", False):
+        note = state.draft_note()
+        for sheet in wb.worksheets:
+            put_text(sheet["A2"], f"{note}. {sheet['A2'].value or ''}".strip())
+            sheet["A2"].font = Font(name="Times New Roman", italic=True, bold=True, size=10,
+                                    color="C00000")
+            sheet.oddHeader.center.text = note
+            sheet.oddHeader.center.size = 10
+    for sheet in wb.worksheets:
+        sheet.oddFooter.center.text = "Trang &P/&N"
+    return save_atomically(wb, path)

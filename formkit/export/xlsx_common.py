@@ -1,9 +1,12 @@
-"""Small helpers shared by formkit's own workbooks (register and review queue)."""
+"""The one writer of cells and CSV rows for every workbook and CSV formkit writes (register,
+summary, review queue, archive): text stays text, never a formula."""
 
 from __future__ import annotations
 
+import csv
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,57 @@ def put_text(cell: Cell, value: Any) -> None:
     if text.startswith(FORMULA_STARTS):
         cell.data_type = "s"
         cell.quotePrefix = True  # also stays text when someone edits the cell later
+
+
+def row_height(values: list[object], widths: list[float], font_pt: float) -> float:
+    """Height in points that shows every wrapped line. LibreOffice does not compute row
+    heights when it opens an .xlsx, so the workbook has to carry them."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if value is None:
+            continue
+        # Times New Roman at 12 pt is about as wide as Excel's unit character; keep margin
+        per_line = max(1, int(width * 11 / font_pt) - 1)
+        needed = sum(max(1, -(-len(part) // per_line)) for part in str(value).split("\n"))
+        lines = max(lines, needed)
+    return round(lines * font_pt * 1.3 + 4, 1)
+
+
+def csv_value(value: Any) -> Any:
+    """A value for a CSV cell: text that a spreadsheet would run as a formula gets a leading
+    apostrophe (Excel and LibreOffice then show it as text); other values are unchanged."""
+    if isinstance(value, str):
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return value
+
+
+def put_row(ws: Any, row: int, values: Sequence[Any], first_col: int = 1) -> None:
+    """put_text for each value of a row, from column first_col."""
+    for i, value in enumerate(values):
+        put_text(ws.cell(row, first_col + i), value)
+
+
+def write_csv_atomically(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]
+                         ) -> Path:
+    """UTF-8 CSV with a BOM (Excel reads the accents), every cell through csv_value, written
+    under a temporary name and renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".csv", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow([csv_value(h) for h in header])
+            for r in rows:
+                w.writerow([csv_value(v) for v in r])
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
 
 
 def save_atomically(wb: Workbook, path: Path) -> Path:

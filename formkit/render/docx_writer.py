@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from docx import Document
@@ -18,7 +17,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from formkit.config import Settings, Unit
+from formkit.config import Settings, Unit, issue_control
 from formkit.identity import PageIdentity
 from formkit.render import docx_xml as X
 from formkit.render import geometry as G
@@ -57,10 +56,6 @@ def fill(text: str, subs: dict[str, str]) -> str:
     return text
 
 
-def vn_date(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"
-
-
 class _Writer:
     def __init__(self, job: PrintJob):
         self.job = job
@@ -74,7 +69,7 @@ class _Writer:
         props.title = f"{job.settings.form_code(self.spec.code)} {self.spec.title} {job.year}"
         props.subject = f"{DOCX_MARKER}:{self.spec.code}:{job.layout_version}:{job.year}"
         props.keywords = DOCX_MARKER
-        props.author = job.settings.agency_short_name
+        X.set_document_properties(self.doc, job.settings.agency_short_name)
         props.comments = ""
 
     # ---- document plumbing -------------------------------------------------------------
@@ -145,8 +140,7 @@ class _Writer:
         self._picture(left, mark_png(), G.MARK_MM)
         self._picture(right, mark_png(), G.MARK_MM, WD_ALIGN_PARAGRAPH.RIGHT)
         s = self.job.settings
-        ctl = (f"{s.form_code(self.spec.code)}    Lần ban hành: {s.iso_issue}    "
-               f"Ngày ban hành: {vn_date(s.iso_issue_date)}")
+        ctl = issue_control(s, self.spec.code)
         self._cell_text(mid, ctl, G.SMALL_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
         X.set_cell_valign(mid, "center")
         # move the mandatory paragraph below the table
@@ -173,15 +167,19 @@ class _Writer:
         self._picture(qr, qr_png(ident.encode()), G.QR_MM)
         X.set_cell_valign(text, "center")
         unit = self.job.unit
-        serial = f"{ident.serial:06d}" if ident.serial else SERIAL_PLACEHOLDER
-        parts = []
+        p = self._cell_text(text, "", G.SMALL_PT, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        gap = "    "
         if self.spec.kind == "survey":
-            parts.append(f"Phiếu số: {serial}")
+            X.set_run_font(p.add_run("Phiếu số: "), FONT, G.SMALL_PT, italic=True)
+            # the serial (or the dots it replaces) is a run of its own, upright: the PDF
+            # then holds it as a text object of its own that stamping can swap for the number
+            serial = f"{ident.serial:06d}" if ident.serial else SERIAL_PLACEHOLDER
+            X.set_run_font(p.add_run(serial), FONT, G.SMALL_PT, italic=False)
+            X.set_run_font(p.add_run(gap), FONT, G.SMALL_PT, italic=True)
         if unit:
-            parts.append(unit.name)
-        parts.append(f"Trang {ident.page}/{ident.pages}")
-        self._cell_text(text, "    ".join(parts), G.SMALL_PT, italic=True,
-                        align=WD_ALIGN_PARAGRAPH.CENTER)
+            X.set_run_font(p.add_run(unit.name + gap), FONT, G.SMALL_PT, italic=True)
+        X.page_number(p, FONT, G.SMALL_PT, italic=True, prefix="Trang ", of_total=True,
+                      page=ident.page, pages=ident.pages)
         p = self._tiny_paragraph(footer)
         footer._element.remove(p._p)
         footer._element.append(p._p)
@@ -201,7 +199,8 @@ class _Writer:
 
     def agency_header(self) -> None:
         """Two-column header of Nghị định 30/2020, Phụ lục I (shared with the report)."""
-        official.agency_header(self.doc, self.job.settings, self.geom.content_width)
+        official.agency_header(self.doc, self.job.settings, self.geom.content_width,
+                               motto=self.job.settings.form_motto)
         self.para("", after=4)
 
     def title(self, lines: tuple[str, ...]) -> None:
@@ -359,9 +358,13 @@ class _Writer:
                 self.para(self.spec.title, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER,
                           after=2)
                 self.para(fill(self.spec.year_line, self.subs), bold=True,
+                          align=WD_ALIGN_PARAGRAPH.CENTER, after=2)
+                # each phòng keeps its own book: the keeper is named (or left to fill in)
+                keeper = self.job.unit.name if self.job.unit else "\u2026" * 40
+                self.para(f"Phòng, đơn vị giữ sổ: {keeper}", size=13,
                           align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
-                body_h -= 26.0
-            header_h = 14.0
+                body_h -= 33.0
+            header_h = 11.0
             # a safety margin of one row keeps LibreOffice and Word from spilling a page
             n_rows = max(1, int((body_h - header_h - 6.0) // self.spec.row_height_mm))
             table = self.doc.add_table(1 + n_rows, len(widths))
@@ -391,6 +394,11 @@ class _Writer:
             self.survey()
         else:
             self.register()
+            # LibreOffice shows the previous section's footer (its QR and page number) on
+            # the last page when the document ends with a table: end with a 1 pt paragraph
+            end = self.doc.add_paragraph()
+            end.paragraph_format.line_spacing = Pt(1)
+            X.paragraph_spacing(end, 0, 0, None)
         return self.doc
 
 

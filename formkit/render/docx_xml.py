@@ -147,3 +147,60 @@ def paragraph_spacing(paragraph: Paragraph, before_pt: float = 0, after_pt: floa
 
 def keep_with_next(paragraph: Paragraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
+
+
+def add_field(paragraph: Paragraph, instruction: str, shown: str, font: str,
+              size_pt: float | None = None, bold: bool | None = None,
+              italic: bool | None = None) -> None:
+    """A Word field (PAGE, NUMPAGES, …): fldChar begin / instrText / separate / the last
+    computed result / end. Word and LibreOffice recompute it when they lay out the
+    page, so the number stays right when rows are added."""
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    text = OxmlElement("w:t")
+    text.text = shown
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    # one run per piece, each with the font: LibreOffice formats the result from its own run
+    for el in (begin, instr, sep, text, end):
+        run = paragraph.add_run()
+        set_run_font(run, font, size_pt, bold, italic)
+        run._r.append(el)
+
+
+def page_number(paragraph: Paragraph, font: str, size_pt: float | None = None,
+                italic: bool | None = None, prefix: str = "", of_total: bool = False,
+                page: int = 1, pages: int = 1) -> None:
+    """The one page-numbering mechanism of every DOCX formkit writes: "prefix" then a PAGE
+    field, and with of_total "/" and a NUMPAGES field ("Trang 2/3"). `page`/`pages` are only
+    the result shown before the reader recomputes the fields."""
+    if prefix:
+        set_run_font(paragraph.add_run(prefix), font, size_pt, italic=italic)
+    add_field(paragraph, "PAGE", str(page), font, size_pt, italic=italic)
+    if of_total:
+        set_run_font(paragraph.add_run("/"), font, size_pt, italic=italic)
+        add_field(paragraph, "NUMPAGES", str(pages), font, size_pt, italic=italic)
+
+
+def set_document_properties(doc, author: str) -> None:
+    """Core and app properties of a DOCX formkit writes: author and last editor the agency,
+    created and modified now (UTC), the application formkit. python-docx's template would
+    otherwise say 2013 and "Microsoft Macintosh Word"."""
+    import re
+    from datetime import UTC, datetime
+
+    props = doc.core_properties
+    props.author = props.last_modified_by = author
+    props.created = props.modified = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    props.revision = 1
+    for part in doc.part.package.parts:
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = re.sub(rb"<Application>.*?</Application>",
+                                b"<Application>formkit</Application>", part.blob)
+            part._blob = re.sub(rb"<Template>.*?</Template>", b"<Template></Template>",
+                                part._blob)

@@ -14,9 +14,8 @@ from datetime import date
 from docx.document import Document as DocumentType
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 
 from formkit.config import Settings
@@ -88,15 +87,31 @@ def _rule_cell(cell, indent_mm: float) -> None:
     X.paragraph_bottom_rule(p, 0.75)
 
 
+def motto_width_mm(size_pt: float = 13.0) -> float:
+    """Printed width of the motto in bold Times (its metric twin Liberation Serif)."""
+    from PIL import ImageFont
+
+    for path in ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
+                 "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf"):
+        try:
+            face = ImageFont.truetype(path, 1000)
+        except OSError:
+            continue
+        return face.getlength(MOTTO) / 1000 * size_pt / 72 * 25.4
+    return 56.1  # measured with Liberation Serif Bold at 13 pt
+
+
 def agency_header(doc: DocumentType, settings: Settings, content_width_mm: float,
                   number: str | None = None, date_text: str | None = None,
                   left_width_mm: float = HEADER_LEFT_MM, agency_rule_indent_mm: float = 22.0,
-                  motto_rule_indent_mm: float = 27.0) -> Table:
+                  motto_rule_indent_mm: float | None = None, motto: bool = True) -> Table:
     """Two-column header of Nghị định 30/2020, Phụ lục I.
 
     Left: governing body (not bold), agency (bold) with a short rule, then "Số: …".
-    Right: national name (bold capitals), motto (bold) with a rule, then place and date
-    (italic). Without number and date only the first three rows are drawn (the survey form).
+    Right: national name (bold capitals), motto (bold) with a rule as long as the motto
+    (the decree's rule), then place and date (italic). Without number and date only the first
+    three rows are drawn (the survey form). motto=False leaves the right column empty but
+    keeps every row's height, so nothing below the header moves.
     """
     rows_n = 4 if (number or date_text) else 3
     table = doc.add_table(rows_n, 2)
@@ -104,10 +119,22 @@ def agency_header(doc: DocumentType, settings: Settings, content_width_mm: float
     rows = table.rows
     cell_text(rows[0].cells[0], settings.province, 12.5)
     cell_text(rows[1].cells[0], settings.agency_name, 12.5, bold=True)
-    cell_text(rows[0].cells[1], NATIONAL, 12.5, bold=True)
-    cell_text(rows[1].cells[1], MOTTO, 13, bold=True)
     _rule_cell(rows[2].cells[0], agency_rule_indent_mm)
-    _rule_cell(rows[2].cells[1], motto_rule_indent_mm)
+    if motto:
+        cell_text(rows[0].cells[1], NATIONAL, 12.5, bold=True)
+        cell_text(rows[1].cells[1], MOTTO, 13, bold=True)
+        if motto_rule_indent_mm is None:
+            right_w = content_width_mm - left_width_mm
+            motto_rule_indent_mm = max(0.0, (right_w - motto_width_mm(13)) / 2)
+        _rule_cell(rows[2].cells[1], motto_rule_indent_mm)
+    else:
+        # an empty 13 pt line keeps row 2 as tall as with the motto (the survey's boxes and
+        # zones below must not move: their layout is printed in every QR code)
+        p = cell_text(rows[1].cells[1], "", 13, bold=True)
+        X.set_run_font(p.add_run(" "), FONT, 13, bold=True)
+        rule = rows[2].cells[1].paragraphs[0]
+        X.paragraph_spacing(rule, 0, 0, None)
+        rule.paragraph_format.line_spacing = Pt(2)
     if rows_n == 4:
         p = cell_text(rows[3].cells[0], number or "", 13)
         p.paragraph_format.space_before = Pt(6)
@@ -137,39 +164,34 @@ def title_block(doc: DocumentType, title: str, subject_lines: Sequence[str],
     X.paragraph_bottom_rule(rule, 0.75)
 
 
-def _field(run, instruction: str) -> None:
-    """A Word field (PAGE, NUMPAGES) as fldChar begin / instrText / separate / end."""
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    sep = OxmlElement("w:fldChar")
-    sep.set(qn("w:fldCharType"), "separate")
-    text = OxmlElement("w:t")
-    text.text = "2"
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    for el in (begin, instr, sep, text, end):
-        run._r.append(el)
-
-
-def page_numbers(doc: DocumentType, size_pt: float = 13.0) -> None:
-    """Page numbers centred in the top margin, none on page 1 (a different first-page header
-    left empty)."""
+def page_numbers(doc: DocumentType, size_pt: float = 13.0, draft_note: str | None = None
+                 ) -> None:
+    """Page numbers centred in the top margin, none on page 1 (a different first-page
+    header). With draft_note, every page, the first included, carries it in red bold above."""
     section = doc.sections[0]
     section.different_first_page_header_footer = True
     header = section.header
     header.is_linked_to_previous = False
-    p = header.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    X.paragraph_spacing(p, 0, 0, 1.0)
-    run = p.add_run()
-    X.set_run_font(run, FONT, size_pt)
-    _field(run, "PAGE")
     first = section.first_page_header
     first.is_linked_to_previous = False
     X.paragraph_spacing(first.paragraphs[0], 0, 0, 1.0)
+    if draft_note:
+        _draft_line(first.paragraphs[0], draft_note)
+        _draft_line(header.paragraphs[0], draft_note)
+        p = header.add_paragraph()
+    else:
+        p = header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    X.paragraph_spacing(p, 0, 0, 1.0)
+    X.page_number(p, FONT, size_pt, page=2)
+
+
+def _draft_line(p, note: str) -> None:
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    X.paragraph_spacing(p, 0, 0, 1.0)
+    run = p.add_run(nfc(note))
+    X.set_run_font(run, FONT, 12, bold=True)
+    run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
 
 def body(doc: DocumentType, text: str = "", size: float = 14.0, bold: bool = False,
@@ -225,7 +247,8 @@ def signature_block(doc: DocumentType, settings: Settings, recipients: Sequence[
             first = False
     for _ in range(4):  # room for the signature and the seal
         cell_text(right, "", 13, new_paragraph=True)
-    cell_text(right, name or "", 13, bold=True, new_paragraph=True)
+    # no name configured: a line to write it on (a signature block never ends unnamed)
+    cell_text(right, name or "\u2026" * 14, 13, bold=True, new_paragraph=True)
     return table
 
 

@@ -5,26 +5,30 @@ guarantees every copy has exactly the master's layout."""
 
 from __future__ import annotations
 
+import ctypes
+import io
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import segno
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageFont
 
 from formkit.errors import TemplateError
 from formkit.identity import PageIdentity
 from formkit.spec.layout import Layout, Rect
 
 PT_PER_MM = 72 / 25.4
-STAMP_DPI = 600
 SERIAL_PLACEHOLDER = "……………"
 CHUNK_COPIES = 10
 FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Italic.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSerif-Italic.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
 )
 
 
@@ -36,42 +40,104 @@ def qr_array(payload: str, px_per_module: int = 8) -> np.ndarray:
     return np.kron(matrix, np.ones((px_per_module, px_per_module), dtype=np.uint8))
 
 
-@lru_cache(maxsize=4)
-def font(size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """Liberation Serif Italic (Vietnamese diacritics) at size_px, or PIL's default."""
-    for path in FONT_CANDIDATES:
-        if Path(path).exists():
-            return ImageFont.truetype(path, size_px)
-    return ImageFont.load_default()
+@dataclass(frozen=True)
+class SerialSlot:
+    """Where a page of the master prints the serial placeholder: left edge and baseline in
+    PDF points (origin bottom-left) and the font size."""
+    x: float
+    baseline: float
+    size: float
 
 
-def serial_image(text: str, width_mm: float, height_mm: float, size_pt: float) -> Image.Image:
-    px = lambda mm: max(1, int(round(mm / 25.4 * STAMP_DPI)))  # noqa: E731
-    img = Image.new("L", (px(width_mm), px(height_mm)), 255)
-    draw = ImageDraw.Draw(img)
-    face = font(int(round(size_pt / 72 * STAMP_DPI)))
-    bbox = draw.textbbox((0, 0), text, font=face)
-    y = (img.height - (bbox[3] - bbox[1])) // 2 - bbox[1]
-    draw.text((0, y), text, fill=0, font=face)
-    return img
-
-
-def serial_slots(master_pdf: Path) -> list[tuple[Rect, float] | None]:
-    """Per page of the master: where the serial placeholder is (mm) and its font size."""
-    out: list[tuple[Rect, float] | None] = []
+def serial_slots(master_pdf: Path) -> list[SerialSlot | None]:
+    """Per page of the master: where the serial placeholder is, or None."""
+    out: list[SerialSlot | None] = []
     with pdfplumber.open(str(master_pdf)) as pdf:
         for page in pdf.pages:
             dots = [c for c in page.chars if c["text"] == "…" and c["top"] > page.height * 0.8]
             if not dots:
                 out.append(None)
                 continue
-            x0 = min(c["x0"] for c in dots) / PT_PER_MM
-            x1 = max(c["x1"] for c in dots) / PT_PER_MM
-            top = min(c["top"] for c in dots) / PT_PER_MM
-            bottom = max(c["bottom"] for c in dots) / PT_PER_MM
-            out.append((Rect(x0 + 0.8, top - 0.3, x1 - x0 + 0.6, bottom - top + 0.6),
-                        float(dots[0]["size"])))
+            first = min(dots, key=lambda c: c["x0"])
+            out.append(SerialSlot(float(first["x0"]), float(first["matrix"][5]),
+                                  float(first["size"])))
     return out
+
+
+def _text_of(obj: pdfium.PdfObject, textpage: pdfium.PdfTextPage) -> str:
+    n = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+    if n <= 2:
+        return ""
+    buf = ctypes.create_string_buffer(n)
+    pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw,
+                                 ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), n)
+    return buf.raw[:n - 2].decode("utf-16-le", errors="replace")
+
+
+def _drop_placeholder(page: pdfium.PdfPage) -> None:
+    """Remove the "……………" text objects from the footer: the number takes their place, in
+    the drawing and in the text layer (a search for the serial finds it)."""
+    textpage = page.get_textpage()
+    try:
+        found = [obj for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT],
+                                                 max_depth=1)
+                 if (t := _text_of(obj, textpage).strip()) and set(t) <= {"…", "."}]
+    finally:
+        textpage.close()
+    for obj in found:
+        page.remove_obj(obj)
+
+
+ITALIC_CANDIDATES = (
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Italic.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSerif-Italic.ttf",
+)
+
+
+@lru_cache(maxsize=4)
+def font(size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Liberation Serif Italic (Vietnamese diacritics) at size_px, or PIL's default (the
+    scan overlays write their legend with it)."""
+    for path in ITALIC_CANDIDATES:
+        if Path(path).exists():
+            return ImageFont.truetype(path, size_px)
+    return ImageFont.load_default()
+
+
+@lru_cache(maxsize=1)
+def _digits_font() -> bytes:
+    """Liberation Serif (metric twin of Times New Roman) cut down to the ten digits, named as
+    a subset ("TAG+Name") the way PDF writers name embedded subsets: ~2 KB a document."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    path = next((p for p in FONT_CANDIDATES if Path(p).exists()), None)
+    if path is None:
+        raise TemplateError("The Liberation Serif font is missing: serial numbers cannot be "
+                            "printed.", hint="Install fonts-liberation2 (scripts/setup.sh).")
+    font = TTFont(path)
+    options = subset.Options()
+    options.drop_tables += ["FFTM"]  # FontForge's timestamp: nothing to keep, and it warns
+    sub = subset.Subsetter(options)
+    sub.populate(text="0123456789")
+    sub.subset(font)
+    for rec in font["name"].names:
+        if rec.nameID == 6:
+            rec.string = "FKSERL+LiberationSerif"
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _write_serial(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, text: str,
+                  slot: SerialSlot, font: Any) -> None:
+    """The serial as real text in an embedded serif font."""
+    obj = pdfium_c.FPDFPageObj_CreateTextObj(pdf.raw, font, ctypes.c_float(slot.size))
+    wide = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+    pdfium_c.FPDFText_SetText(obj, ctypes.cast(wide, ctypes.POINTER(ctypes.c_ushort)))
+    pdfium_c.FPDFPageObj_SetFillColor(obj, 0, 0, 0, 255)
+    pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, slot.x, slot.baseline)
+    pdfium_c.FPDFPage_InsertObject(page.raw, obj)
 
 
 def _place(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, array: np.ndarray, rect: Rect,
@@ -104,6 +170,10 @@ def stamp_copies(master_pdf: Path, layout: Layout, identities: list[list[PageIde
         for start in range(0, len(identities), CHUNK_COPIES):
             chunk = identities[start:start + CHUNK_COPIES]
             part = pdfium.PdfDocument.new()
+            data = _digits_font()
+            buf = ctypes.create_string_buffer(data, len(data))
+            font = pdfium_c.FPDFText_LoadFont(part.raw, ctypes.cast(buf, ctypes.POINTER(
+                ctypes.c_uint8)), len(data), pdfium_c.FPDF_FONT_TRUETYPE, 1)
             try:
                 part.import_pages(src, list(range(n)) * len(chunk))
                 for c, copy in enumerate(chunk):
@@ -112,13 +182,13 @@ def stamp_copies(master_pdf: Path, layout: Layout, identities: list[list[PageIde
                         _place(part, page, qr_array(ident.encode()), layout.pages[k].qr, height)
                         slot = slots[k]
                         if slot is not None and ident.serial:
-                            rect, size = slot
-                            pil = serial_image(f"{ident.serial:06d}", rect.w, rect.h, size)
-                            _place(part, page, np.asarray(pil), rect, height)
+                            _drop_placeholder(page)
+                            _write_serial(part, page, f"{ident.serial:06d}", slot, font)
                         page.gen_content()
                         page.close()
                 dst.import_pages(part)
             finally:
+                pdfium_c.FPDFFont_Close(font)
                 part.close()
         tmp = out_pdf.with_name(out_pdf.name + ".part")
         dst.save(str(tmp))
