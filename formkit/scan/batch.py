@@ -13,7 +13,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from formkit import fsutil
 from formkit.config import Settings
+from formkit.errors import OutputError
 from formkit.identity import PageIdentity
 from formkit.scan import boxes as B
 from formkit.scan import load
@@ -63,6 +65,8 @@ class BatchReport:
     inputs: list[str] = field(default_factory=list)
     pages: list[PageOutcome] = field(default_factory=list)
     sheets: list[SheetResult] = field(default_factory=list)
+    #: what the run found to repair before it started (batches of killed runs …)
+    notes: list[str] = field(default_factory=list)
 
     def count(self, outcome: str) -> int:
         return sum(1 for p in self.pages if p.outcome == outcome)
@@ -116,6 +120,14 @@ class BatchReader:
         out = PageOutcome(str(pg.file), pg.index, REJECTED, sha256=pg.sha256)
         try:
             self._read_page(pg, out)
+        except OutputError as exc:
+            # the work folder cannot be written (full disk, permissions): every later page
+            # would fail the same way, so the run stops here and stores nothing half-done
+            cause = exc.__cause__
+            if isinstance(cause, OSError) and fsutil.is_no_space(cause):
+                raise fsutil.output_error(Path(cause.filename or self.out_dir or "."), cause,
+                                          "crop image") from cause
+            raise
         except Exception as exc:  # a bad page never stops the batch; the reason is kept
             out.outcome, out.reason = REJECTED, f"internal error while reading: {exc!r}"
         out.seconds = round(time.perf_counter() - t0, 4)
@@ -302,8 +314,7 @@ class BatchReader:
         y0 = max(0, min(r[1] for r in rects) - pad)
         y1 = min(aligned.shape[0], max(r[3] for r in rects) + pad)
         path = self.out_dir / "crops" / f"{_safe(sheet)}_{fid}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(path), aligned.crop(x0, y0, x1, y1))
+        fsutil.write_image(path, aligned.crop(x0, y0, x1, y1), what="crop image")
         return str(path)
 
     def _overlay(self, aligned: AlignedPage, page: PageLayout, fields: dict[str, FieldResult],
@@ -329,8 +340,7 @@ class BatchReader:
                           (int((r.x + r.w) * s), int((r.y + r.h) * s)), colour, 1)
         img = _with_legend(img)
         path = self.out_dir / "overlays" / f"{_safe(sheet)}_p{form_page}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(path), img, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        fsutil.write_image(path, img, [cv2.IMWRITE_PNG_COMPRESSION, 1], what="overlay")
         return str(path)
 
 
