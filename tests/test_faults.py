@@ -295,3 +295,32 @@ def _processes() -> list[tuple[int, str]]:
             except OSError:
                 pass
     return out
+
+
+def test_a_page_rejected_for_an_internal_error_is_read_again_and_completes_its_sheet(
+        scans, monkeypatch):
+    from formkit.scan import batch as scan_batch
+
+    ws = _fresh_workspace(scans, "retry")
+    settings = api.load_settings(ws)
+    real = scan_batch.BatchReader._read_fields
+
+    def broken_on_page_2(self, spec, page, aligned, quality, sheet, ident):
+        if ident.page == 2:
+            raise RuntimeError("simulated bug")
+        return real(self, spec, page, aligned, quality, sheet, ident)
+
+    monkeypatch.setattr(scan_batch.BatchReader, "_read_fields", broken_on_page_2)
+    first = api.read(settings, [scans["folder"]], ocr=False)
+    assert first.count("rejected") == COPIES
+    with open_store(settings) as st:
+        assert [s.complete for s in st.sheets()] == [False] * COPIES
+    monkeypatch.setattr(scan_batch.BatchReader, "_read_fields", real)
+    api.read(settings, [scans["folder"]], ocr=False)
+    with open_store(settings) as st:
+        sheets = st.sheets()
+        assert [s.complete for s in sheets] == [True] * COPIES
+        assert all(s.statuses["c5.muc_do_hai_long"] == "ok" for s in sheets)
+        assert {p["outcome"] for p in st.pages()} == {"read"}
+        assert len(st.pages()) == 2 * COPIES
+        assert [b.status for b in st.batches()] == ["finished", "finished"]
