@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 RUN_MARKER = ".formkit-run.json"
 BATCH_JSON = "batch.json"
+WEB_JOB_FILE = "web_job.json"  # formkit.web.jobs.JOB_FILE (the web app is not imported here)
 #: an unmarked work folder younger than this may belong to a run that is starting
 STARTING_GRACE_S = 60.0
 #: suffix of a work folder being created (renamed to its final name once marked)
@@ -258,8 +259,8 @@ def recover(settings: Settings, store: Store | None = None) -> Recovery:
                 who = None  # half-written marker: its run died while starting
             if owner_alive(who):
                 continue
-        elif (folder / BATCH_JSON).exists():
-            continue  # a finished run's folder
+        elif (folder / BATCH_JSON).exists() or (folder / WEB_JOB_FILE).exists():
+            continue  # a finished run's folder, or a web job's (the web app keeps those)
         elif _age_s(folder) < STARTING_GRACE_S:
             continue  # a run may be between creating its folder and marking it
         if referenced is None:
