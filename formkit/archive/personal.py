@@ -70,6 +70,8 @@ def _batch_years(path: Path) -> set[int]:
 def find(settings: Settings, year: int, store: Any | None = None) -> PersonalFiles:
     ws = Path(settings.workspace).resolve()
     out = PersonalFiles()
+    if store is not None and not hasattr(store, "read_session"):
+        store = None  # not a formkit Store (a caller's own anonymiser only)
     seen: set[Path] = set()
 
     def add(bucket: list[Path], p: Path | str | None) -> None:
