@@ -117,7 +117,7 @@ class BatchReader:
     # ---- one page -----------------------------------------------------------------------
     def read_page(self, pg: load.PageImage) -> PageOutcome:
         t0 = time.perf_counter()
-        out = PageOutcome(str(pg.file), pg.index, REJECTED, sha256=pg.sha256)
+        out = PageOutcome(load.label(pg.file), pg.index, REJECTED, sha256=pg.sha256)
         try:
             self._read_page(pg, out)
         except OutputError as exc:
@@ -195,7 +195,7 @@ class BatchReader:
         fields = self._read_fields(spec, page_layout, aligned, placement.quality, sheet,
                                    ident)
         sheet.sheet.fields.update(fields)
-        src = PageSource(str(pg.file), pg.index, ident.page, pg.sha256, placement.rotation,
+        src = PageSource(load.label(pg.file), pg.index, ident.page, pg.sha256, placement.rotation,
                          quality=round(placement.quality, 3))
         if self.out_dir is not None:
             src.overlay = self._overlay(aligned, page_layout, fields, sheet.sheet, ident.page)
@@ -421,7 +421,8 @@ def read_paths(settings: Settings, paths: list[Path], received: date | None = No
                          ocr, known_pages)
     files, refused = load.expand_paths(paths)
     for path, reason in refused:
-        report.pages.append(PageOutcome(str(path), 0, REJECTED, reason))
+        outcome = DUPLICATE if reason.startswith(load.SAME_FILE) else REJECTED
+        report.pages.append(PageOutcome(load.label(path), 0, outcome, reason))
     total = sum(load.count_pages(f) for f in files)
     done = 0
     read_docx, read_pdf_digital = _digital_readers()
@@ -456,17 +457,20 @@ def _read_digital(f: Path, is_docx: bool, settings: Settings, read_docx, read_pd
     reader = read_docx if is_docx else read_pdf_digital
     if reader is None:
         if is_docx:
-            report.pages.append(PageOutcome(str(f), 1, REJECTED, "DOCX reading not available"))
+            report.pages.append(PageOutcome(load.label(f), 1, REJECTED,
+                                            "DOCX reading not available"))
         return is_docx
     try:
         found = reader(f, settings)
     except FormkitError as exc:
-        report.pages.append(PageOutcome(str(f), 1, REJECTED, exc.message))
+        if not is_docx:
+            return False  # a PDF goes to the scan path: every page gets its own row
+        report.pages.append(PageOutcome(load.label(f), 1, REJECTED, exc.message))
         return True
     except Exception as exc:
         if not is_docx:
             return False  # let the scan path try; it reports its own reasons
-        report.pages.append(PageOutcome(str(f), 1, REJECTED, f"unreadable DOCX ({exc!r})"))
+        report.pages.append(PageOutcome(load.label(f), 1, REJECTED, f"unreadable DOCX ({exc!r})"))
         return True
     if found is None:  # a PDF without a text layer: a scan
         return False
@@ -475,7 +479,7 @@ def _read_digital(f: Path, is_docx: bool, settings: Settings, read_docx, read_pd
             # the issued form itself (a print file dropped among the scans), not a reply
             for p in s.pages:
                 report.pages.append(PageOutcome(
-                    str(f), p.page, REJECTED,
+                    load.label(f), p.page, REJECTED,
                     "blank form: nothing is ticked or written in this file (the printable "
                     "form, not a returned survey)", form_page=p.form_page))
             continue
@@ -484,6 +488,6 @@ def _read_digital(f: Path, is_docx: bool, settings: Settings, read_docx, read_pd
             s.received = d.isoformat() if d else None
         sheets.append(s)
         for p in s.pages:
-            report.pages.append(PageOutcome(str(f), p.page, READ, sheet=s.sheet_key,
+            report.pages.append(PageOutcome(load.label(f), p.page, READ, sheet=s.sheet_key,
                                             form_page=p.form_page))
     return True
