@@ -74,17 +74,17 @@ def _db(ws: Path) -> sqlite3.Connection:
     return sqlite3.connect(path)
 
 
-def _check_consistent(ws: Path, folder: Path) -> None:
+def _check_consistent(ws: Path, folder: Path, copies: int = COPIES) -> None:
     con = _db(ws)
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         running = con.execute("select id from batches where status='running'").fetchall()
         assert running == [], f"batches left running: {running}"
         keys = [k for (k,) in con.execute("select sheet_key from sheets")]
-        assert len(keys) == COPIES and len(set(keys)) == COPIES
+        assert len(keys) == copies and len(set(keys)) == copies
         assert con.execute("select count(*) from sheets where complete = 0").fetchone()[0] == 0
         pages = con.execute("select file, page_index, outcome from pages").fetchall()
-        files = sorted(str(p) for p in folder.iterdir())
+        files = sorted(str(p) for p in folder.rglob("*.png"))
         assert sorted(f for f, _i, _o in pages) == files, "every input page exactly once"
         assert {o for _f, _i, o in pages} == {"read"}
         # every review item and overlay points to a file that exists
@@ -102,32 +102,71 @@ def _check_consistent(ws: Path, folder: Path) -> None:
         assert not (d / RUN_MARKER).exists(), f"work folder still claimed: {d}"
 
 
-def test_kill_9_at_random_moments_twenty_times_then_rerun_stores_every_sheet_once(
-        scans, tmp_path):
-    ws = _fresh_workspace(scans, "kill9")
-    folder = scans["folder"]
-    # how long one whole run takes here (a dry run in a throw-away copy)
-    probe = _fresh_workspace(scans, "probe")
+KILLS = 20
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory) -> dict:
+    """KILLS numbered copies, each in a folder of its own, so that every killed run has
+    real work to do (read, write overlays, store) when the kill lands."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice not installed (run `make setup`)")
+    root = tmp_path_factory.mktemp("many")
+    settings = make_workspace(root / "ws")
+    survey = api.build(settings, ["05-02"], 2026, unit="QLCN", copies=KILLS)[0]
+    folders = []
+    for c in range(KILLS):
+        folder = root / "scans" / f"copy{c:02d}"
+        folder.mkdir(parents=True)
+        pages = [render_page(survey.pdf, 2 * c + i, 150) for i in range(2)]
+        fill_sheet(pages, survey.layout, ANSWERS, 150)
+        for i, img in enumerate(pages):
+            cv2.imwrite(str(folder / f"p{i + 1}.png"), img)
+        folders.append(folder)
+    return {"settings": settings, "folders": folders, "root": root}
+
+
+def test_kill_9_at_random_moments_twenty_times_then_rerun_stores_every_sheet_once(many):
+    ws = _fresh_workspace(many, "kill9")
+    folders = many["folders"]
+    env = {**os.environ, "COLUMNS": "200"}
+    # how long one run over one copy takes here (in a throw-away copy of the workspace)
+    probe = _fresh_workspace(many, "probe")
     t0 = time.monotonic()
-    done = subprocess.run(_read_cmd(probe, folder), capture_output=True, text=True)
+    done = subprocess.run(_read_cmd(probe, folders[0]), capture_output=True, text=True, env=env)
     full = time.monotonic() - t0
     assert done.returncode in (0, 10), done.stdout + done.stderr
     rng = random.Random(16)
-    env = {**os.environ, "COLUMNS": "200"}
-    for _i in range(20):
-        proc = subprocess.Popen(_read_cmd(ws, folder), stdout=subprocess.DEVNULL,
+    moments = []
+    for i in range(KILLS):
+        proc = subprocess.Popen(_read_cmd(ws, folders[i]), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, env=env)
-        time.sleep(rng.uniform(0.2, full * 1.05))
+        # half anywhere in the run, half near its end where the batch is being stored
+        moments.append(rng.uniform(0.1, full) if i % 2 else rng.uniform(0.75, 1.0) * full)
+        time.sleep(moments[-1])
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         time.sleep(1.05)  # distinct exports/read/<second> folder names
-    last = subprocess.run(_read_cmd(ws, folder), capture_output=True, text=True, env=env)
+    con = _db(ws)
+    cut = dict(con.execute("select status, count(*) from batches group by status"))
+    stored_before = con.execute("select count(*) from sheets").fetchone()[0]
+    con.close()
+    everything = many["root"] / "scans"
+    last = subprocess.run(_read_cmd(ws, everything), capture_output=True, text=True, env=env)
     assert last.returncode in (0, 10), last.stdout + last.stderr
-    _check_consistent(ws, folder)
+    _check_consistent(ws, everything, KILLS)
+    con = _db(ws)
+    actions = dict(con.execute("select action, count(*) from audit_log group by action"))
+    con.close()
+    print(f"\nkill -9 x{KILLS}: one run {full:.1f} s, kills at {min(moments):.1f}–"
+          f"{max(moments):.1f} s; before the rerun: batches {cut}, {stored_before} sheets "
+          f"stored; the rerun closed {actions.get('batch_interrupted', 0)} interrupted "
+          f"batch(es), resumed {actions.get('batch_resumed', 0)}, completed "
+          f"{actions.get('sheet_completed', 0)} sheet(s)")
     # and a second rerun changes nothing
-    again = subprocess.run(_read_cmd(ws, folder), capture_output=True, text=True, env=env)
+    again = subprocess.run(_read_cmd(ws, everything), capture_output=True, text=True, env=env)
     assert again.returncode in (0, 10), again.stdout + again.stderr
-    _check_consistent(ws, folder)
+    _check_consistent(ws, everything, KILLS)
 
 
 def test_doctor_closes_a_killed_batch_as_interrupted_and_adopts_its_folder(scans):
@@ -324,3 +363,44 @@ def test_a_page_rejected_for_an_internal_error_is_read_again_and_completes_its_s
         assert {p["outcome"] for p in st.pages()} == {"read"}
         assert len(st.pages()) == 2 * COPIES
         assert [b.status for b in st.batches()] == ["finished", "finished"]
+
+
+def _tiny_docx(path: Path) -> Path:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Báo cáo kết quả khảo sát")
+    doc.save(path)
+    return path
+
+
+def test_a_pdf_on_a_full_disk_is_blamed_on_the_disk_not_on_libreoffice(tiny_disk, tmp_path):
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice not installed")
+    from formkit._exec.soffice import convert_to_pdf
+
+    src = _tiny_docx(tmp_path / "bao_cao.docx")
+    (tiny_disk / "filler").write_bytes(b"\0" * (3 * 1024 * 1024 - 8 * 1024))
+    with pytest.raises(OutputError) as err:
+        convert_to_pdf([src], tiny_disk / "pdf")
+    assert err.value.exit_code == 7
+    assert "no space left" in err.value.message and str(tiny_disk / "pdf") in err.value.message
+    assert not list((tiny_disk / "pdf").glob("*.pdf"))
+
+
+def test_libreoffice_failing_on_a_document_is_told_apart_from_missing(tmp_path, monkeypatch):
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice not installed")
+    from formkit._exec.soffice import convert_to_pdf
+    from formkit.errors import ExternalProgramError
+
+    broken = tmp_path / "hong.docx"
+    broken.write_bytes(b"PK\x03\x04 this is not a document")
+    with pytest.raises(ExternalProgramError) as err:
+        convert_to_pdf([broken], tmp_path / "out")
+    assert "failed to convert hong.pdf" in err.value.message
+    assert "installed but failed" in err.value.hint
+    monkeypatch.setenv("FORMKIT_SOFFICE", "/nonexistent/soffice")
+    with pytest.raises(ExternalProgramError) as err:
+        convert_to_pdf([broken], tmp_path / "out")
+    assert "does not exist" in err.value.message
