@@ -404,3 +404,57 @@ def test_libreoffice_failing_on_a_document_is_told_apart_from_missing(tmp_path, 
     with pytest.raises(ExternalProgramError) as err:
         convert_to_pdf([broken], tmp_path / "out")
     assert "does not exist" in err.value.message
+
+
+def test_full_disk_under_the_database_exits_7_stores_nothing_half_and_rerun_completes(
+        scans, tmp_path):
+    mnt = tmp_path / "dbdisk"
+    mnt.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mnt)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        ws = mnt / "ws"
+        shutil.copytree(_fresh_workspace(scans, "dbfull"), ws)
+        env = {**os.environ, "COLUMNS": "300"}
+        # the database exists and is migrated before the disk fills
+        assert subprocess.run([sys.executable, "-m", "formkit.cli", "doctor", "-w", str(ws)],
+                              capture_output=True, env=env).returncode == 0
+        free = shutil.disk_usage(mnt).free
+        filler = mnt / "filler"
+        filler.write_bytes(b"\0" * (free - 160 * 1024))  # room for about one sheet
+        out = tmp_path / "work"  # crops and overlays on another disk: only the DB is full
+        first = subprocess.run(_read_cmd(ws, scans["folder"], "--out", str(out)),
+                               capture_output=True, text=True, env=env)
+        text = first.stdout + first.stderr
+        assert first.returncode == 7, text
+        assert "no space left" in text and str(ws) in text and "Traceback" not in text
+        filler.unlink()
+        con = _db(ws)
+        try:  # the run died while storing: whole sheets only, its batch not finished
+            print("\nafter the full disk:", con.execute(
+                "select status, sheets_added from batches").fetchall(),
+                con.execute("select count(*) from sheets").fetchone()[0], "sheet(s),",
+                con.execute("select count(*) from pages").fetchone()[0], "page(s)")
+            assert con.execute("select count(*) from batches where status='finished'"
+                               ).fetchone()[0] == 0
+            sheets = con.execute("select count(*) from sheets").fetchone()[0]
+            assert con.execute("select count(*) from pages").fetchone()[0] == 2 * sheets
+        finally:
+            con.close()
+        again = subprocess.run(_read_cmd(ws, scans["folder"], "--out", str(out)),
+                               capture_output=True, text=True, env=env)
+        assert again.returncode in (0, 10), again.stdout + again.stderr
+        con = _db(ws)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert con.execute("select count(*) from sheets where complete=1").fetchone()[0] \
+                == COPIES
+            assert con.execute("select count(*) from batches where status='running'"
+                               ).fetchone()[0] == 0
+            assert con.execute("select count(*) from pages").fetchone()[0] == 2 * COPIES
+        finally:
+            con.close()
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
