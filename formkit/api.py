@@ -4,14 +4,15 @@ failures raise formkit.errors exceptions with a message that says what to do."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from formkit.config import Settings, load_settings, write_default_config
-from formkit.errors import InputError, OutputError
+from formkit.errors import InputError
 from formkit.render.build import BuildRequest, BuildResult, build_forms
 from formkit.spec import FormSpec, load_form, template_path
 
@@ -54,37 +55,65 @@ def parse_vn_date(text: str) -> date:
 
 
 def write_json(data: dict, path: Path) -> Path:
+    from formkit import fsutil
+
+    return fsutil.write_json(path, data)
+
+
+@contextmanager
+def _work_folder(out_dir: Path | None, stored: list[bool]) -> Iterator[None]:
+    """Claim the run's work folder; if the run fails before anything was stored, the folder
+    it created is removed (scratch never outlives a failed run)."""
+    if out_dir is None:
+        yield
+        return
+    from formkit.store.batches import claim_folder, unmark_run
+
+    created = claim_folder(out_dir)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str),
-                       encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
-    return path
+        yield
+    except BaseException:
+        if created and not stored[0]:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    unmark_run(out_dir)
 
 
 def read(settings: Settings, paths: list[Path], received: date | None = None,
          unit: str | None = None, out_dir: Path | None = None, ocr: bool = True,
          store: bool = True, progress: Callable | None = None):
-    """Read returned surveys; store the batch unless store=False. Returns the BatchReport."""
+    """Read returned surveys; store the batch unless store=False. Returns the BatchReport.
+    Batches of earlier runs that were killed are closed first (see formkit.store.batches)."""
     from formkit.scan import read_paths
     from formkit.store import open_store
+    from formkit.store.batches import close_own_batches, recover
 
     if unit:
         settings.unit(unit)  # unknown codes fail early with the list of known ones
-    if not store:
-        report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr,
-                            progress=progress)
-    else:
-        # pages read in earlier batches are duplicates, not counted twice
-        with open_store(settings) as st:
-            known = st.known_pages()
-        report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr,
-                            progress=progress, known_pages=known)
-        with open_store(settings) as st:
-            st.save_batch(report.to_json(), report.sheets)
-    if out_dir is not None:
-        write_json(report.to_json(), out_dir / "batch.json")
+    stored = [False]
+    notes: list[str] = []
+    with _work_folder(out_dir, stored):
+        if not store:
+            report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr,
+                                progress=progress)
+        else:
+            # pages read in earlier batches are duplicates, not counted twice
+            with open_store(settings) as st:
+                notes = recover(settings, st).describe()
+                known = st.known_pages()
+            report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr,
+                                progress=progress, known_pages=known)
+            data = report.to_json()
+            if out_dir is not None:
+                data["batch_dir"] = str(out_dir)
+            with open_store(settings) as st:
+                stored[0] = True
+                try:
+                    st.save_batch(data, report.sheets)
+                except BaseException:
+                    close_own_batches(st)
+                    raise
+        report.notes = notes
+        if out_dir is not None:
+            write_json(report.to_json(), out_dir / "batch.json")
     return report

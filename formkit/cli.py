@@ -94,6 +94,8 @@ def read(
                                 console)
     if json_out:
         api.write_json(report.to_json(), json_out)
+    for note in report.notes:  # what the run repaired first (batches of killed runs)
+        console.print(f"[yellow]![/] {note}")
     print_batch(report, console)
     if json_out:
         console.print(f"JSON: {json_out}")
@@ -111,11 +113,13 @@ def _mount_parts() -> None:
     """Sub-commands of the later stages live in formkit/cli_parts/."""
     from formkit.cli_parts import evaluation
     from formkit.cli_parts import web as web_cli
+    from formkit.cli_parts.doctor import doctor as doctor_cmd
     from formkit.cli_parts.records import export_register_cmd, register_app, review_app
     from formkit.cli_parts.simulate import simulate as simulate_cmd
 
     evaluation.register(app)
     app.command("simulate")(simulate_cmd)
+    app.command("doctor")(doctor_cmd)
     web_cli.register(app)
     app.add_typer(register_app, name="register")
     app.add_typer(review_app, name="review")
@@ -130,7 +134,21 @@ def _mount_parts() -> None:
 _mount_parts()
 
 
+def _exit_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl+C, so cleanup code (scratch folders, LibreOffice) runs."""
+    import signal
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (embedded use): keep the default
+        pass
+
+
 def main() -> None:
+    _exit_on_sigterm()
     try:
         app()
     except FormkitError as exc:

@@ -13,6 +13,8 @@ class Thresholds:
     min_dpi: float = 100.0  # below this a page is too coarse to read boxes reliably
     blank_page_ink: float = 0.002  # dark-pixel share under which a page is blank
     work_px_per_mm: float = 8.0  # aligned page resolution (≈ 203 dpi)
+    min_page_side_px: int = 100  # an image narrower than this is not a page
+    max_page_aspect: float = 5.0  # long side / short side above this: a strip, not a page
 
     # ---- registration
     mark_search_mm: float = 14.0  # radius around a predicted mark centre

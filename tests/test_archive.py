@@ -185,13 +185,20 @@ def test_disposal_removes_personal_files_anonymizes_and_writes_a_record(workspac
 
 
 def test_disposal_can_remove_unchanged_originals(workspace, inputs):
+    # originals inside the workspace only: disposal never deletes another folder's files
+    import shutil
+
+    root = inputs["scans"][0].parent
+    here = workspace.workspace / "inputs"
+    shutil.copytree(root, here)
+    inputs = {c: [here / p.relative_to(root) for p in ps] for c, ps in inputs.items()}
     seal(workspace, 2026, inputs)
     changed = inputs["register"][0]
     changed.write_text("sửa sau khi niêm phong", encoding="utf-8")
     res = dispose(workspace, 2026, "2026", date(2030, 1, 1), anonymize=lambda y: None,
                   remove_sources=True)
     assert len(res.sources_removed) == 4  # 3 scans + sheet data
-    assert res.sources_left == [str(changed.resolve())]
+    assert res.sources_left == ["inputs/" + changed.name]  # relative to the workspace
     assert changed.exists()
     assert not any((inputs["scans"][0]).iterdir())
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
-from formkit.errors import ExternalProgramError
+from formkit import fsutil
+from formkit.errors import ExternalProgramError, OutputError
 
 CANDIDATES = ("soffice", "libreoffice")
 
@@ -33,37 +35,84 @@ def find_soffice() -> str:
     )
 
 
+#: free space under which a LibreOffice failure is blamed on the disk, not on LibreOffice
+MIN_FREE_BYTES = 64 * 1024 * 1024
+_DISK_WORDS = ("no space", "disk full", "enospc", "quota", "write error")
+
+
 def convert_to_pdf(docx_files: list[Path], out_dir: Path, timeout: float = 600) -> list[Path]:
     """Convert many documents in one LibreOffice call (much faster than one call each).
 
     Each call gets its own throw-away profile so that concurrent conversions do not clash
-    and nothing is written to the user's ~/.config.
+    and nothing is written to the user's ~/.config. LibreOffice runs under
+    formkit._exec.guard in a process group of its own: it is ended with formkit (even when
+    formkit is killed) and its profile folder is removed on every exit path. A failure is
+    diagnosed: LibreOffice missing (exit 6), the disk full (exit 7, OutputError), or
+    LibreOffice failing (exit 6, with its message).
     """
     if not docx_files:
         return []
     exe = find_soffice()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="formkit-lo-") as profile:
-        cmd = [
-            exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-            "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out_dir),
-            *[str(p) for p in docx_files],
-        ]
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        profile = tempfile.mkdtemp(prefix="formkit-lo-")
+    except OSError as exc:
+        raise _disk_or(exc, out_dir) from exc
+    scratch = [profile] + ([str(out_dir)] if out_dir.name.startswith("formkit-") else [])
+    cmd = [
+        sys.executable, "-m", "formkit._exec.guard", os.pathsep.join(scratch), "--",
+        exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+        "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out_dir),
+        *[str(p) for p in docx_files],
+    ]
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "HOME": profile})
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                  env={**os.environ, "HOME": profile})
+            stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            _stop(proc)
             raise ExternalProgramError(
                 f"LibreOffice did not finish converting {len(docx_files)} file(s) within "
                 f"{timeout:.0f} s.",
                 hint="Try fewer copies per build, or check that no LibreOffice window is stuck.",
             ) from None
+        except BaseException:  # Ctrl+C, SIGTERM turned into SystemExit: end LibreOffice too
+            _stop(proc)
+            raise
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
     outputs = [out_dir / (p.stem + ".pdf") for p in docx_files]
-    missing = [p for p in outputs if not p.exists()]
+    missing = [p for p in outputs if not p.exists() or p.stat().st_size == 0]
     if proc.returncode != 0 or missing:
-        detail = (proc.stderr or proc.stdout or "").strip().splitlines()[-3:]
+        detail = " ".join((stderr or stdout or "").strip().splitlines()[-3:])
+        free = fsutil.free_bytes(out_dir)
+        if any(w in detail.lower() for w in _DISK_WORDS) or (
+                free is not None and free < MIN_FREE_BYTES):
+            for p in missing:
+                p.unlink(missing_ok=True)
+            raise OutputError(
+                f"Không đủ chỗ trên đĩa / no space left: LibreOffice could not write the PDF "
+                f"in {out_dir} ({fsutil.human_bytes(free)} free).",
+                hint="Free some disk space, then run the same command again.")
         raise ExternalProgramError(
             f"LibreOffice failed to convert {', '.join(p.name for p in missing) or 'the files'} "
-            f"(exit {proc.returncode}): {' '.join(detail) or 'no message'}.",
+            f"(exit {proc.returncode}): {detail or 'no message'}.",
+            hint="LibreOffice is installed but failed on this document: open the DOCX in "
+            "LibreOffice to see the problem, or run `formkit doctor`.",
         )
     return outputs
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """End the guard, which ends LibreOffice's group and removes the scratch folders."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _disk_or(exc: OSError, folder: Path) -> OutputError:
+    return fsutil.output_error(folder / "x.pdf", exc, "PDF")

@@ -20,6 +20,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from formkit import fsutil
+from formkit.archive import signing
 from formkit.config import Settings
 from formkit.errors import InputError, OutputError, RefusedError
 
@@ -165,7 +167,9 @@ def seal(settings: Settings, year: int, files: dict[str, list[Path]],
             digest, size = _copy_hashed(src, tmp / rel_path)
             entries.append({"path": rel_path, "category": category,
                             "personal": is_personal(category), "size": size,
-                            "sha256": digest, "source": str(src.resolve())})
+                            "sha256": digest, "source": source_ref(settings, src)})
+        for entry, link in zip(entries, signing.chain(entries), strict=True):
+            entry["chain"] = link
         manifest = {
             "format": FORMAT,
             "agency": settings.agency_name,
@@ -177,9 +181,10 @@ def seal(settings: Settings, year: int, files: dict[str, list[Path]],
             "retain_until": retain_until(year, settings.retention_years).isoformat(),
             "dispose_from": dispose_from(year, settings.retention_years).isoformat(),
             "files": entries,
+            "chain_head": entries[-1]["chain"],
         }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
-                                    encoding="utf-8")
+        manifest[signing.SIGNATURE] = signing.sign(manifest, signing.load_key(settings, True))
+        fsutil.write_json(tmp / MANIFEST, manifest, what="manifest", indent=2)
         if target.exists():
             old = target.with_name(target.name + ".old")
             shutil.rmtree(old, ignore_errors=True)
@@ -190,11 +195,38 @@ def seal(settings: Settings, year: int, files: dict[str, list[Path]],
             os.replace(tmp, target)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise OutputError(f"Cannot seal the archive in {target}: {exc.strerror or exc}.") from exc
+        raise fsutil.output_error(target / MANIFEST, exc, "archive") from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    # outside the archive: a copy of what was sealed, and its chain head in the audit log
+    signing.save_seal_copy(settings, year, manifest)
+    signing.record_in_audit(settings, "archive_sealed", year=year, head=manifest["chain_head"],
+                            files=len(entries), signature=manifest[signing.SIGNATURE],
+                            dispose_from=manifest["dispose_from"])
     return target
+
+
+def source_ref(settings: Settings, src: Path) -> str:
+    """Where an archived file came from: relative to the workspace when inside it (a copied
+    workspace then points at its own files), else absolute (and never deleted)."""
+    full = src.resolve()
+    try:
+        return full.relative_to(Path(settings.workspace).resolve()).as_posix()
+    except ValueError:
+        return str(full)
+
+
+def source_path(settings: Settings, ref: str) -> tuple[Path, bool]:
+    """(the file a manifest's source names, whether it lies inside this workspace)."""
+    ws = Path(settings.workspace).resolve()
+    p = Path(ref)
+    full = (p if p.is_absolute() else ws / p).resolve()
+    try:
+        full.relative_to(ws)
+        return full, True
+    except ValueError:
+        return full, False
 
 
 @dataclass
@@ -206,10 +238,14 @@ class VerifyReport:
     missing: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     disposed: list[str] = field(default_factory=list)  # missing as recorded by a disposal
+    #: what is wrong with the manifest or the disposal record itself (signature, chain,
+    #: retention dates, entries changed since sealing), one sentence each
+    problems: list[str] = field(default_factory=list)
+    signed: bool | None = None  # None: no key in reach to check the signature
 
     @property
     def ok(self) -> bool:
-        return not (self.changed or self.missing or self.added)
+        return not (self.changed or self.missing or self.added or self.problems)
 
 
 def _disposal(folder: Path) -> dict[str, Any] | None:
@@ -222,26 +258,90 @@ def _disposal(folder: Path) -> dict[str, Any] | None:
         raise InputError(f"{p} is damaged: {exc}.") from exc
 
 
-def verify(path: Path) -> VerifyReport:
+def _settings_for(folder: Path) -> Settings | None:
+    """The workspace an archive folder belongs to (<workspace>/<exports>/<year>/archive)."""
+    from formkit.config import CONFIG_NAME, load_settings
+
+    for parent in folder.resolve().parents:
+        if (parent / CONFIG_NAME).is_file():
+            try:
+                return load_settings(parent)
+            except Exception:  # noqa: BLE001 - a broken config only loses the key check
+                return None
+    return None
+
+
+def verify(path: Path, settings: Settings | None = None, today: date | None = None
+           ) -> VerifyReport:
     """Compare the archive folder with its manifest: every changed (size or SHA-256),
-    missing or added file. Files a disposal destroyed are listed apart, not as missing."""
+    missing or added file; then the manifest itself (signature, chain, retention dates,
+    entries against the copy kept at sealing) and the disposal record (signature, date
+    against the retention date). Files a disposal destroyed are listed apart."""
     folder, manifest = read_manifest(path)
+    settings = settings or _settings_for(folder)
     report = VerifyReport(folder, int(manifest.get("year", 0)))
+    year = report.year
+    key = signing.load_key(settings) if settings is not None else None
+    problems = report.problems
+    entries = manifest.get("files", [])
+    if key is not None:
+        report.signed = bool(signing.signature_ok(manifest, key))
+        if not report.signed:
+            problems.append("manifest.json chữ ký không khớp / signature does not match: "
+                            "manifest.json was edited after sealing.")
+    links = signing.chain(entries)
+    if "chain_head" in manifest or any("chain" in e for e in entries):
+        bad = [e["path"] for e, link in zip(entries, links, strict=True)
+               if e.get("chain") != link]
+        if bad or (links[-1] if links else None) != manifest.get("chain_head"):
+            problems.append("manifest.json chuỗi băm bị đứt / hash chain broken at "
+                            + (bad[0] if bad else "its head") + ".")
+    elif key is not None:
+        problems.append("manifest.json has no hash chain (not sealed by this formkit).")
+    try:
+        years = int(manifest.get("retention_years", 0))
+        if manifest.get("retain_until") != retain_until(year, years).isoformat() or \
+                manifest.get("dispose_from") != dispose_from(year, years).isoformat():
+            problems.append(f"retention dates in manifest.json do not follow from year {year} "
+                            f"and {years} years: they were edited.")
+    except (TypeError, ValueError):
+        problems.append("retention data in manifest.json is damaged.")
+    sealed = signing.load_seal_copy(settings, year) if settings is not None else None
+    if sealed is not None:
+        problems.extend(signing.diff_entries(sealed.get("files", []), entries))
+        for k in ("retention_years", "retain_until", "dispose_from", "sealed_at"):
+            if sealed.get(k) != manifest.get(k):
+                problems.append(f"{k} changed since sealing: {sealed.get(k)} → "
+                                f"{manifest.get(k)}.")
+        heads = signing.audited_heads(settings, year)
+        if heads and sealed.get("chain_head") not in heads:
+            problems.append("the sealed copy's chain head is not the one in the audit log.")
     disposal = _disposal(folder)
-    destroyed = {f["path"] for f in (disposal or {}).get("files", [])}
+    bad_disposal = (_disposal_problems(disposal, manifest, sealed, key, today)
+                    if disposal is not None else [])
+    problems.extend(bad_disposal)
+    # files count as destroyed only by a valid disposal record
+    destroyed = {f["path"] for f in (disposal or {}).get("files", [])} \
+        if disposal is not None and not bad_disposal else set()
     extra_ok = {MANIFEST}
     if disposal:
         extra_ok |= {DISPOSAL, *disposal.get("records", [])}
     listed = set()
-    for entry in manifest.get("files", []):
+    reference = {e["path"]: e for e in (sealed or {}).get("files", entries)} or \
+        {e["path"]: e for e in entries}
+    for entry in entries + [e for p, e in reference.items()
+                            if p not in {x["path"] for x in entries}]:
         rel = entry["path"]
+        if rel in listed:
+            continue
         listed.add(rel)
         p = folder / rel
         if not p.is_file():
             (report.disposed if rel in destroyed else report.missing).append(rel)
             continue
         report.checked += 1
-        if p.stat().st_size != entry["size"] or sha256_file(p) != entry["sha256"]:
+        want = reference.get(rel, entry)
+        if p.stat().st_size != want["size"] or sha256_file(p) != want["sha256"]:
             report.changed.append(rel)
     for p in sorted(folder.rglob("*")):
         if p.is_file():
@@ -249,3 +349,24 @@ def verify(path: Path) -> VerifyReport:
             if rel not in listed and rel not in extra_ok:
                 report.added.append(rel)
     return report
+
+
+def _disposal_problems(disposal: dict[str, Any], manifest: dict[str, Any],
+                       sealed: dict[str, Any] | None, key: bytes | None,
+                       today: date | None) -> list[str]:
+    out = []
+    if key is not None and not signing.signature_ok(disposal, key):
+        out.append("disposal.json chữ ký không khớp / not signed by this workspace: a forged "
+                   "or edited disposal record.")
+    ref = sealed or manifest
+    try:
+        due = date.fromisoformat(str(ref.get("dispose_from")))
+        at = datetime.fromisoformat(str(disposal.get("disposed_at"))).date()
+    except ValueError:
+        return out + ["disposal.json has no valid disposal date."]
+    if at < due:
+        out.append(f"disposal.json says the records were destroyed on {at.isoformat()}, before "
+                   f"they were due ({due.isoformat()}): the disposal record is not valid.")
+    if disposal.get("year") not in (None, ref.get("year")):
+        out.append(f"disposal.json is for year {disposal.get('year')}, not {ref.get('year')}.")
+    return out

@@ -10,7 +10,6 @@ Summary and report hold no personal data and stay.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +20,8 @@ from typing import Any
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from formkit import fsutil
+from formkit.archive import personal, signing
 from formkit.archive.manifest import (
     DISPOSAL,
     MANIFEST,
@@ -31,6 +32,7 @@ from formkit.archive.manifest import (
     read_manifest,
     retain_until,
     sha256_file,
+    source_path,
     verify,
 )
 from formkit.config import Settings
@@ -92,6 +94,10 @@ class DisposalResult:
     kept: list[dict[str, Any]]  # entries kept (no personal data)
     sources_removed: list[str] = field(default_factory=list)
     sources_left: list[str] = field(default_factory=list)  # originals still outside
+    #: formkit's own working files of the year (crops, overlays, batch reports, review
+    #: workbooks, caches, backups), removed or redacted; paths relative to the workspace
+    working_removed: list[str] = field(default_factory=list)
+    working_redacted: list[str] = field(default_factory=list)
     anonymized: str = ""
     record: Path | None = None  # the biên bản (DOCX)
     record_json: Path | None = None
@@ -111,15 +117,19 @@ def _human_size(n: int) -> str:
 
 def dispose(settings: Settings, year: int, confirm: str, today: date | None = None,
             anonymize: Callable[[int], Any] | None = None, remove_sources: bool = False,
-            operator: str = "", now: datetime | None = None) -> DisposalResult:
+            operator: str = "", now: datetime | None = None, store: Any | None = None
+            ) -> DisposalResult:
     """Destroy the personal-data records of `year` once their retention has run out.
 
-    Refuses (RefusedError) before 1 January of year + retention + 1, when `confirm` is not
-    the year typed again, when no anonymiser is given, or when the year was already
-    disposed of. Order: anonymise the database first (if that fails nothing is deleted),
-    then delete the archive's personal files, then write the disposal record. With
-    remove_sources=True the original files recorded in the manifest are deleted too, but
-    only those whose content is still exactly the archived one.
+    Refuses (RefusedError) before 1 January of year + retention + 1 (the dates sealed, not
+    those in a manifest that may have been edited), when the archive fails verification,
+    when `confirm` is not the year typed again, when no anonymiser is given, or when the year
+    was already disposed of. Order: collect the year's working files (with `store`: the
+    crops and overlays the database points to), anonymise the database (if that fails
+    nothing is deleted), delete the archive's personal files and the working files, then
+    write the signed disposal record. With remove_sources=True the original files recorded
+    in the manifest, and the year's scans, are deleted too: only those inside this
+    workspace, and archived originals only while their content is exactly the archived one.
     """
     today = today or date.today()
     folder = archive_dir(settings, year)
@@ -130,7 +140,8 @@ def dispose(settings: Settings, year: int, confirm: str, today: date | None = No
     if (folder / DISPOSAL).exists():
         raise RefusedError(f"The records of {year} were already disposed of "
                            f"({_disposal(folder).get('disposed_at')}).")  # type: ignore[union-attr]
-    years = _retention_years(settings, manifest)
+    sealed = signing.load_seal_copy(settings, year)
+    years = _retention_years(settings, sealed or manifest)
     start = dispose_from(year, years)
     if today < start:
         raise RefusedError(
@@ -144,7 +155,14 @@ def dispose(settings: Settings, year: int, confirm: str, today: date | None = No
         raise RefusedError("Disposal needs the database anonymiser (the store's "
                            "anonymize_year); without it names would remain in the database.",
                            hint="Nothing was deleted.")
-    check = verify(folder)
+    check = verify(folder, settings, today)
+    if check.problems:
+        raise RefusedError(
+            f"The archive of {year} fails verification, so it is not disposed of: "
+            + " ".join(check.problems[:3]),
+            hint="Nothing was deleted. Run `formkit archive verify` and restore the archive "
+            "from a backup copy.")
+    working = personal.find(settings, year, store)
     result = anonymize(year)
     files = manifest.get("files", [])
     removed, kept = [], []
@@ -152,18 +170,46 @@ def dispose(settings: Settings, year: int, confirm: str, today: date | None = No
         (removed if entry.get("personal", True) else kept).append(entry)
     res = DisposalResult(year, folder, removed, kept,
                          anonymized="" if result is None else str(result))
+    ws = Path(settings.workspace).resolve()
+
+    def rel(p: Path) -> str:
+        try:
+            return p.resolve().relative_to(ws).as_posix()
+        except ValueError:
+            return str(p)
+
     try:
+        archived_sources = set()
         for entry in removed:
             p = folder / entry["path"]
             if p.is_file():
                 p.unlink()
-            src = Path(entry.get("source", ""))
-            if entry.get("source") and src.is_file():
-                if remove_sources and sha256_file(src) == entry["sha256"]:
-                    src.unlink()
-                    res.sources_removed.append(str(src))
-                else:
-                    res.sources_left.append(str(src))
+            if not entry.get("source"):
+                continue
+            src, inside = source_path(settings, entry["source"])
+            archived_sources.add(src)
+            if not src.is_file():
+                continue
+            if inside and remove_sources and sha256_file(src) == entry["sha256"]:
+                src.unlink()
+                res.sources_removed.append(rel(src))
+            else:  # changed since sealing, not asked for, or another workspace's file
+                res.sources_left.append(str(src) if not inside else rel(src))
+        for p in working.remove:
+            if p.is_file():
+                p.unlink()
+                res.working_removed.append(rel(p))
+        for p in working.redact:
+            personal.redact_batch_json(p, year)
+            res.working_redacted.append(rel(p))
+        for p in working.originals:
+            if p in archived_sources or not p.is_file():
+                continue
+            if remove_sources:
+                p.unlink()
+                res.sources_removed.append(rel(p))
+            else:
+                res.sources_left.append(rel(p))
         for d in sorted((p for p in folder.rglob("*") if p.is_dir()),
                         key=lambda p: len(p.parts), reverse=True):
             if not any(d.iterdir()):
@@ -183,12 +229,20 @@ def dispose(settings: Settings, year: int, confirm: str, today: date | None = No
         "anonymized": res.anonymized,
         "verified_before": check.ok,
         "files": [{k: e[k] for k in ("path", "category", "size", "sha256")} for e in removed],
+        "kept": [{k: e[k] for k in ("path", "category", "size", "sha256")} for e in kept],
+        "working_files_removed": res.working_removed,
+        "working_files_redacted": res.working_redacted,
         "sources_removed": res.sources_removed,
         "sources_left": res.sources_left,
         "records": [record.name],
     }
-    res.record_json = folder / DISPOSAL
-    res.record_json.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    data[signing.SIGNATURE] = signing.sign(data, signing.load_key(settings, True))
+    res.record_json = fsutil.write_json(folder / DISPOSAL, data, what="disposal record",
+                                        indent=2)
+    signing.record_in_audit(settings, "archive_disposed", year=year,
+                            signature=data[signing.SIGNATURE], files=len(removed),
+                            working_files=len(res.working_removed),
+                            sources_removed=len(res.sources_removed))
     return res
 
 
@@ -237,6 +291,12 @@ def _write_record(settings: Settings, year: int, manifest: dict[str, Any],
       "khách hàng trong cơ sở dữ liệu được ẩn danh"
       + (f" ({res.anonymized})" if res.anonymized else "") + ". Danh sách từng tệp kèm mã "
       "SHA-256 tại Phụ lục.")
+    if res.working_removed or res.working_redacted:
+        p(f"Đồng thời xóa {len(res.working_removed)} tệp làm việc do formkit tạo cho năm {year} "
+          "(ảnh cắt chữ viết tay, ảnh trang đã đánh dấu, báo cáo đợt đọc, sổ duyệt phiếu, bộ "
+          "nhớ đệm, bản sao lưu cơ sở dữ liệu)"
+          + (f" và xóa dữ liệu năm {year} khỏi {len(res.working_redacted)} báo cáo đợt đọc "
+             "dùng chung với năm khác" if res.working_redacted else "") + ".")
     if res.sources_removed:
         p(f"Đồng thời xóa {len(res.sources_removed)} tệp gốc ngoài thư mục lưu trữ có nội dung "
           "trùng khớp với bản lưu.")
@@ -273,12 +333,15 @@ def _write_record(settings: Settings, year: int, manifest: dict[str, Any],
             for i, e in enumerate(res.removed, 1)]
     O.data_table(doc, ["STT", "Tệp", "Byte", "SHA-256"], rows, [11, 62, 18, 74], 8,
                  ["c", "l", "r", "l"], keep_together=False)
+    if res.working_removed or res.working_redacted:
+        O.body(doc, "Tệp làm việc đã xóa hoặc xóa dữ liệu năm này:", size=12, bold=True,
+               indent_mm=0, before=6)
+        for s in res.working_removed + res.working_redacted:
+            O.body(doc, s, size=9, indent_mm=0, after=0)
     if res.sources_left:
         O.body(doc, "Tệp gốc còn lại ngoài thư mục lưu trữ:", size=12, bold=True, indent_mm=0,
                before=6)
         for s in res.sources_left:
             O.body(doc, s, size=9, indent_mm=0, after=0)
-    try:
-        doc.save(str(path))
-    except OSError as exc:
-        raise OutputError(f"Cannot write the disposal record {path}: {exc.strerror}.") from exc
+    with fsutil.atomic_path(path, "disposal record") as tmp:
+        doc.save(str(tmp))

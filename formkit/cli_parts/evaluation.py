@@ -192,6 +192,8 @@ def archive_verify(
                                  ("Thêm vào", rep.added, "yellow")):
         for item in items:
             console.print(f"[{colour}]{label}:[/] {item}")
+    for problem in rep.problems:  # the manifest or disposal record itself was altered
+        console.print(f"[red]Giả mạo / tampered:[/] {problem}")
     if rep.disposed:
         console.print(f"{len(rep.disposed)} tệp đã hủy theo biên bản.")
     if rep.ok:
@@ -199,7 +201,7 @@ def archive_verify(
     else:
         raise RefusedError(f"The archive {rep.folder} differs from its manifest: "
                            f"{len(rep.changed)} changed, {len(rep.missing)} missing, "
-                           f"{len(rep.added)} added.",
+                           f"{len(rep.added)} added, {len(rep.problems)} other problem(s).",
                            hint="Restore the files from a backup copy of the archive.")
 
 
@@ -250,7 +252,7 @@ def retention_dispose(
         confirm = typer.prompt(f"Hủy vĩnh viễn hồ sơ năm {year}? Gõ lại năm để xác nhận")
     with _open_store(settings) as store:
         res = dispose(settings, year, confirm, date.today(), anonymize=store.anonymize_year,
-                      remove_sources=remove_originals, operator=operator)
+                      remove_sources=remove_originals, operator=operator, store=store)
     console.print(f"[green]✓[/] Đã hủy {len(res.removed)} tệp; giữ lại {len(res.kept)} tệp "
                   f"không chứa dữ liệu cá nhân. Cơ sở dữ liệu: {res.anonymized}")
     console.print(f"  Biên bản: {res.record}")

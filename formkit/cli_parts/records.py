@@ -141,13 +141,19 @@ def register_import(
     = "khieu_nai",
     unit: Annotated[str | None, typer.Option(help="Unit of rows without a “Đơn vị” column")]
     = None,
+    columns: Annotated[str | None, typer.Option(
+        help="Where the columns are when the headers are not recognised, e.g. "
+             "\"ngay=A,khach_hang=B,noi_dung=Nội dung\" (letter, number or header text)")]
+    = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Import a register kept in Excel or CSV (columns found by their Vietnamese headers)."""
     settings = _settings(workspace)
     with open_store(settings) as store, console.status(f"Importing {path.name}…"):
         report = reg.import_register(store, path, skip_bad=skip_bad, default_source=source,
-                                     default_unit=unit)
+                                     default_unit=unit, columns=columns)
+    console.print("Cột / columns: " + "; ".join(
+        f"{col} ← {where}" for col, where in report.mapping.items()))
     console.print(f"[green]✓[/] {path.name} (sheet “{report.sheet}”): {report.added} added, "
                   f"{report.duplicates} already in the register.")
     if report.problems:

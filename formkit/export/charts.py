@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from formkit import fsutil
 from formkit.analyze.narrative import QUARTER_NAMES, dec
 from formkit.analyze.tallies import CHUA_DAT, DAT, TOT, YearTallies
 
@@ -36,10 +37,14 @@ def _percent_axis(ax, axis: str = "y") -> None:
 
 
 def _save(fig: Figure, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Rendered in memory, then written atomically: a crash never leaves a 0-byte chart in
+    place of a good one from an earlier run."""
+    import io
+
     FigureCanvasAgg(fig)
-    fig.savefig(path, dpi=DPI, format="png")
-    return path
+    buf = io.BytesIO()
+    fig.savefig(buf, dpi=DPI, format="png")
+    return fsutil.write_bytes(path, buf.getvalue(), what="chart")
 
 
 def quarter_trend_png(t: YearTallies, path: Path) -> Path:

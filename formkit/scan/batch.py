@@ -13,7 +13,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from formkit import fsutil
 from formkit.config import Settings
+from formkit.errors import OutputError
 from formkit.identity import PageIdentity
 from formkit.scan import boxes as B
 from formkit.scan import load
@@ -64,6 +66,8 @@ class BatchReport:
     inputs: list[str] = field(default_factory=list)
     pages: list[PageOutcome] = field(default_factory=list)
     sheets: list[SheetResult] = field(default_factory=list)
+    #: what the run found to repair before it started (batches of killed runs …)
+    notes: list[str] = field(default_factory=list)
 
     def count(self, outcome: str) -> int:
         return sum(1 for p in self.pages if p.outcome == outcome)
@@ -114,9 +118,17 @@ class BatchReader:
     # ---- one page -----------------------------------------------------------------------
     def read_page(self, pg: load.PageImage) -> PageOutcome:
         t0 = time.perf_counter()
-        out = PageOutcome(str(pg.file), pg.index, REJECTED, sha256=pg.sha256)
+        out = PageOutcome(load.label(pg.file), pg.index, REJECTED, sha256=pg.sha256)
         try:
             self._read_page(pg, out)
+        except OutputError as exc:
+            # the work folder cannot be written (full disk, permissions): every later page
+            # would fail the same way, so the run stops here and stores nothing half-done
+            cause = exc.__cause__
+            if isinstance(cause, OSError) and fsutil.is_no_space(cause):
+                raise fsutil.output_error(Path(cause.filename or self.out_dir or "."), cause,
+                                          "crop image") from cause
+            raise
         except Exception as exc:  # a bad page never stops the batch; the reason is kept
             out.outcome, out.reason = REJECTED, f"internal error while reading: {exc!r}"
         out.seconds = round(time.perf_counter() - t0, 4)
@@ -184,7 +196,7 @@ class BatchReader:
         fields = self._read_fields(spec, layout, page_layout, aligned, placement.quality,
                                    sheet, ident)
         sheet.sheet.fields.update(fields)
-        src = PageSource(str(pg.file), pg.index, ident.page, pg.sha256, placement.rotation,
+        src = PageSource(load.label(pg.file), pg.index, ident.page, pg.sha256, placement.rotation,
                          quality=round(placement.quality, 3))
         if self.out_dir is not None:
             src.overlay = self._overlay(aligned, page_layout, fields, sheet.sheet, ident.page)
@@ -326,8 +338,7 @@ class BatchReader:
         y0 = max(0, min(r[1] for r in rects) - pad)
         y1 = min(aligned.shape[0], max(r[3] for r in rects) + pad)
         path = self.out_dir / "crops" / f"{_safe(sheet)}_{fid}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(path), aligned.crop(x0, y0, x1, y1))
+        fsutil.write_image(path, aligned.crop(x0, y0, x1, y1), what="crop image")
         return str(path)
 
     def _overlay(self, aligned: AlignedPage, page: PageLayout, fields: dict[str, FieldResult],
@@ -353,8 +364,7 @@ class BatchReader:
                           (int((r.x + r.w) * s), int((r.y + r.h) * s)), colour, 1)
         img = _with_legend(img)
         path = self.out_dir / "overlays" / f"{_safe(sheet)}_p{form_page}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(path), img, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        fsutil.write_image(path, img, [cv2.IMWRITE_PNG_COMPRESSION, 1], what="overlay")
         return str(path)
 
 
@@ -435,7 +445,8 @@ def read_paths(settings: Settings, paths: list[Path], received: date | None = No
                          ocr, known_pages)
     files, refused = load.expand_paths(paths)
     for path, reason in refused:
-        report.pages.append(PageOutcome(str(path), 0, REJECTED, reason))
+        outcome = DUPLICATE if reason.startswith(load.SAME_FILE) else REJECTED
+        report.pages.append(PageOutcome(load.label(path), 0, outcome, reason))
     total = sum(load.count_pages(f) for f in files)
     done = 0
     read_docx, read_pdf_digital = _digital_readers()
@@ -470,17 +481,20 @@ def _read_digital(f: Path, is_docx: bool, settings: Settings, read_docx, read_pd
     reader = read_docx if is_docx else read_pdf_digital
     if reader is None:
         if is_docx:
-            report.pages.append(PageOutcome(str(f), 1, REJECTED, "DOCX reading not available"))
+            report.pages.append(PageOutcome(load.label(f), 1, REJECTED,
+                                            "DOCX reading not available"))
         return is_docx
     try:
         found = reader(f, settings)
     except FormkitError as exc:
-        report.pages.append(PageOutcome(str(f), 1, REJECTED, exc.message))
+        if not is_docx:
+            return False  # a PDF goes to the scan path: every page gets its own row
+        report.pages.append(PageOutcome(load.label(f), 1, REJECTED, exc.message))
         return True
     except Exception as exc:
         if not is_docx:
             return False  # let the scan path try; it reports its own reasons
-        report.pages.append(PageOutcome(str(f), 1, REJECTED, f"unreadable DOCX ({exc!r})"))
+        report.pages.append(PageOutcome(load.label(f), 1, REJECTED, f"unreadable DOCX ({exc!r})"))
         return True
     if found is None:  # a PDF without a text layer: a scan
         return False
@@ -489,7 +503,7 @@ def _read_digital(f: Path, is_docx: bool, settings: Settings, read_docx, read_pd
             # the issued form itself (a print file dropped among the scans), not a reply
             for p in s.pages:
                 report.pages.append(PageOutcome(
-                    str(f), p.page, REJECTED,
+                    load.label(f), p.page, REJECTED,
                     "blank form: nothing is ticked or written in this file (the printable "
                     "form, not a returned survey)", form_page=p.form_page))
             continue
@@ -498,6 +512,6 @@ def _read_digital(f: Path, is_docx: bool, settings: Settings, read_docx, read_pd
             s.received = d.isoformat() if d else None
         sheets.append(s)
         for p in s.pages:
-            report.pages.append(PageOutcome(str(f), p.page, READ, sheet=s.sheet_key,
+            report.pages.append(PageOutcome(load.label(f), p.page, READ, sheet=s.sheet_key,
                                             form_page=p.form_page))
     return True

@@ -6,6 +6,7 @@ opened for reading."""
 from __future__ import annotations
 
 import hashlib
+import os
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ SUPPORTED = IMAGE_EXTS | PDF_EXTS | DOCX_EXTS
 PDF_RENDER_DPI = 200.0
 REDUCE_ABOVE_DPI = 280.0  # finer PNG/TIFF scans are averaged down by whole pixels
 PDF_REOPEN_PAGES = 40  # a long PDF is reopened after this many pages (memory)
+SAME_FILE = "same file as"  # reason of a second path to one file (a link)
+JUNK_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}  # system files, never scans
 
 Image.MAX_IMAGE_PIXELS = T.max_image_pixels
 
@@ -114,8 +117,14 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
     for p in paths:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if not f.is_file() or f.name.startswith(".") or f.name.endswith(".json"):
-                    continue  # hidden files and ground-truth/report JSON are not pages
+                if not f.is_file() or f.name.endswith(".json") or f.name in JUNK_NAMES:
+                    continue  # ground-truth/report JSON and system files are not pages
+                if f.name.startswith("."):
+                    if f.suffix.lower() in SUPPORTED:  # e.g. macOS "._scan.png" metadata
+                        refused.append((f, "hidden file (its name starts with a dot, as "
+                                        "macOS metadata files do): not read; rename it if "
+                                        "it is a real scan"))
+                    continue
                 why = _refusal(f)
                 if why:
                     refused.append((f, why))
@@ -129,13 +138,16 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
                 files.append(p)
         else:
             refused.append((p, "no such file or folder"))
-    seen: set[Path] = set()
+    seen: dict[Path, Path] = {}
     unique = []
     for f in files:
         r = f.resolve()
         if r not in seen:
-            seen.add(r)
+            seen[r] = f
             unique.append(f)
+        elif f != seen[r]:  # a link to a file already listed: read once, reported here
+            refused.append((f, f"{SAME_FILE} {label(seen[r].name)} (a link or the same "
+                            "path twice): read once"))
     return unique, refused
 
 
@@ -181,6 +193,10 @@ def _image_pages(path: Path) -> Iterator[PageImage]:
                     img.seek(i)
                     if img.width * img.height > T.max_image_pixels:
                         raise Image.DecompressionBombError("too large")
+                    odd = not_a_page(img.width, img.height)
+                    if odd:
+                        yield PageImage(path, i + 1, None, None, odd)
+                        continue
                     full_size = img.size
                     file_dpi = _dpi_of(img)
                     if img.format == "JPEG" and _long_side_dpi(*img.size, file_dpi) > 280:
@@ -205,7 +221,7 @@ def _image_pages(path: Path) -> Iterator[PageImage]:
                                     f"image too large ({img.width}×{img.height} px; the limit is "
                                     f"{T.max_image_pixels:,} pixels): scan at 600 dpi or less")
                     continue
-                except (OSError, ValueError, SyntaxError) as exc:
+                except (OSError, ValueError, SyntaxError, cv2.error, MemoryError) as exc:
                     yield PageImage(path, i + 1, None, None,
                                     f"unreadable or truncated image ({exc}): scan it again")
                     continue
@@ -215,8 +231,27 @@ def _image_pages(path: Path) -> Iterator[PageImage]:
         yield PageImage(path, 1, None, None,
                         f"image too large (over {T.max_image_pixels:,} pixels): scan at 600 dpi "
                         "or less")
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError,
+            MemoryError) as exc:
         yield PageImage(path, 1, None, None, f"unreadable or truncated image file ({exc})")
+
+
+def not_a_page(width: float, height: float) -> str:
+    """Why an image of this size cannot be a form page ("" when it can be one)."""
+    short, long = min(width, height), max(width, height)
+    if short < T.min_page_side_px:
+        return (f"not a page: the image is {width:.0f}×{height:.0f} px (a page is at least "
+                f"{T.min_page_side_px} px on each side); scan the whole page")
+    if long / short > T.max_page_aspect:
+        return (f"not a page: the image is {width:.0f}×{height:.0f} px, a strip "
+                f"{long / short:.0f} times longer than wide; scan the whole page")
+    return ""
+
+
+def label(path: Path | str) -> str:
+    """A file name as text for reports and the database: bytes that are not UTF-8 (a name
+    made on an old Windows or a camera) are shown as \\xNN instead of breaking the output."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _pdf_pages(path: Path) -> Iterator[PageImage]:
@@ -247,6 +282,11 @@ def _pdf_pages(path: Path) -> Iterator[PageImage]:
             try:
                 page = pdf[i]
                 w, h = page.get_size()
+                odd = not_a_page(w * PDF_RENDER_DPI / 72.0, h * PDF_RENDER_DPI / 72.0)
+                if odd:
+                    page.close()
+                    yield PageImage(path, i + 1, None, None, odd)
+                    continue
                 scale = PDF_RENDER_DPI / 72.0
                 if w * h * scale * scale > T.max_image_pixels:
                     scale = (T.max_image_pixels / (w * h)) ** 0.5

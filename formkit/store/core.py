@@ -57,6 +57,14 @@ if TYPE_CHECKING:  # importing formkit.scan at run time would load OpenCV for no
 
 PAPER_CHANNEL = "giay"
 
+#: reasons of pages rejected for a cause on this computer, not in the page: such a page is
+#: read and stored again by the next run (see is_local_rejection)
+LOCAL_REASONS = ("internal error", "cannot write", "no space", "không đủ chỗ")
+
+
+def is_local_rejection(reason: Any) -> bool:
+    return isinstance(reason, str) and reason.lower().startswith(LOCAL_REASONS)
+
 
 def now() -> datetime:
     """Local wall-clock time to the second (what the office reads in the audit log)."""
@@ -282,25 +290,38 @@ class Store:
             | {self._page_key(p.get("sha256"), str(p.get("file", "")), int(p.get("page", 0)))
                for p in report_pages}
         )
+        # a page rejected for a local reason (disk, internal error) and read now changes
+        # the fingerprint, so the rerun is stored instead of being taken for the same run
+        local = sorted(self._page_key(p.get("sha256"), str(p.get("file", "")),
+                                      int(p.get("page", 0)))
+                       for p in report_pages if is_local_rejection(p.get("reason")))
         fingerprint = hashlib.sha256(
             dumps({"inputs": sorted(inputs), "pages": keys,
-                   "sheets": sorted(sh.sheet_key for sh in sheets)}).encode()
+                   "sheets": sorted(sh.sheet_key for sh in sheets)}
+                  | ({"local": local} if local else {})).encode()
         ).hexdigest()
+
+        from formkit.store.batches import owner
 
         with self.write_session() as s:
             batch = s.scalar(select(Batch).where(Batch.fingerprint == fingerprint))
             if batch is not None and batch.status == "finished":
                 return batch.id
+            meta = {k: v for k, v in report.items() if k not in ("pages", "sheets")}
             if batch is None:
                 batch = Batch(
                     fingerprint=fingerprint,
                     started=_parse_datetime(report.get("started")) or now(),
                     status="running", input_files=dumps(inputs),
-                    report=dumps({k: v for k, v in report.items()
-                                  if k not in ("pages", "sheets")}),
+                    report=dumps(meta | {"owner": owner()}),
                 )
                 s.add(batch)
                 s.flush()
+            else:  # cut off before (running or interrupted): this run completes it
+                if batch.status != "running":
+                    self.audit(s, "batch_resumed", actor, batch=batch.id, was=batch.status)
+                batch.status = "running"
+                batch.report = dumps((loads(batch.report) or {}) | meta | {"owner": owner()})
             batch_id = batch.id
 
         already_stored = 0
@@ -316,12 +337,19 @@ class Store:
             if (file, index) in sheet_pages:
                 continue  # stored with its sheet
             with self.write_session() as s:
-                key, _stored = self._page_slot(s, p.get("sha256"), file, index)
-                if key is None:
-                    continue
+                key, stored = self._page_slot(s, p.get("sha256"), file, index)
                 outcome = str(p.get("outcome") or "rejected")
                 if outcome not in ("read", "duplicate", "rejected"):
                     outcome = "rejected"
+                if key is None:
+                    if stored is not None and stored.outcome == "rejected" \
+                            and is_local_rejection(stored.reason):
+                        # read again after a local failure: the page gets its new fate
+                        stored.outcome, stored.batch_id = outcome, batch_id
+                        stored.reason = str(p.get("reason") or "")
+                        stored.form_page = p.get("form_page")
+                        stored.sheet_key = p.get("sheet_key") or p.get("sheet")
+                    continue
                 s.add(Page(batch_id=batch_id, file=file, page_index=index,
                            form_page=p.get("form_page"), page_key=key, sha256=p.get("sha256"),
                            outcome=outcome, reason=str(p.get("reason") or ""),
@@ -331,17 +359,7 @@ class Store:
         with self.write_session() as s:
             batch = s.get(Batch, batch_id)
             assert batch is not None
-            by_outcome = dict(s.execute(
-                select(Page.outcome, func.count()).where(Page.batch_id == batch_id)
-                .group_by(Page.outcome)).all())
-            batch.pages_total = sum(by_outcome.values())
-            batch.duplicates = by_outcome.get("duplicate", 0)
-            batch.rejected = by_outcome.get("rejected", 0)
-            batch.sheets_added = s.scalar(
-                select(func.count()).select_from(Sheet).where(Sheet.batch_id == batch_id)) or 0
-            batch.review_items = s.scalar(
-                select(func.count()).select_from(ReviewItem).join(Sheet)
-                .where(Sheet.batch_id == batch_id)) or 0
+            self.recount_batch(s, batch)
             batch.already_stored = already_stored
             batch.finished = _parse_datetime(report.get("finished")) or now()
             batch.status = "finished"
@@ -351,6 +369,22 @@ class Store:
                        review_items=batch.review_items)
         return batch_id
 
+    @staticmethod
+    def recount_batch(s: Session, batch: Batch) -> None:
+        """Set a batch's counts from the pages and sheets it owns (also for a batch cut off
+        before its end, which owns what it stored)."""
+        by_outcome = dict(s.execute(
+            select(Page.outcome, func.count()).where(Page.batch_id == batch.id)
+            .group_by(Page.outcome)).all())
+        batch.pages_total = sum(by_outcome.values())
+        batch.duplicates = by_outcome.get("duplicate", 0)
+        batch.rejected = by_outcome.get("rejected", 0)
+        batch.sheets_added = s.scalar(
+            select(func.count()).select_from(Sheet).where(Sheet.batch_id == batch.id)) or 0
+        batch.review_items = s.scalar(
+            select(func.count()).select_from(ReviewItem).join(Sheet)
+            .where(Sheet.batch_id == batch.id)) or 0
+
     def _save_sheet(self, s: Session, batch_id: int, sheet: SheetResult,
                     batch_dir: str | None, channel: str) -> bool:
         """Insert one sheet with its answers, review items and pages; False when a sheet
@@ -358,6 +392,9 @@ class Store:
         key = sheet.sheet_key
         existing = s.scalar(select(Sheet).where(Sheet.sheet_key == key))
         created = now()
+        if existing is not None and not existing.complete:
+            if self._complete_sheet(s, existing, sheet, batch_id, batch_dir):
+                return True
         if existing is not None:
             for p in sheet.pages:
                 page_key, _stored = self._page_slot(s, p.sha256, p.file, p.page)
@@ -407,6 +444,91 @@ class Store:
                        form_page=p.form_page, page_key=page_key, sha256=p.sha256,
                        outcome="read", reason="", sheet_key=key,
                        overlay=_resolve(p.overlay, batch_dir), created=created))
+        return True
+
+    def _complete_sheet(self, s: Session, existing: Sheet, sheet: SheetResult, batch_id: int,
+                        batch_dir: str | None) -> bool:
+        """A sheet stored incomplete (a page missing or rejected for a local reason) gets
+        the fields of the pages read now. Answers a person already corrected are kept.
+        True when at least one new page was added."""
+        stored_pages = {fp for (fp,) in s.execute(
+            select(Page.form_page).where(Page.sheet_key == existing.sheet_key,
+                                         Page.outcome == "read")).all()}
+        new_pages = {p.form_page for p in sheet.pages} - stored_pages
+        if not new_pages:
+            return False
+        answers = {a.field: a for a in s.scalars(
+            select(Answer).where(Answer.sheet_id == existing.id)).all()}
+        items = {r.field: r for r in s.scalars(
+            select(ReviewItem).where(ReviewItem.sheet_id == existing.id)).all()}
+        created = now()
+        overlays = {p.form_page: p.overlay for p in sheet.pages}
+        for field_id, fr in sheet.fields.items():
+            if fr.page not in new_pages:
+                continue
+            value = dumps(_text_nfc(fr.value))
+            a = answers.get(field_id)
+            if a is None:
+                s.add(Answer(sheet_id=existing.id, field=field_id, kind=fr.kind, value=value,
+                             status=str(fr.status), confidence=float(fr.confidence),
+                             machine_value=value, source=fr.source))
+            elif a.value == a.machine_value:  # not corrected by a person
+                a.value = a.machine_value = value
+                a.status, a.confidence = str(fr.status), float(fr.confidence)
+            else:
+                continue
+            item = items.get(field_id)
+            if item is not None and item.status == "pending":
+                if fr.needs_review:
+                    item.machine_value, item.machine_status = value, str(fr.status)
+                    item.confidence = float(fr.confidence)
+                    item.crop_path = _resolve(fr.crop, batch_dir)
+                    item.overlay_path = _resolve(overlays.get(fr.page), batch_dir)
+                else:  # decided by the reading of the missing page
+                    item.status, item.corrected_value = "done", value
+                    item.reviewer, item.reviewed_at = "formkit", created
+                    item.note = f"page {fr.page} read by batch {batch_id}"
+            elif item is None and fr.needs_review:
+                s.add(ReviewItem(sheet_id=existing.id, field=field_id, kind=fr.kind,
+                                 machine_value=value, machine_status=str(fr.status),
+                                 confidence=float(fr.confidence),
+                                 crop_path=_resolve(fr.crop, batch_dir),
+                                 overlay_path=_resolve(overlays.get(fr.page), batch_dir),
+                                 status="pending", note="", created=created))
+        old = loads(existing.result_json) or {}
+        new = sheet.to_json()
+        merged_fields = dict(old.get("fields") or {})
+        merged_fields.update({k: v for k, v in (new.get("fields") or {}).items()
+                              if (v or {}).get("page") in new_pages})
+        merged_pages = [p for p in old.get("pages") or []
+                        if p.get("form_page") not in new_pages]
+        merged_pages += [p for p in new.get("pages") or [] if p.get("form_page") in new_pages]
+        existing.result_json = dumps(old | {"fields": merged_fields, "pages": merged_pages})
+        from formkit.spec.layout import LayoutRegistry
+
+        layout = LayoutRegistry([self.settings.templates_dir / "layouts",
+                                 self.settings.layouts_dir]).get(existing.layout)
+        existing.complete = bool(sheet.complete) or (
+            layout is not None and len(stored_pages | new_pages) >= len(layout.pages))
+        for p in sheet.pages:
+            if p.form_page not in new_pages:
+                continue
+            page_key, known = self._page_slot(s, p.sha256, p.file, p.page)
+            if page_key is None:
+                if known is not None and known.outcome != "read":
+                    known.reason = f"read by batch {batch_id}; before: {known.outcome}, " \
+                                   f"{known.reason}".strip(" ,")
+                    known.outcome, known.sheet_key, known.batch_id = "read", existing.sheet_key, \
+                        batch_id
+                    known.form_page = p.form_page
+                continue
+            s.add(Page(batch_id=batch_id, file=p.file, page_index=p.page,
+                       form_page=p.form_page, page_key=page_key, sha256=p.sha256,
+                       outcome="read", reason=f"completes sheet {existing.sheet_key}",
+                       sheet_key=existing.sheet_key, overlay=_resolve(p.overlay, batch_dir),
+                       created=created))
+        self.audit(s, "sheet_completed", None, sheet=existing.id, batch=batch_id,
+                   pages=sorted(new_pages))
         return True
 
     def batch(self, batch_id: int) -> BatchSummary:

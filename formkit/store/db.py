@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
 from formkit.config import Settings
-from formkit.errors import StoreError
+from formkit.errors import OutputError, StoreError
 
 #: seconds a writer waits for another process's write transaction before giving up
 DEFAULT_BUSY_TIMEOUT_S = 30.0
@@ -127,7 +127,11 @@ def make_engine(url: URL, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S) -> Engin
     return engine
 
 
-def describe_db_error(exc: BaseException, where: str) -> StoreError:
+#: free space under which a database I/O error is taken for a full disk
+NEARLY_FULL_BYTES = 4 * 1024 * 1024
+
+
+def describe_db_error(exc: BaseException, where: str) -> StoreError | OutputError:
     """Turn a database driver failure into a StoreError that says what to do."""
     text = str(getattr(exc, "orig", None) or exc)
     low = text.lower()
@@ -150,6 +154,22 @@ def describe_db_error(exc: BaseException, where: str) -> StoreError:
             f"The database {where} cannot be opened for writing ({text}).",
             hint="Check that the folder exists and that you may write to it.",
         )
+    from pathlib import Path
+
+    from formkit import fsutil
+
+    folder = Path(where).parent
+    free = fsutil.free_bytes(folder) if folder.is_dir() else None
+    # SQLite says "disk I/O error" when its WAL cannot grow on a full disk
+    if "disk is full" in low or ("i/o error" in low and free is not None
+                                 and free < NEARLY_FULL_BYTES):
+        # the real cause is the disk, not the database: exit 7 like every full disk
+        return OutputError(
+            f"Không đủ chỗ trên đĩa / no space left: the database {where} could not be "
+            f"written; folder {folder} has {fsutil.human_bytes(free)} "
+            "free. Nothing was half-stored (the transaction was rolled back).",
+            hint="Free some disk space, then run the same command again: it completes the "
+            "work.")
     if "disk" in low and ("full" in low or "i/o" in low):
         return StoreError(
             f"The database {where} could not be written ({text}). Nothing was changed.",

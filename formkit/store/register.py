@@ -468,6 +468,61 @@ def _header_key(value: Any) -> str:
 
 _ALIAS_INDEX = {_header_key(a): col for col, (_req, aliases) in HEADERS.items()
                 for a in aliases}
+#: longest aliases first, so "Nội dung ý kiến …" is tried before "Nội dung"
+_ALIAS_PREFIXES = sorted(_ALIAS_INDEX.items(), key=lambda kv: -len(kv[0]))
+
+
+def header_column(value: Any) -> str | None:
+    """The register column a header cell names: an alias exactly (accents, case, spacing
+    and punctuation ignored), or a header that starts with an alias as whole words
+    ("Nội dung ý kiến phản ánh" → the content column), or a shortened official wording
+    ("Nội dung ý kiến phản ánh của" is a prefix of it)."""
+    key = _header_key(value)
+    if not key:
+        return None
+    if key in _ALIAS_INDEX:
+        return _ALIAS_INDEX[key]
+    for alias, col in _ALIAS_PREFIXES:
+        if key.startswith(alias + " "):
+            return col
+    for alias, col in _ALIAS_PREFIXES:
+        if len(key) >= 8 and alias.startswith(key + " "):
+            return col
+    return None
+
+
+def _column_index(spec: str, header: list[Any]) -> int | None:
+    """A --columns target: a letter (B), a 1-based number (2) or a header text."""
+    spec = spec.strip()
+    if re.fullmatch(r"[A-Za-z]{1,3}", spec):
+        n = 0
+        for ch in spec.upper():
+            n = n * 26 + ord(ch) - 64
+        return n - 1
+    if spec.isdigit():
+        return int(spec) - 1
+    want = _header_key(spec)
+    for i, cell in enumerate(header):
+        if _header_key(cell) == want:
+            return i
+    return None
+
+
+def parse_columns(text: str | None) -> dict[str, str]:
+    """"ngay=A,noi_dung=Nội dung ý kiến,khach_hang=3" → {column id: target}."""
+    out: dict[str, str] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        col, sep, target = part.partition("=")
+        col = col.strip()
+        if not sep or col not in HEADERS or not target.strip():
+            raise InputError(
+                f"--columns {part.strip()!r}: write COLUMN=WHERE with COLUMN one of "
+                f"{', '.join(HEADERS)} and WHERE a letter (B), a number (2) or the header "
+                "text.")
+        out[col] = target.strip()
+    return out
 
 
 @dataclass(frozen=True)
@@ -480,6 +535,8 @@ class RowProblem:
 class ImportReport:
     path: Path
     sheet: str
+    #: column id → the header (or column) of the file it was taken from: shown to the user
+    mapping: dict[str, str] = field(default_factory=dict)
     added: int = 0
     duplicates: int = 0  # already in the register (or twice in the file)
     skipped_bad: int = 0
@@ -596,19 +653,70 @@ def read_csv_rows(path: Path) -> list[tuple[str, list[tuple[int, list[Any]]]]]:
     return [(path.stem, rows)]
 
 
-def _find_header(rows: list[tuple[int, list[Any]]]) -> tuple[int, dict[str, int]] | None:
+def _find_header(rows: list[tuple[int, list[Any]]], override: dict[str, str] | None = None
+                 ) -> tuple[int, dict[str, int]] | None:
     """(index in rows, column id → cell index) of the first row naming the required
-    columns; None when there is none."""
+    columns (after the --columns override); None when there is none."""
     required = {c for c, (req, _a) in HEADERS.items() if req}
+    override = override or {}
     for index, (_num, cells) in enumerate(rows[:HEADER_SCAN_ROWS]):
         mapping: dict[str, int] = {}
-        for ci, cell in enumerate(cells):
-            col = _ALIAS_INDEX.get(_header_key(cell))
-            if col and col not in mapping:
+        for col, target in override.items():
+            ci = _column_index(target, cells)
+            if ci is not None:
                 mapping[col] = ci
-        if required <= mapping.keys():
+        taken = set(mapping.values())
+        for ci, cell in enumerate(cells):
+            col = header_column(cell)
+            if col and col not in mapping and ci not in taken:
+                mapping[col] = ci
+        named = {c for c, t in override.items() if not _is_position(t)}
+        if required <= mapping.keys() and named <= mapping.keys() and (
+                any(header_column(c) for c in cells) or named):
             return index, mapping
+    if override and required <= override.keys() and all(_is_position(t)
+                                                        for t in override.values()):
+        # every column given by position: the file may have no header row at all
+        return -1, {c: _column_index(t, []) or 0 for c, t in override.items()}
     return None
+
+
+def _is_position(target: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z]{1,3}|\d+", target.strip()))
+
+
+def _column_letter(ci: int) -> str:
+    out = ""
+    ci += 1
+    while ci:
+        ci, r = divmod(ci - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def read_xlsx_formulas(path: Path, sheet: str) -> dict[int, list[tuple[int, str]]]:
+    """row number → [(cell index, formula)] of one sheet: a formula's cached result (a
+    link text, #VALUE!) must not be imported as if someone had typed it."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - read_xlsx_rows already opened it; nothing more here
+        return {}
+    try:
+        out: dict[int, list[tuple[int, str]]] = {}
+        ws = wb[sheet]
+        for i, row in enumerate(ws.iter_rows(), start=1):
+            # data_type "f": a real formula; text typed as "=…" (data_type "s") is text
+            found = [(ci, str(c.value)) for ci, c in enumerate(row)
+                     if getattr(c, "data_type", None) == "f"]
+            if found:
+                out[i] = found
+        return out
+    except Exception:  # noqa: BLE001
+        return {}
+    finally:
+        wb.close()
 
 
 def _expected_headers() -> str:
@@ -632,19 +740,24 @@ _NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
 def import_register(store: Store, path: Path | str, skip_bad: bool = False,
                     default_source: str = "khieu_nai", default_unit: str | None = None,
                     actor: str | None = None, rules: GroupRules | None = None,
-                    today: date | None = None) -> ImportReport:
+                    today: date | None = None,
+                    columns: dict[str, str] | str | None = None) -> ImportReport:
     """Import a register kept in Excel (.xlsx) or CSV. Columns are found by their
     Vietnamese headers (accent- and case-insensitive; see HEADERS). Every row is checked
     first; a file with bad rows imports nothing (RegisterImportError lists each row and its
     reason) unless `skip_bad`, which imports the good rows and reports the bad ones.
     Rows already in the register are skipped, so importing a file twice adds nothing.
+    Headers are matched tolerantly (see header_column); `columns` ("ngay=A,noi_dung=Nội
+    dung") overrides the matching, and report.mapping says which column was taken for
+    which. Formula cells are bad rows (their cached results are never imported silently).
     The file itself is only read."""
     path = Path(path)
+    override = parse_columns(columns) if isinstance(columns, str) else dict(columns or {})
     kind = check_spreadsheet_file(path)
     sheets = read_xlsx_rows(path) if kind == "xlsx" else read_csv_rows(path)
     found = None
     for title, rows in sheets:
-        header = _find_header(rows)
+        header = _find_header(rows, override)
         if header is not None:
             found = (title, rows, header)
             break
@@ -655,14 +768,20 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
             f"first {HEADER_SCAN_ROWS} rows of {names} has the column headers. "
             f"Expected: {_expected_headers()}. Nothing was imported.",
             hint="Check that the header row uses these names (any accents or capitals), or "
-            "rename the columns, then import again.")
-    title, rows, (header_index, columns) = found
+            "say where the columns are, e.g. --columns \"ngay=A,khach_hang=B,noi_dung=C\".")
+    title, rows, (header_index, columns_at) = found
+    header_cells = rows[header_index][1] if header_index >= 0 else []
+    formulas = read_xlsx_formulas(path, title) if kind == "xlsx" else {}
     rules = rules or load_rules(settings=store.settings)
     actor = actor if actor is not None else current_user()
     default_source = parse_source(default_source)
     default_unit_code = parse_unit(store, default_unit)
     today = today or date.today()
     report = ImportReport(path=path, sheet=title)
+    for col, ci in sorted(columns_at.items(), key=lambda kv: kv[1]):
+        head = _cell_text(header_cells[ci]) if ci < len(header_cells) else ""
+        report.mapping[col] = f"{_column_letter(ci)}" + (f" “{head}”" if head else "")
+    columns = columns_at
 
     prepared: list[dict[str, Any]] = []
     seen_in_file: dict[str, int] = {}
@@ -681,6 +800,12 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
                 _ALIAS_INDEX.get(_header_key(texts.get("noi_dung"))) == "noi_dung":
             continue  # the header repeated on a later page
         reasons: list[str] = []
+        used = set(columns.values())
+        for ci, formula in formulas.get(row_number, []):
+            if ci in used:
+                reasons.append(f"cell {_column_letter(ci)}{row_number} holds a formula "
+                               f"({formula[:40]}); its result is not imported as typed text "
+                               "— paste the values instead (Paste Special → Values)")
         try:
             day = parse_date(values.get("ngay"), today)
         except ValueError as exc:
@@ -737,7 +862,8 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
         raise RegisterImportError(
             f"{path.name} (sheet “{title}”): {len(report.problems)} row(s) cannot be "
             f"imported, so nothing was imported:\n{shown}"
-            + (f"\n  … and {more} more" if more > 0 else ""),
+            + (f"\n  … and {more} more" if more > 0 else "")
+            + "\nColumns: " + "; ".join(f"{c} ← {w}" for c, w in report.mapping.items()),
             report.problems,
             hint="Correct these rows in the file and import it again, or import the good rows "
             "with --skip-bad.")
