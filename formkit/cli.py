@@ -78,6 +78,8 @@ def read(
     no_ocr: Annotated[bool, typer.Option("--no-ocr", help="Skip free-text OCR")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Store nothing")] = False,
     workspace: WorkspaceOpt = None,
+    jobs: Annotated[int | None, typer.Option(help="Processes reading pages (default: one "
+                                                  "per core)")] = None,
 ):
     """Read returned surveys (scans, PDFs, filled DOCX) and report every page."""
     from formkit.cli_support import print_batch, read_with_progress
@@ -85,7 +87,7 @@ def read(
 
     settings = _settings(workspace)
     report = read_with_progress(settings, paths, received, unit, out, not no_ocr, dry_run,
-                                console)
+                                console, jobs)
     if json_out:
         api.write_json(report.to_json(), json_out)
     print_batch(report, console)
