@@ -105,6 +105,7 @@ def read(
 
 def _mount_parts() -> None:
     """Sub-commands of the later stages live in formkit/cli_parts/."""
+    from formkit.cli_parts import backup as backup_cli
     from formkit.cli_parts import evaluation
     from formkit.cli_parts import web as web_cli
     from formkit.cli_parts.records import export_register_cmd, register_app, review_app
@@ -118,6 +119,7 @@ def _mount_parts() -> None:
     export_app = typer.Typer(no_args_is_help=True, help="Workbooks for people (Excel).")
     export_app.command("register")(export_register_cmd)
     app.add_typer(export_app, name="export")
+    backup_cli.register(app)
 
 
 _mount_parts()

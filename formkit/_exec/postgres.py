@@ -130,3 +130,36 @@ def start_server(folder: Path, timeout: float = 60.0) -> Server:
         except OSError:
             time.sleep(0.1)
     raise ExternalProgramError("The PostgreSQL test server did not answer in time.")
+
+
+def _libpq(url) -> tuple[str, dict[str, str]]:
+    """A libpq connection URI for a SQLAlchemy URL, and the password as PGPASSWORD (a
+    password on the command line would show in the process list)."""
+    env = {"PGPASSWORD": url.password} if url.password else {}
+    plain = url.set(drivername="postgresql", password=None)
+    return plain.render_as_string(hide_password=False), env
+
+
+def dump(url, target: Path) -> None:
+    """pg_dump of the whole database in the custom format (pg_restore reads it)."""
+    conninfo, env = _libpq(url)
+    run([find("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
+         f"--file={target}", f"--dbname={conninfo}"], env=env, what=" (backup)")
+
+
+def restore(url, source: Path) -> None:
+    """pg_restore into the database, replacing its tables, in one transaction: a failure
+    leaves the database as it was."""
+    conninfo, env = _libpq(url)
+    run([find("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
+         "--single-transaction", "--exit-on-error", f"--dbname={conninfo}", str(source)],
+        env=env, what=" (restore)")
+
+
+def is_dump(path: Path) -> bool:
+    """A pg_dump custom-format archive (it starts with PGDMP)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(5) == b"PGDMP"
+    except OSError:
+        return False
