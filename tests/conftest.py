@@ -3,7 +3,6 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -53,20 +52,18 @@ def pg_server():
         pytest.skip("FORMKIT_NO_PG=1: PostgreSQL tests skipped on request")
     from formkit._exec.postgres import start_server
 
-    # in /tmp itself: the server runs as the postgres account when the tests run as root,
-    # and pytest's own temporary folders are closed to other accounts
-    folder = Path(tempfile.mkdtemp(prefix="formkit-pg-"))
+    # not under pytest's temporary folders: closed to the postgres account, as which the
+    # server runs when the tests run as root
     try:
-        server = start_server(folder)
+        server = start_server()
     except Exception as exc:
-        shutil.rmtree(folder, ignore_errors=True)
         pytest.fail(f"the PostgreSQL test server did not start: {exc} (run `make setup`; "
                     "set FORMKIT_NO_PG=1 to skip these tests)", pytrace=False)
     yield server
     try:
         server.stop()
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(server.folder, ignore_errors=True)
 
 
 _numbers = itertools.count(1)

@@ -104,9 +104,15 @@ class Server:
             as_user=self.user, timeout=60, what=" (stopping the server)")
 
 
-def start_server(folder: Path, timeout: float = 60.0) -> Server:
-    """initdb and start a server in `folder` (created); stop it with Server.stop()."""
+def start_server(folder: Path | None = None, timeout: float = 60.0) -> Server:
+    """initdb and start a server in `folder` (created; by default a new folder in the
+    system's temporary folder, which the postgres account can reach when formkit runs as
+    root); stop it with Server.stop(), then remove Server.folder."""
+    import tempfile
+
     user = _server_user()
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="formkit-pg-"))
     folder.mkdir(parents=True, exist_ok=True)
     if user:
         info = pwd.getpwnam(user)
