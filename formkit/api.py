@@ -81,28 +81,34 @@ def _work_folder(out_dir: Path | None, stored: list[bool]) -> Iterator[None]:
 
 def read(settings: Settings, paths: list[Path], received: date | None = None,
          unit: str | None = None, out_dir: Path | None = None, ocr: bool = True,
-         store: bool = True, progress: Callable | None = None):
+         store: bool = True, progress: Callable | None = None, jobs: int | None = None):
     """Read returned surveys; store the batch unless store=False. Returns the BatchReport.
-    Batches of earlier runs that were killed are closed first (see formkit.store.batches)."""
+    Batches of earlier runs that were killed are closed first (see formkit.store.batches).
+    jobs: worker processes reading pages (default: one per core; 1 reads in this process)."""
     from formkit.scan import read_paths
+    from formkit.scan.batch import default_jobs
     from formkit.store import open_store
     from formkit.store.batches import close_own_batches, recover
 
     if unit:
         settings.unit(unit)  # unknown codes fail early with the list of known ones
+    if jobs is not None and jobs < 1:
+        raise InputError(f"--jobs {jobs}: the number of reading processes must be 1 or more.",
+                         hint="Leave --jobs out to use one process per core.")
+    jobs = jobs or default_jobs()
     stored = [False]
     notes: list[str] = []
     with _work_folder(out_dir, stored):
         if not store:
             report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr,
-                                progress=progress)
+                                progress=progress, jobs=jobs)
         else:
             # pages read in earlier batches are duplicates, not counted twice
             with open_store(settings) as st:
                 notes = recover(settings, st).describe()
                 known = st.known_pages()
             report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr,
-                                progress=progress, known_pages=known)
+                                progress=progress, known_pages=known, jobs=jobs)
             data = report.to_json()
             if out_dir is not None:
                 data["batch_dir"] = str(out_dir)

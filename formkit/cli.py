@@ -84,6 +84,8 @@ def read(
     no_ocr: Annotated[bool, typer.Option("--no-ocr", help="Skip free-text OCR")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Store nothing")] = False,
     workspace: WorkspaceOpt = None,
+    jobs: Annotated[int | None, typer.Option(help="Processes reading pages (default: one "
+                                                  "per core)")] = None,
 ):
     """Read returned surveys (scans, PDFs, filled DOCX) and report every page."""
     from formkit.cli_support import print_batch, read_with_progress
@@ -91,7 +93,7 @@ def read(
 
     settings = _settings(workspace)
     report = read_with_progress(settings, paths, received, unit, out, not no_ocr, dry_run,
-                                console)
+                                console, jobs)
     if json_out:
         api.write_json(report.to_json(), json_out)
     for note in report.notes:  # what the run repaired first (batches of killed runs)
@@ -111,6 +113,7 @@ def read(
 
 def _mount_parts() -> None:
     """Sub-commands of the later stages live in formkit/cli_parts/."""
+    from formkit.cli_parts import backup as backup_cli
     from formkit.cli_parts import evaluation
     from formkit.cli_parts import web as web_cli
     from formkit.cli_parts.doctor import doctor as doctor_cmd
@@ -129,6 +132,7 @@ def _mount_parts() -> None:
     from formkit.cli_parts.directory import directory_app
 
     app.add_typer(directory_app, name="directory")
+    backup_cli.register(app)
 
 
 _mount_parts()

@@ -17,7 +17,7 @@ from formkit.scan.batch import BatchReport
 
 def read_with_progress(settings: Settings, paths: list[Path], received: str | None,
                        unit: str | None, out: Path | None, ocr: bool, dry_run: bool,
-                       console: Console) -> BatchReport:
+                       console: Console, jobs: int | None = None) -> BatchReport:
     received_date = api.parse_vn_date(received) if received else None
     if out is None:
         out = settings.exports_dir / "read" / datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -32,7 +32,7 @@ def read_with_progress(settings: Settings, paths: list[Path], received: str | No
             bar.update(task, completed=done, total=total, rate=f"{rate:.1f}")
 
         report = api.read(settings, paths, received_date, unit, out, ocr=ocr,
-                          store=not dry_run, progress=progress)
+                          store=not dry_run, progress=progress, jobs=jobs)
     return report
 
 

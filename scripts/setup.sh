@@ -18,6 +18,8 @@ command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 # the web app's end-to-end tests drive Debian's Chromium through Playwright
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# the store tests run on a throwaway PostgreSQL server too (initdb + pg_ctl, tests/pg.py)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_apt+=(postgresql)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "formkit setup: installing system packages: ${need_apt[*]}"

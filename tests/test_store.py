@@ -27,6 +27,7 @@ def store(workspace):
         yield s
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_new_database_is_created_in_the_workspace_with_wal_and_current_schema(workspace):
     with open_store(workspace):
         pass
@@ -41,6 +42,7 @@ def test_new_database_is_created_in_the_workspace_with_wal_and_current_schema(wo
         conn.close()
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_relative_sqlite_path_is_taken_inside_the_workspace(workspace):
     workspace.database_url = "sqlite:///data/records.db"
     with open_store(workspace) as s:
@@ -238,6 +240,7 @@ def test_a_reviewed_text_never_enters_the_audit_log(store):
     assert "Hoa Sen" not in str(store.audit_log())
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_anonymize_year_removes_names_text_and_crops_but_keeps_the_answers(store, workspace,
                                                                           tmp_path):
     sheet = make_sheet(1, name="Trần Văn Bình", comment="Cán bộ Trần Văn Bình rất tận tình",

@@ -74,6 +74,7 @@ def _make_v1(path: Path) -> None:
         conn.close()
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_version_1_database_is_upgraded_and_keeps_its_entries(workspace):
     _make_v1(_db(workspace))
     with open_store(workspace) as store:
@@ -110,6 +111,7 @@ def test_the_migrations_produce_exactly_the_tables_and_columns_of_the_models(wor
         assert set(insp.get_table_names()) == set(Base.metadata.tables)
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_database_from_a_newer_formkit_is_refused_and_left_untouched(workspace):
     with open_store(workspace):
         pass
@@ -124,6 +126,7 @@ def test_a_database_from_a_newer_formkit_is_refused_and_left_untouched(workspace
     assert _db(workspace).read_bytes() == before
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_corrupt_database_file_is_refused_and_left_untouched(workspace):
     garbage = b"This is not SQLite. " * 300
     _db(workspace).write_bytes(garbage)
@@ -133,6 +136,7 @@ def test_a_corrupt_database_file_is_refused_and_left_untouched(workspace):
     assert _db(workspace).read_bytes() == garbage
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_another_programs_database_is_refused(workspace):
     conn = sqlite3.connect(_db(workspace))
     conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
@@ -142,6 +146,7 @@ def test_another_programs_database_is_refused(workspace):
         open_store(workspace)
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_locked_database_gives_a_clear_error_and_loses_nothing(workspace):
     with open_store(workspace) as store:
         reg.add_entry(store, entry_date="01/02/2025", content="Phản ánh thứ nhất")
@@ -204,3 +209,38 @@ def test_two_processes_creating_a_new_database_at_once_both_succeed(workspace):
     _run_two(workspace, 5, open_first=False)
     with open_store(workspace) as store:
         assert len(reg.list_entries(store)) == 10
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_a_database_of_every_earlier_version_is_upgraded_keeping_its_records(
+        workspace, version):
+    """On SQLite and PostgreSQL: the schema of an earlier version, as its migrations left
+    it, with a register entry; opening it upgrades to the current schema."""
+    from sqlalchemy import text
+
+    from formkit.store import migrations
+    from formkit.store.db import make_engine, resolve_url
+
+    engine = make_engine(resolve_url(workspace))
+    try:
+        assert migrations.upgrade(engine, "test", target=version) == (0, version)
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO register_entries (entry_date, customer, content, unit, source, "
+                "status, group_code, fingerprint, created, created_by) VALUES ('2024-06-03', "
+                "'Nguyễn Văn An', 'Hồ sơ trả chậm', 'VP', 'khieu_nai', 'pending', '5', 'fp-1', "
+                "'2024-06-03 10:00:00', 'lan')"))
+    finally:
+        engine.dispose()
+    with open_store(workspace) as store:
+        entry = reg.list_entries(store)[0]
+        assert (entry.customer, entry.content) == ("Nguyễn Văn An", "Hồ sơ trả chậm")
+        reg.add_entry(store, entry_date="04/06/2024", content="Thái độ cáu gắt")
+        insp = inspect(store.engine)
+        for table in Base.metadata.sorted_tables:
+            on_disk = {c["name"] for c in insp.get_columns(table.name)}
+            assert on_disk == {c.name for c in table.columns}, table.name
+        with store.read_session() as s:
+            versions = s.execute(text("SELECT version FROM schema_version ORDER BY 1")).all()
+        assert [v for (v,) in versions] == list(range(1, SCHEMA_VERSION + 1))
+        assert len(reg.list_entries(store)) == 2

@@ -4,8 +4,9 @@ across files. Pages are processed one at a time, so memory does not grow with th
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -87,6 +88,65 @@ class BatchReport:
         }
 
 
+#: marks the temporary name of an overlay or crop written by a worker (see BatchReader.merge)
+STAGE_MARK = "stage-"
+
+
+@dataclass
+class PageRead:
+    """What one page tells on its own (BatchReader.analyse), before the batch decides
+    whether it is a duplicate and which sheet it joins (BatchReader.merge)."""
+
+    outcome: PageOutcome  # as far as the page alone decides (read or rejected)
+    ok: bool  # the page image could be decoded
+    ident: PageIdentity | None = None  # set once its copy and page are known
+    fields: dict[str, FieldResult] | None = None  # a read page's fields
+    source: PageSource | None = None
+    staged: list[tuple[str, str]] = field(default_factory=list)  # (temporary, final) paths
+
+
+@dataclass
+class _FileNames:
+    """Names of a page's overlay and crops; under a stage, temporary names recorded."""
+
+    stem: str
+    stage: str | None
+    staged: list[tuple[str, str]]
+
+    def path(self, final: Path) -> Path:
+        if self.stage is None:
+            return final
+        tmp = final.with_name(f"{final.stem}.{STAGE_MARK}{self.stage}{final.suffix}")
+        self.staged.append((str(tmp), str(final)))
+        return tmp
+
+
+def _discard(staged: list[tuple[str, str]]) -> None:
+    for tmp, _ in staged:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _publish(res: PageRead) -> None:
+    """Give a merged page's files their final names, and its results those names."""
+    if not res.staged:
+        return
+    final = dict(res.staged)
+    for tmp, name in res.staged:
+        try:
+            os.replace(tmp, name)
+        except FileNotFoundError:
+            pass
+    for f in (res.fields or {}).values():
+        f.crop = final.get(f.crop, f.crop) if f.crop else f.crop
+    if res.source is not None and res.source.overlay:
+        res.source.overlay = final.get(res.source.overlay, res.source.overlay)
+    if res.outcome.overlay:
+        res.outcome.overlay = final.get(res.outcome.overlay, res.outcome.overlay)
+
+
 @dataclass
 class _Open:
     """A sheet being assembled from its pages."""
@@ -117,10 +177,25 @@ class BatchReader:
 
     # ---- one page -----------------------------------------------------------------------
     def read_page(self, pg: load.PageImage) -> PageOutcome:
+        """Read one page and add it to the batch (analyse, then merge)."""
+        if pg.ok and pg.sha256 in self.seen_hashes:
+            # an image already read: not even analysed
+            return self.merge(PageRead(PageOutcome(load.label(pg.file), pg.index, REJECTED,
+                                                   sha256=pg.sha256), True))
+        return self.merge(self.analyse(pg, self.seen_pages))
+
+    def analyse(self, pg: load.PageImage, seen_pages: set[tuple] | None = None,
+                stage: str | None = None) -> PageRead:
+        """Everything one page tells without the rest of the batch (the costly part, run
+        in worker processes by formkit.scan.workers). A page whose copy and page number
+        are in `seen_pages` stops there (a duplicate). With `stage`, overlay and crop files
+        are written under a temporary name that merge() renames, or removes when the page
+        turns out to be a duplicate."""
         t0 = time.perf_counter()
-        out = PageOutcome(load.label(pg.file), pg.index, REJECTED, sha256=pg.sha256)
+        res = PageRead(PageOutcome(load.label(pg.file), pg.index, REJECTED, sha256=pg.sha256),
+                       pg.ok)
         try:
-            self._read_page(pg, out)
+            self._analyse(pg, res, seen_pages or set(), stage)
         except OutputError as exc:
             # the work folder cannot be written (full disk, permissions): every later page
             # would fail the same way, so the run stops here and stores nothing half-done
@@ -130,18 +205,19 @@ class BatchReader:
                                           "crop image") from cause
             raise
         except Exception as exc:  # a bad page never stops the batch; the reason is kept
-            out.outcome, out.reason = REJECTED, f"internal error while reading: {exc!r}"
-        out.seconds = round(time.perf_counter() - t0, 4)
-        return out
+            res.outcome.outcome = REJECTED
+            res.outcome.reason = f"internal error while reading: {exc!r}"
+            res.fields, res.source = None, None
+        res.outcome.seconds = round(time.perf_counter() - t0, 4)
+        return res
 
-    def _read_page(self, pg: load.PageImage, out: PageOutcome) -> None:
+    def _analyse(self, pg: load.PageImage, res: PageRead, seen_pages: set[tuple],
+                 stage: str | None) -> None:
+        out = res.outcome
         if not pg.ok:
             out.reason = pg.error
             return
         gray = pg.image
-        if pg.sha256 in self.seen_hashes:
-            out.outcome, out.reason = DUPLICATE, "the same image was already read in this batch"
-            return
         ppm_scan = estimate_px_per_mm(gray, pg.dpi)
         if ppm_scan * 25.4 < T.min_dpi * 0.6:
             out.reason = (f"resolution too low (about {ppm_scan * 25.4:.0f} dpi): scan at "
@@ -179,12 +255,8 @@ class BatchReader:
         except KeyError:
             out.reason = f"page {ident.page} does not exist in layout {ident.layout}"
             return
-        key = ident.copy_key
-        if ident.serial and (key, ident.page) in self.seen_pages:
-            out.outcome = DUPLICATE
-            out.reason = (f"sheet {ident.serial:06d} page {ident.page} was already read "
-                          "(not counted twice)")
-            out.sheet = self._sheet_key(ident)
+        res.ident = ident  # from here on, merge() decides whether the page is a duplicate
+        if ident.serial and (ident.copy_key, ident.page) in seen_pages:
             return
         try:
             placement = place(gray, pg.dpi, qr, ident, page_layout)
@@ -192,29 +264,61 @@ class BatchReader:
             out.reason = str(exc)
             return
         aligned = AlignedPage(gray, placement, layout.page_size, self.ppm)
-        sheet = self._sheet_for(ident, layout, pg)
+        files = _FileNames(self._file_stem(ident), stage, res.staged)
         fields = self._read_fields(spec, layout, page_layout, aligned, placement.quality,
-                                   sheet, ident)
-        sheet.sheet.fields.update(fields)
-        src = PageSource(load.label(pg.file), pg.index, ident.page, pg.sha256, placement.rotation,
+                                   files, ident)
+        src = PageSource(load.label(pg.file), pg.index, ident.page, pg.sha256,
+                         placement.rotation,
                          quality=round(placement.quality, 3))
         if self.out_dir is not None:
-            src.overlay = self._overlay(aligned, page_layout, fields, sheet.sheet, ident.page)
+            src.overlay = self._overlay(aligned, page_layout, fields, files, ident.page)
             out.overlay = src.overlay
-        sheet.sheet.pages.append(src)
-        sheet.pages_seen.add(ident.page)
-        self.seen_pages.add((key, ident.page))
-        self.seen_hashes.add(pg.sha256)
-        out.outcome, out.sheet = READ, sheet.sheet.sheet_key
+        res.fields, res.source = fields, src
+        out.outcome = READ
         if placement.marks_found < 4:
             out.reason = (f"only {placement.marks_found} of 4 registration marks found; "
                           "answers on this page have lower confidence")
+
+    def merge(self, res: PageRead) -> PageOutcome:
+        """Add an analysed page to the batch, in input order: the duplicate checks against
+        the pages merged before it, then its sheet."""
+        out = res.outcome
+        ident = res.ident
+        if res.ok and out.sha256 in self.seen_hashes:
+            _discard(res.staged)
+            return PageOutcome(out.file, out.page, DUPLICATE,
+                               "the same image was already read in this batch",
+                               sha256=out.sha256, seconds=out.seconds)
+        if ident is not None and ident.serial and (ident.copy_key, ident.page) in \
+                self.seen_pages:
+            _discard(res.staged)
+            return PageOutcome(out.file, out.page, DUPLICATE,
+                               f"sheet {ident.serial:06d} page {ident.page} was already read "
+                               "(not counted twice)", sheet=self._sheet_key(ident),
+                               form_page=ident.page, sha256=out.sha256, seconds=out.seconds)
+        if out.outcome != READ or ident is None or res.fields is None or res.source is None:
+            _discard(res.staged)
+            return out
+        _publish(res)
+        sheet = self._sheet_for(ident, Path(out.file))
+        sheet.sheet.fields.update(res.fields)
+        sheet.sheet.pages.append(res.source)
+        sheet.pages_seen.add(ident.page)
+        self.seen_pages.add((ident.copy_key, ident.page))
+        self.seen_hashes.add(out.sha256)
+        out.sheet = sheet.sheet.sheet_key
+        return out
+
+    def _file_stem(self, ident: PageIdentity) -> str:
+        """The overlay and crop names of the page's sheet (as _safe gives for the sheet)."""
+        unit = ident.unit or (self.unit or "")
+        return f"{ident.form}_{ident.year}_{unit or 'x'}_{ident.serial:06d}_{ident.layout}"
 
     # ---- sheets -------------------------------------------------------------------------
     def _sheet_key(self, ident: PageIdentity) -> str:
         return f"{ident.form}/{ident.year}/{ident.unit or '-'}/{ident.serial}/{ident.layout}"
 
-    def _sheet_for(self, ident: PageIdentity, layout: Layout, pg: load.PageImage) -> _Open:
+    def _sheet_for(self, ident: PageIdentity, file: Path) -> _Open:
         if ident.serial:
             key = ident.copy_key
         else:
@@ -223,15 +327,15 @@ class BatchReader:
             key = None
             for k in reversed(self.order):
                 o = self.open[k]
-                if k[0] == "unnumbered" and k[1] == str(pg.file) and \
+                if k[0] == "unnumbered" and k[1] == str(file) and \
                         ident.page not in o.pages_seen and o.sheet.layout == ident.layout:
                     key = k
                     break
             if key is None:
                 self._unnumbered += 1
-                key = ("unnumbered", str(pg.file), self._unnumbered)
+                key = ("unnumbered", str(file), self._unnumbered)
         if key not in self.open:
-            received = self.received or _file_date(pg.file)
+            received = self.received or _file_date(file)
             unit = ident.unit or (self.unit or "")
             serial = ident.serial
             sheet = SheetResult(ident.form, ident.layout, ident.year, unit, serial,
@@ -289,7 +393,8 @@ class BatchReader:
                            med, self.ppm)
 
     def _read_fields(self, spec: FormSpec, layout: Layout, page: PageLayout,
-                     aligned: AlignedPage, quality: float, sheet: _Open, ident: PageIdentity
+                     aligned: AlignedPage, quality: float, files: _FileNames,
+                     ident: PageIdentity
                      ) -> dict[str, FieldResult]:
         by_field: dict[str, list] = {}
         measures = [(box, B.measure_box(aligned, self.ppm, box)) for box in page.boxes]
@@ -310,11 +415,11 @@ class BatchReader:
             for fid, items in by_field.items():
                 if results[fid].needs_review:
                     results[fid].crop = self._crop_boxes(
-                        aligned, [m.rect_px for _, m, _ in items], sheet.sheet, fid)
+                        aligned, [m.rect_px for _, m, _ in items], files, fid)
         if page.zones:
             crops = None
             if self.out_dir is not None:
-                crops = [self.out_dir / "crops" / f"{_safe(sheet.sheet)}_{z.field}.png"
+                crops = [files.path(self.out_dir / "crops" / f"{files.stem}_{z.field}.png")
                          for z in page.zones]
             if self._text_reader is not None:
                 # one Tesseract call for all the zones of a page
@@ -331,18 +436,18 @@ class BatchReader:
         return results
 
     def _crop_boxes(self, aligned: AlignedPage, rects: list[tuple[int, int, int, int]],
-                    sheet: SheetResult, fid: str) -> str:
+                    files: _FileNames, fid: str) -> str:
         pad = int(4 * self.ppm)
         x0 = max(0, min(r[0] for r in rects) - int(60 * self.ppm))
         x1 = min(aligned.shape[1], max(r[2] for r in rects) + pad)
         y0 = max(0, min(r[1] for r in rects) - pad)
         y1 = min(aligned.shape[0], max(r[3] for r in rects) + pad)
-        path = self.out_dir / "crops" / f"{_safe(sheet)}_{fid}.png"
+        path = files.path(self.out_dir / "crops" / f"{files.stem}_{fid}.png")
         fsutil.write_image(path, aligned.crop(x0, y0, x1, y1), what="crop image")
         return str(path)
 
     def _overlay(self, aligned: AlignedPage, page: PageLayout, fields: dict[str, FieldResult],
-                 sheet: SheetResult, form_page: int) -> str:
+                 files: _FileNames, form_page: int) -> str:
         f = 0.5  # half resolution keeps overlays small and quick to write
         img = cv2.cvtColor(aligned.scaled(self.ppm * f), cv2.COLOR_GRAY2BGR)
         s = self.ppm * f
@@ -363,7 +468,7 @@ class BatchReader:
             cv2.rectangle(img, (int(r.x * s), int(r.y * s)),
                           (int((r.x + r.w) * s), int((r.y + r.h) * s)), colour, 1)
         img = _with_legend(img)
-        path = self.out_dir / "overlays" / f"{_safe(sheet)}_p{form_page}.png"
+        path = files.path(self.out_dir / "overlays" / f"{files.stem}_p{form_page}.png")
         fsutil.write_image(path, img, [cv2.IMWRITE_PNG_COMPRESSION, 1], what="overlay")
         return str(path)
 
@@ -396,10 +501,6 @@ def _with_legend(img: np.ndarray) -> np.ndarray:
     return np.asarray(canvas)[:, :, ::-1].copy()
 
 
-def _safe(sheet: SheetResult) -> str:
-    return f"{sheet.form}_{sheet.year}_{sheet.unit or 'x'}_{sheet.serial:06d}_{sheet.layout}"
-
-
 def _nothing_filled(sheet: SheetResult) -> bool:
     return all(f.status is Status.BLANK or (f.kind == "flag" and f.value is False
                                             and f.status is Status.OK)
@@ -429,12 +530,35 @@ def _digital_readers() -> tuple[Callable | None, Callable | None]:
     return read_docx, read_pdf_digital
 
 
+#: pages of a PDF given to a worker at a time (several workers share a long scan)
+TASK_PAGES = 4
+
+
+@dataclass
+class PlanItem:
+    """One step of a batch in input order: pages [start, stop) of a scanned file, or a
+    digital file already read (its page outcomes)."""
+
+    file: Path
+    start: int = 0
+    stop: int | None = None
+    digital: list[PageOutcome] | None = None
+    pages: int = 1  # pages the step covers (progress)
+
+
+def default_jobs() -> int:
+    """Worker processes when --jobs is not given: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
 def read_paths(settings: Settings, paths: list[Path], received: date | None = None,
                unit: str | None = None, out_dir: Path | None = None, ocr: bool = True,
                progress: Callable[[int, int, PageOutcome], None] | None = None,
-               known_pages: set[tuple] | None = None) -> BatchReport:
+               known_pages: set[tuple] | None = None, jobs: int = 1) -> BatchReport:
     """Read every page of the given files and folders. Never raises for a bad page or file:
-    each becomes a rejected outcome with its reason."""
+    each becomes a rejected outcome with its reason. With jobs > 1 the pages are analysed
+    in that many worker processes (formkit.scan.workers) and merged here in input order,
+    so the report is the same as with jobs = 1."""
     from formkit.render.build import registry as layout_registry
     from formkit.spec import load_forms
 
@@ -447,29 +571,61 @@ def read_paths(settings: Settings, paths: list[Path], received: date | None = No
     for path, reason in refused:
         outcome = DUPLICATE if reason.startswith(load.SAME_FILE) else REJECTED
         report.pages.append(PageOutcome(load.label(path), 0, outcome, reason))
-    total = sum(load.count_pages(f) for f in files)
+    counts = [load.count_pages(f) for f in files]
+    total = sum(counts)
     done = 0
-    read_docx, read_pdf_digital = _digital_readers()
     digital_sheets: list[SheetResult] = []
-    for f in files:
-        kind = load.kind_of(f)
-        if kind in ("docx", "pdf"):
-            handled = _read_digital(f, kind == "docx", settings, read_docx, read_pdf_digital,
-                                    report, digital_sheets, received)
-            if handled:
-                done += load.count_pages(f)
-                if progress and report.pages:
-                    progress(done, total, report.pages[-1])
+
+    def on_page(outcome: PageOutcome) -> None:
+        nonlocal done
+        report.pages.append(outcome)
+        done += 1
+        if progress:
+            progress(done, max(total, done), outcome)
+
+    def on_digital(item: PlanItem) -> None:
+        nonlocal done
+        report.pages.extend(item.digital or [])
+        done += item.pages
+        if progress and report.pages:
+            progress(done, total, report.pages[-1])
+
+    plan = _plan(files, counts, settings, received, digital_sheets)
+    workers = min(jobs, total // 2)  # a page or two: starting workers costs more
+    if workers > 1:
+        from formkit.scan.workers import read_in_workers
+
+        read_in_workers(reader, plan, workers, on_page, on_digital)
+    else:
+        for item in plan:
+            if item.digital is not None:
+                on_digital(item)
                 continue
-        for pg in load.iter_pages(f):
-            outcome = reader.read_page(pg)
-            report.pages.append(outcome)
-            done += 1
-            if progress:
-                progress(done, max(total, done), outcome)
+            for pg in load.iter_pages(item.file, item.start, item.stop):
+                on_page(reader.read_page(pg))
     report.sheets = reader.finish() + digital_sheets
     report.finished = datetime.now().isoformat(timespec="seconds")
     return report
+
+
+def _plan(files: list[Path], counts: list[int], settings: Settings, received: date | None,
+          digital_sheets: list[SheetResult]) -> Iterator[PlanItem]:
+    """The batch's steps in input order; digital files are read here (no OCR, quick)."""
+    read_docx, read_pdf_digital = _digital_readers()
+    for f, n in zip(files, counts, strict=True):
+        kind = load.kind_of(f)
+        if kind in ("docx", "pdf"):
+            got = BatchReport(started="")
+            if _read_digital(f, kind == "docx", settings, read_docx, read_pdf_digital, got,
+                             digital_sheets, received):
+                yield PlanItem(f, digital=got.pages, pages=n)
+                continue
+        if kind == "pdf" and n > TASK_PAGES:
+            for start in range(0, n, TASK_PAGES):
+                stop = min(n, start + TASK_PAGES)
+                yield PlanItem(f, start, stop, pages=stop - start)
+        else:
+            yield PlanItem(f, pages=n)
 
 
 def _read_digital(f: Path, is_docx: bool, settings: Settings, read_docx, read_pdf_digital,

@@ -709,12 +709,14 @@ class Store:
         last = None
         values: dict[str, Any] = {}
         pending = nothing
-        # no ORDER BY (a sort of 100,000 rows): in any order each sheet gets the same
-        # fields and values
-        for sheet_id, field_id, status, text in conn.execute(
-                select(Answer.sheet_id, Answer.field, Answer.status, Answer.value)
-                .join(Sheet, Answer.sheet_id == Sheet.id)
-                .where(Sheet.year == year, Answer.kind.is_distinct_from("text"))).all():
+        # no ORDER BY on SQLite (a sort of 100,000 rows; it returns them in insertion
+        # order); PostgreSQL's hash join does not, and the fields must keep their order
+        query = (select(Answer.sheet_id, Answer.field, Answer.status, Answer.value)
+                 .join(Sheet, Answer.sheet_id == Sheet.id)
+                 .where(Sheet.year == year, Answer.kind.is_distinct_from("text")))
+        if conn.dialect.name != "sqlite":
+            query = query.order_by(Answer.id)
+        for sheet_id, field_id, status, text in conn.execute(query).all():
             if sheet_id != last:
                 last = sheet_id
                 values = values_by.setdefault(sheet_id, {})

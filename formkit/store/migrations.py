@@ -294,12 +294,20 @@ def backup_sqlite(path: Path, version: int) -> Path:
     return target
 
 
-def upgrade(engine: Engine, where: str, backup_path: Path | None = None) -> tuple[int, int]:
+#: key of the PostgreSQL advisory lock that one upgrading process holds (two formkit
+#: processes opening a new database at once must not both create the tables)
+PG_UPGRADE_LOCK = 0x666B5F6D  # "fk_m"
+
+
+def upgrade(engine: Engine, where: str, backup_path: Path | None = None,
+            target: int | None = None) -> tuple[int, int]:
     """Apply the missing migrations; return (version before, version after).
 
-    `backup_path` is the SQLite file to copy before changing an existing schema."""
+    `backup_path` is the SQLite file to copy before changing an existing schema. `target`
+    stops at an earlier version (the tests build databases of every earlier version)."""
+    target = SCHEMA_VERSION if target is None else target
     before = check_version(engine, where) or 0
-    if before == SCHEMA_VERSION:
+    if before >= target:
         return before, before
     if before >= 1 and backup_path is not None:
         try:
@@ -311,9 +319,14 @@ def upgrade(engine: Engine, where: str, backup_path: Path | None = None) -> tupl
                 hint="Free some disk space or make the folder writable, then try again.",
             ) from exc
     for migration in MIGRATIONS:
+        if migration.version > target:
+            break
         # Each step re-reads the version inside its own write transaction: another process
         # may have upgraded meanwhile.
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # SQLite's BEGIN IMMEDIATE serialises the steps; PostgreSQL needs a lock
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_UPGRADE_LOCK})
             version = current_version(conn)
             if version is None:
                 _schema_version_table(MetaData()).create(conn)
@@ -332,4 +345,4 @@ def upgrade(engine: Engine, where: str, backup_path: Path | None = None) -> tupl
             conn.execute(_schema_version_table(MetaData()).insert().values(
                 version=migration.version, description=migration.description,
                 applied_at=datetime.now().replace(microsecond=0)))
-    return before, SCHEMA_VERSION
+    return before, target

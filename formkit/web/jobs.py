@@ -56,9 +56,11 @@ def read_batch(settings: Settings, paths: list[Path], received: date | None, uni
     duplicates; batch.json beside the overlays), without storing: the worker stores the
     batch itself so that the audit log names the uploader, not the server's account."""
     from formkit.scan import read_paths
+    from formkit.scan.batch import default_jobs
 
+    # pages analysed in worker processes, one per core (formkit.scan.workers)
     report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr, progress=progress,
-                        known_pages=known_pages)
+                        known_pages=known_pages, jobs=default_jobs())
     api.write_json(report.to_json(), out_dir / "batch.json")
     return report
 
@@ -69,6 +71,10 @@ def _read_in_child(settings: Settings, paths: list[Path], received: date | None,
     """Runs in the reading process: progress messages, then the report (or the error)."""
     def progress(done: int, total: int, outcome: Any) -> None:
         conn.send(("progress", done, total, getattr(outcome, "outcome", None)))
+
+    # a daemon process may not start processes: this one starts the page readers, which
+    # end with it (the server still kills this process when it stops)
+    multiprocessing.current_process().daemon = False
 
     try:
         report = read_batch(settings, paths, received, unit, out_dir, ocr, known_pages,
