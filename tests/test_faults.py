@@ -344,18 +344,19 @@ def test_a_page_rejected_for_an_internal_error_is_read_again_and_completes_its_s
     settings = api.load_settings(ws)
     real = scan_batch.BatchReader._read_fields
 
-    def broken_on_page_2(self, spec, page, aligned, quality, sheet, ident):
-        if ident.page == 2:
+    def broken_on_page_2(self, *args):
+        if args[-1].page == 2:  # the page's identity
             raise RuntimeError("simulated bug")
-        return real(self, spec, page, aligned, quality, sheet, ident)
+        return real(self, *args)
 
     monkeypatch.setattr(scan_batch.BatchReader, "_read_fields", broken_on_page_2)
-    first = api.read(settings, [scans["folder"]], ocr=False)
+    # one process: the patched reader must be the one that reads
+    first = api.read(settings, [scans["folder"]], ocr=False, jobs=1)
     assert first.count("rejected") == COPIES
     with open_store(settings) as st:
         assert [s.complete for s in st.sheets()] == [False] * COPIES
     monkeypatch.setattr(scan_batch.BatchReader, "_read_fields", real)
-    api.read(settings, [scans["folder"]], ocr=False)
+    api.read(settings, [scans["folder"]], ocr=False, jobs=1)
     with open_store(settings) as st:
         sheets = st.sheets()
         assert [s.complete for s in sheets] == [True] * COPIES

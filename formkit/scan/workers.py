@@ -85,6 +85,8 @@ def _worker(wid: int, args: tuple, tasks: Any, results: Any) -> None:
                 res = reader.analyse(pg, reader.seen_pages, stage=stage)
                 results.put(("page", wid, tid, res))
             results.put(("done", wid, tid))
+        except FormkitError as exc:  # the run cannot go on (a full disk): the parent stops
+            results.put(("fatal", wid, tid, exc))
         except Exception as exc:  # the step's remaining pages are rejected with the reason
             results.put(("error", wid, tid, f"internal error while reading: {exc!r}"))
 
@@ -158,6 +160,8 @@ def read_in_workers(reader: BatchReader, plan: Iterator[PlanItem], workers: int,
                 running[wid] = tid
             elif kind == "page":
                 step.pages.append(message[3])
+            elif kind == "fatal":
+                raise message[3]
             else:
                 step.finished = True
                 step.error = message[3] if kind == "error" else ""
