@@ -73,6 +73,10 @@ class Thresholds:
     # print's own thickening (copier, dark scan) hugs the glyphs
     question_away_mm2: float = 0.1
     question_away_mm: float = 0.375
+    # an option label holding this much more ink (mm², and this share more) than its print
+    # reads on this page (the median over the page's labels) carries a mark drawn on it
+    label_ink_excess_mm2: float = 1.0
+    label_ink_excess_share: float = 0.25
     # a row read as unanswered with at least this much stray ink (mm²) is not blank: an
     # underline is 2–3 mm², a tick beside a box 3–6, a circle 8–20
     stray_ink_min_mm2: float = 1.0

@@ -60,6 +60,7 @@ class _Row:
     window: tuple[int, int, int, int]  # x0, y0, x1, y1 in aligned px
     centre_y: float
     zones: tuple[tuple[str, tuple[int, int, int, int]], ...]  # option → label ∪ box, px
+    labels: tuple[tuple[str, tuple[int, int, int, int]], ...] = ()  # option → its label, px
 
 
 @lru_cache(maxsize=8)
@@ -108,11 +109,15 @@ def _rows(ref: np.ndarray, page: PageLayout, ppm: float) -> list[_Row]:
     rows = []
     h, w = ref.shape
     for fid, boxes in by_field.items():
-        zones = []
+        zones, labels = [], []
         for b in boxes:
             left = _label_left(ref, b, page.boxes, ppm)
             zones.append((b.value, (left, int(b.rect.y * ppm), int((b.rect.x + b.rect.w) * ppm),
                                     int((b.rect.y + b.rect.h) * ppm))))
+            if left < int(b.rect.x * ppm) - ppm:  # accents above, descenders below the box
+                labels.append((b.value, (left - 1, int((b.rect.y - 1.0) * ppm),
+                                         int((b.rect.x - 0.3) * ppm),
+                                         int((b.rect.y + b.rect.h + 1.0) * ppm))))
         top = min(b.rect.y for b in boxes)
         bottom = max(b.rect.y + b.rect.h for b in boxes)
         pad = T.question_row_pad_mm
@@ -120,7 +125,7 @@ def _rows(ref: np.ndarray, page: PageLayout, ppm: float) -> list[_Row]:
                   max(0, int((top - pad) * ppm)),
                   min(w, max(z[1][2] for z in zones) + int(_RIGHT_MM * ppm)),
                   min(h, int((bottom + pad) * ppm)))
-        rows.append(_Row(fid, window, (top + bottom) / 2 * ppm, tuple(zones)))
+        rows.append(_Row(fid, window, (top + bottom) / 2 * ppm, tuple(zones), tuple(labels)))
     return rows
 
 
@@ -165,6 +170,7 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
     far = max(1, int(round(T.question_away_mm * ppm)))
     far_kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * far + 1, 2 * far + 1))
     min_extent = T.question_speck_extent_mm * ppm
+    label_ink: list[tuple[str, str, int, int]] = []  # field, option, scan ink, print px
     for row in rows:
         x0, y0, x1, y1 = row.window
         dx, dy = shifts.get(row.field, (0.0, 0.0))
@@ -195,7 +201,14 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
         else:
             sigma = 0.0
         level = max(T.question_ink_level, T.question_ink_sigmas * sigma)
-        ink = (norm > level) & ~printed
+        inked = norm > level
+        for value, (lx0, ly0, lx1, ly1) in row.labels:
+            # label ink counted where the label lies on this scan (the row's print shift)
+            sl = (slice(max(0, ly0 - y0 + idy), max(0, ly1 - y0 + idy)),
+                  slice(max(0, lx0 - x0 + idx), max(0, lx1 - x0 + idx)))
+            label_ink.append((row.field, value, int(inked[sl].sum()),
+                              int((refw[sl] < _PRINT_LEVEL).sum())))
+        ink = inked & ~printed
         # what is inside a box is the box reader's evidence; a trace that touches a box
         # (a stroke running on out of it, a tick drawn against its side) belongs to it
         touch = np.zeros(ink.shape, np.int16)
@@ -241,4 +254,24 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
             result.area_mm2 += mm2
             result.by_option[value] = result.by_option.get(value, 0.0) + mm2
         out[row.field] = result
+    _marks_on_labels(out, label_ink, ppm)
     return out
+
+
+def _marks_on_labels(out: dict[str, StrayInk], label_ink: list[tuple[str, str, int, int]],
+                     ppm: float) -> None:
+    """A cross or a scribble drawn on an option's label lies on the print, where the
+    difference cannot see it; it shows as more ink on that label than its print holds.
+    How much more the print itself reads on this scan (a copier's thickening, a dark
+    scan) is the page's own: the median ratio over all its labels, most of them unmarked."""
+    ratios = [s / r for _f, _v, s, r in label_ink if r > 20]
+    if len(ratios) < 5:
+        return
+    typical = float(np.median(ratios))
+    for fid, value, scan_px, print_px in label_ink:
+        excess = (scan_px - typical * print_px) / (ppm * ppm)
+        if excess >= T.label_ink_excess_mm2 and \
+                scan_px >= (1 + T.label_ink_excess_share) * typical * print_px:
+            st = out.setdefault(fid, StrayInk())
+            st.area_mm2 += excess
+            st.by_option[value] = st.by_option.get(value, 0.0) + excess
