@@ -199,3 +199,18 @@ def test_a_legacy_absolute_source_in_another_workspace_is_never_deleted(sealed, 
     res = dispose(cs, 2025, "2025", date(2029, 1, 1), anonymize=lambda y: None,
                   remove_sources=True)
     assert other.is_file() and res.sources_left == [str(other.resolve())]
+
+
+def test_doctor_verifies_every_sealed_archive_and_names_the_tampering(sealed):
+    settings, folder = sealed
+    env = {**os.environ, "COLUMNS": "250"}
+    cmd = [sys.executable, "-m", "formkit.cli", "doctor", "-w", str(settings.workspace)]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Lưu trữ năm 2026: 5 tệp khớp" in done.stdout
+    m = _manifest(folder)
+    m["dispose_from"] = "2027-01-01"
+    _write_manifest(folder, m)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert done.returncode == 9, done.stdout + done.stderr
+    assert "dispose_from changed since sealing" in done.stdout

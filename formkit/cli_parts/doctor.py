@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from formkit.config import Settings
+
 console = Console()
 
 
@@ -16,8 +18,9 @@ def doctor(
     workspace: Annotated[Path | None, typer.Option("--workspace", "-w",
                                                    help="Folder with formkit.toml")] = None,
 ) -> None:
-    """Close batches of killed runs (interrupted), adopt or remove their work folders and
-    remove left-over scratch folders. Safe to run at any time; a live run is left alone."""
+    """Close batches of killed runs (interrupted), adopt or remove their work folders,
+    remove left-over scratch folders and verify every sealed archive. Safe to run at any
+    time; a live run is left alone."""
     from formkit import api
     from formkit.store import open_store
     from formkit.store.batches import recover, sweep_scratch
@@ -35,3 +38,31 @@ def doctor(
     if running:
         console.print(f"Đợt đọc đang chạy (tiến trình còn sống): "
                       f"{', '.join(f'#{b}' for b in running)}")
+    bad = _check_archives(settings)
+    if bad:
+        from formkit.errors import RefusedError
+
+        raise RefusedError(f"{bad} sealed archive(s) differ from their manifest (see above).",
+                           hint="Restore them from a backup copy; `formkit archive verify "
+                           "PATH` shows the details.")
+
+
+def _check_archives(settings: Settings) -> int:
+    """Verify every sealed archive of the workspace; print what is wrong; count the bad."""
+    from formkit.archive import verify
+    from formkit.archive.manifest import MANIFEST
+
+    bad = 0
+    for mpath in sorted(settings.exports_dir.glob(f"*/archive/{MANIFEST}")):
+        rep = verify(mpath.parent, settings)
+        if rep.ok:
+            console.print(f"[green]✓[/] Lưu trữ năm {rep.year}: {rep.checked} tệp khớp.")
+            continue
+        bad += 1
+        console.print(f"[red]✗[/] Lưu trữ năm {rep.year} ({rep.folder}):")
+        for label, items in (("đã thay đổi / changed", rep.changed),
+                             ("bị thiếu / missing", rep.missing),
+                             ("thêm vào / added", rep.added), ("", rep.problems)):
+            for item in items:
+                console.print(f"    {label + ': ' if label else ''}{item}")
+    return bad

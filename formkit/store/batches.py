@@ -267,8 +267,9 @@ def recover(settings: Settings, store: Store | None = None) -> Recovery:
             referenced = (_referenced_folders(store, root) if store is not None else set())
         if folder.resolve() in referenced:
             # the database points here: keep the files, record that the run was cut off
-            fsutil.write_json(folder / BATCH_JSON, {"status": "interrupted",
-                                                    "adopted": True}, what="batch report")
+            fsutil.write_json(folder / BATCH_JSON, {
+                "adopted": True, "note": "the run that wrote this folder was killed; the "
+                "database points to its images, so they are kept"}, what="batch report")
             if marker.exists():
                 marker.unlink()
             rec.adopted.append(str(folder))
