@@ -265,8 +265,8 @@ def test_every_note_the_reader_writes_has_vietnamese_wording(survey_spec):
     from formkit.scan.boxes import weigh_stray_ink
     from formkit.scan.question import StrayInk
 
-    for stray, answered in ((StrayInk(5.0, {"tot": 5.0}), False),
-                            (StrayInk(5.0, {"tot": 2.5, "dat": 2.5}), False),
+    for stray, answered in ((StrayInk(5.0, {"tot": 5.0}, 5.0), False),
+                            (StrayInk(5.0, {"tot": 2.5, "dat": 2.5}, 2.5), False),
                             (StrayInk(5.0, {"dat": 5.0}), True)):
         r = decide_choice(survey_spec, row, [tick if answered else _box("tot", BoxState.EMPTY),
                                              *empty], 2, 1.0)
@@ -303,7 +303,7 @@ def test_an_unanswered_row_with_a_mark_by_one_option_reads_it_and_goes_to_review
     empty = [_box(v, BoxState.EMPTY) for v in ("tot", "dat", "chua_dat")]
     r = decide_choice(survey_spec, "c1.thai_do_giao_tiep", empty, 2, 1.0)
     assert r.status is Status.BLANK and not r.needs_review
-    weigh_stray_ink(r, StrayInk(6.0, {"dat": 5.5, "tot": 0.5}))
+    weigh_stray_ink(r, StrayInk(6.0, {"dat": 5.5, "tot": 0.5}, 5.5))
     assert (r.value, r.status) == ("dat", Status.UNCERTAIN) and r.needs_review
     assert "mark outside the boxes by dat" in r.note
 
@@ -314,7 +314,7 @@ def test_a_mark_shared_by_two_options_leaves_the_row_uncertain_without_a_value(s
 
     empty = [_box(v, BoxState.EMPTY) for v in ("tot", "dat", "chua_dat")]
     r = decide_choice(survey_spec, "c1.thai_do_giao_tiep", empty, 2, 1.0)
-    weigh_stray_ink(r, StrayInk(6.0, {"dat": 3.0, "tot": 3.0}))
+    weigh_stray_ink(r, StrayInk(6.0, {"dat": 3.0, "tot": 3.0}, 3.0))
     assert r.value is None and r.status is Status.UNCERTAIN and r.needs_review
 
 
@@ -324,7 +324,12 @@ def test_a_speck_sized_stray_trace_leaves_a_blank_row_blank(survey_spec):
 
     empty = [_box(v, BoxState.EMPTY) for v in ("tot", "dat", "chua_dat")]
     r = decide_choice(survey_spec, "c1.thai_do_giao_tiep", empty, 2, 1.0)
-    weigh_stray_ink(r, StrayInk(T.stray_ink_min_mm2 / 2, {"dat": T.stray_ink_min_mm2 / 2}))
+    weigh_stray_ink(r, StrayInk(T.stray_ink_min_mm2 / 2, {"dat": T.stray_ink_min_mm2 / 2},
+                                T.stray_ink_min_mm2 / 2))
+    assert r.status is Status.BLANK and not r.needs_review
+    # pen slips add up to more, but none of them is a mark of that size
+    weigh_stray_ink(r, StrayInk(3 * T.stray_ink_min_mm2, {"dat": 3 * T.stray_ink_min_mm2},
+                                T.stray_ink_min_mm2 / 2))
     assert r.status is Status.BLANK and not r.needs_review
 
 
@@ -335,7 +340,7 @@ def test_an_unticked_flag_with_a_tick_beside_it_reads_ticked_for_review(survey_s
     r = decide_choice(survey_spec, "noi_dung.tiep_nhan_xu_ly", [_box("x", BoxState.EMPTY)],
                       1, 1.0)
     assert r.value is False and not r.needs_review
-    weigh_stray_ink(r, StrayInk(4.0, {"x": 4.0}))
+    weigh_stray_ink(r, StrayInk(4.0, {"x": 4.0}, 4.0))
     assert r.value is True and r.needs_review
 
 

@@ -374,7 +374,7 @@ class BatchReader:
 
     # ---- fields -------------------------------------------------------------------------
     def _stray_ink(self, layout: Layout, page: PageLayout, aligned: AlignedPage,
-                   measures: list) -> dict[str, Q.StrayInk]:
+                   measures: list, marked: set[str]) -> dict[str, Q.StrayInk]:
         """Ink in each question row that is neither print nor inside a box (see
         formkit.scan.question); empty when this layout has no reference page."""
         ref_path = self.registry.reference(layout, page.page)
@@ -390,7 +390,7 @@ class BatchReader:
         med = {f: (float(np.median([s[0] for s in v])) * self.ppm,
                    float(np.median([s[1] for s in v])) * self.ppm) for f, v in shifts.items()}
         return Q.stray_ink(aligned, ref, rows, page, {b.key: m.rect_px for b, m in measures},
-                           med, self.ppm)
+                           med, self.ppm, marked)
 
     def _read_fields(self, spec: FormSpec, layout: Layout, page: PageLayout,
                      aligned: AlignedPage, quality: float, files: _FileNames,
@@ -403,7 +403,9 @@ class BatchReader:
         for box, m in measures:
             ev = B.classify_box(m, box.value, line_floor)
             by_field.setdefault(box.field, []).append((box, m, ev))
-        stray = self._stray_ink(layout, page, aligned, measures)
+        marked = {box.key for box, _m, ev in (i for v in by_field.values() for i in v)
+                  if ev.state is not BoxState.EMPTY}
+        stray = self._stray_ink(layout, page, aligned, measures, marked)
         results: dict[str, FieldResult] = {}
         for fid, items in by_field.items():
             res = B.decide_choice(spec, fid, [ev for _, _, ev in items], ident.page, quality,

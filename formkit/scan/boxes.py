@@ -417,7 +417,8 @@ def weigh_stray_ink(r: FieldResult, stray: StrayInk | None) -> None:
     option, share = stray.main_option()
     where = f"{stray.area_mm2:.1f} mm²"
     if _unanswered(r.kind, r.status, r.value):
-        if stray.area_mm2 < T.stray_ink_min_mm2:
+        # one trace of that size: pen slips and specks add up, but each stays small
+        if stray.largest_mm2 < T.stray_ink_min_mm2:
             return
         if share >= T.stray_single_share:
             r.value = True if r.kind == "flag" else option

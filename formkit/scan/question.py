@@ -45,6 +45,7 @@ class StrayInk:
 
     area_mm2: float = 0.0
     by_option: dict[str, float] = field(default_factory=dict)
+    largest_mm2: float = 0.0  # the largest single trace (or a label's excess ink)
 
     def main_option(self) -> tuple[str | None, float]:
         """The option holding most of the stray ink, and its share of it."""
@@ -155,10 +156,13 @@ def _distance(cx: float, cy: float, rect: tuple[int, int, int, int]) -> float:
 
 def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
               box_rects: dict[str, tuple[int, int, int, int]],
-              shifts: dict[str, tuple[float, float]], ppm: float) -> dict[str, StrayInk]:
+              shifts: dict[str, tuple[float, float]], ppm: float,
+              marked: set[str] = frozenset()) -> dict[str, StrayInk]:
     """Stray ink per question row of one page. `box_rects` are the boxes as found on the
     scan (aligned px, by BoxPos.key), `shifts` each field's median box shift (px): the
-    print in that row lies that far from its layout place."""
+    print in that row lies that far from its layout place; `marked` the keys of boxes
+    that hold a mark of their own (a trace touching one of them and an empty box is the
+    marked box's stroke running on)."""
     centres = sorted({r.centre_y for r in rows})
     out: dict[str, StrayInk] = {}
     pad = 64
@@ -212,12 +216,12 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
         # what is inside a box is the box reader's evidence; a trace that touches a box
         # (a stroke running on out of it, a tick drawn against its side) belongs to it
         touch = np.zeros(ink.shape, np.int16)
-        owners: list[tuple[str, str]] = []
+        owners: list[tuple[str, str, bool]] = []
         t = _TOUCH_PX
         for key, r in box_rects.items():
             bx0, by0, bx1, by1 = r[0] - x0, r[1] - y0, r[2] - x0, r[3] - y0
             if bx1 > -t and by1 > -t and bx0 < ww + t and by0 < hh + t:
-                owners.append(tuple(key.split("=", 1)))
+                owners.append((*key.split("=", 1), key in marked))
                 touch[max(0, by0 - t):max(0, by1 + t + 1),
                       max(0, bx0 - t):max(0, bx1 + t + 1)] = len(owners)
                 ink[max(0, by0 - 1):max(0, by1 + 2), max(0, bx0 - 1):max(0, bx1 + 2)] = False
@@ -241,7 +245,10 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
             touched = touch[lab == i]
             touched = touched[touched > 0]
             if touched.size:
-                fid, value = owners[int(np.bincount(touched).argmax()) - 1]
+                counts = np.bincount(touched)
+                ids = [k for k in range(1, len(counts)) if counts[k]]
+                best = max(ids, key=lambda k: (owners[k - 1][2], counts[k]))
+                fid, value, _ = owners[best - 1]
                 if fid != row.field:
                     continue  # it runs out of another question's box
             else:
@@ -253,6 +260,7 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
             mm2 = area / (ppm * ppm)
             result.area_mm2 += mm2
             result.by_option[value] = result.by_option.get(value, 0.0) + mm2
+            result.largest_mm2 = max(result.largest_mm2, mm2)
         out[row.field] = result
     _marks_on_labels(out, label_ink, ppm)
     return out
@@ -275,3 +283,4 @@ def _marks_on_labels(out: dict[str, StrayInk], label_ink: list[tuple[str, str, i
             st = out.setdefault(fid, StrayInk())
             st.area_mm2 += excess
             st.by_option[value] = st.by_option.get(value, 0.0) + excess
+            st.largest_mm2 = max(st.largest_mm2, excess)
