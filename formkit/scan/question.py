@@ -32,6 +32,10 @@ _PRINT_LEVEL = 200
 _LABEL_GAP_MM = 2.2
 # the row window: how far left of the first label and right of the last box (mm)
 _LEFT_MM, _RIGHT_MM = 3.0, 7.0
+# how far left of a box its label is looked for (mm)
+_LABEL_REACH_MM = 60.0
+# labels are weighed in pieces this wide (mm): about a short label ("Tốt", "Có")
+_LABEL_CHUNK_MM = 6.0
 # how far (px) around the boxes' shift the print of a row is searched for
 _SEARCH_PX = 3
 # a trace this close (px) to a box's border touches the box
@@ -88,6 +92,9 @@ def _label_left(ref: np.ndarray, box: BoxPos, others: list[BoxPos], ppm: float) 
              if o.rect.x < box.rect.x and abs(o.rect.cy - box.rect.cy) < box.rect.h]
     floor = max(stops, default=0) + int(round(0.6 * ppm))
     gap = int(round(_LABEL_GAP_MM * ppm))
+    # a tick box's label may stand well left of it (part I's "- Tiếp nhận, …" ends 35 mm
+    # before its box); an option's label sits against its box
+    reach = int(round(_LABEL_REACH_MM * ppm))
     x = x0 - int(round(0.3 * ppm))
     start, blank = x0, 0
     while x > floor and x < len(cols):
@@ -97,7 +104,7 @@ def _label_left(ref: np.ndarray, box: BoxPos, others: list[BoxPos], ppm: float) 
             blank += 1
             if blank >= gap and start < x0:
                 break
-            if blank >= 3 * gap:  # no label within reach
+            if blank >= reach:  # no label within reach
                 break
         x -= 1
     return start
@@ -206,12 +213,17 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
             sigma = 0.0
         level = max(T.question_ink_level, T.question_ink_sigmas * sigma)
         inked = norm > level
+        chunk = int(round(_LABEL_CHUNK_MM * ppm))
         for value, (lx0, ly0, lx1, ly1) in row.labels:
-            # label ink counted where the label lies on this scan (the row's print shift)
-            sl = (slice(max(0, ly0 - y0 + idy), max(0, ly1 - y0 + idy)),
-                  slice(max(0, lx0 - x0 + idx), max(0, lx1 - x0 + idx)))
-            label_ink.append((row.field, value, int(inked[sl].sum()),
-                              int((refw[sl] < _PRINT_LEVEL).sum())))
+            # label ink counted where the label lies on this scan (the row's print shift),
+            # in pieces a few mm wide: a cross on a long label is lost in the whole of it
+            n_chunks = max(1, round((lx1 - lx0) / chunk))
+            edges = np.linspace(lx0, lx1, n_chunks + 1).astype(int)
+            for cx0, cx1 in zip(edges[:-1], edges[1:], strict=True):
+                sl = (slice(max(0, ly0 - y0 + idy), max(0, ly1 - y0 + idy)),
+                      slice(max(0, cx0 - x0 + idx), max(0, cx1 - x0 + idx)))
+                label_ink.append((row.field, value, int(inked[sl].sum()),
+                                  int((refw[sl] < _PRINT_LEVEL).sum())))
         ink = inked & ~printed
         # what is inside a box is the box reader's evidence; a trace that touches a box
         # (a stroke running on out of it, a tick drawn against its side) belongs to it
@@ -276,11 +288,14 @@ def _marks_on_labels(out: dict[str, StrayInk], label_ink: list[tuple[str, str, i
     if len(ratios) < 5:
         return
     typical = float(np.median(ratios))
+    best: dict[tuple[str, str], float] = {}
     for fid, value, scan_px, print_px in label_ink:
         excess = (scan_px - typical * print_px) / (ppm * ppm)
         if excess >= T.label_ink_excess_mm2 and \
                 scan_px >= (1 + T.label_ink_excess_share) * typical * print_px:
-            st = out.setdefault(fid, StrayInk())
-            st.area_mm2 += excess
-            st.by_option[value] = st.by_option.get(value, 0.0) + excess
-            st.largest_mm2 = max(st.largest_mm2, excess)
+            best[fid, value] = max(best.get((fid, value), 0.0), excess)
+    for (fid, value), excess in best.items():
+        st = out.setdefault(fid, StrayInk())
+        st.area_mm2 += excess
+        st.by_option[value] = st.by_option.get(value, 0.0) + excess
+        st.largest_mm2 = max(st.largest_mm2, excess)
