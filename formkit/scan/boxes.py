@@ -436,7 +436,7 @@ def weigh_stray_ink(r: FieldResult, stray: StrayInk | None) -> None:
     # cross running out) is that box's evidence, already weighed
     empty = {b.value for b in r.boxes if b.state is BoxState.EMPTY}
     others = {k: v for k, v in stray.by_option.items() if k != answer and k in empty}
-    if sum(others.values()) >= T.stray_other_min_mm2:
+    if others and max(others.values()) >= T.stray_other_min_mm2:
         r.status = Status.UNCERTAIN
         r.confidence = min(r.confidence, T.stray_confidence)
         note = "another mark outside the boxes by " + ", ".join(sorted(others))

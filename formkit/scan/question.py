@@ -34,6 +34,9 @@ _LABEL_GAP_MM = 2.2
 _LEFT_MM, _RIGHT_MM = 3.0, 7.0
 # how far left of a box its label is looked for (mm)
 _LABEL_REACH_MM = 60.0
+# the paper's level is taken as the lightest within this square (mm): wider than any
+# stroke or letter, narrower than a change of light
+_PAPER_MM = 3.0
 # labels are weighed in pieces this wide (mm): about a short label ("Tốt", "Có")
 _LABEL_CHUNK_MM = 6.0
 # how far (px) around the boxes' shift the print of a row is searched for
@@ -147,6 +150,16 @@ def rows_for(ref_path: Path, ref: np.ndarray, page: PageLayout, ppm: float) -> l
     return _ROWS[key]
 
 
+def _paper_level(scan: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """The paper's level around each pixel: the lightest within a few mm, found on the
+    window averaged down 4 × 4 (the average takes the paper's grain out, so the lightest
+    value is the paper's, not its noise's top) and smoothed back up."""
+    h, w = scan.shape
+    small = cv2.resize(scan, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    light = cv2.blur(cv2.dilate(small, kernel), (3, 3))
+    return cv2.resize(light, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
 def _rank(a: np.ndarray, q: float) -> float:
     """The q-quantile of `a` by nearest rank (np.percentile sorts more than it needs)."""
     flat = a.ravel()
@@ -181,6 +194,8 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
     far = max(1, int(round(T.question_away_mm * ppm)))
     far_kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * far + 1, 2 * far + 1))
     min_extent = T.question_speck_extent_mm * ppm
+    paper_px = max(3, int(round(_PAPER_MM * ppm / 4)) | 1)  # on the quarter-size image
+    paper_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (paper_px, paper_px))
     label_ink: list[tuple[str, str, int, int]] = []  # field, option, scan ink, print px
     for row in rows:
         x0, y0, x1, y1 = row.window
@@ -199,8 +214,10 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
             idx, idy = idx + s - bx, idy + s - by
         refw = refp[y0 + pad - idy:y0 + pad - idy + hh, x0 + pad - idx:x0 + pad - idx + ww]
         printed = cv2.dilate((refw < _PRINT_LEVEL).astype(np.uint8), kernel) > 0
-        # levels from every third pixel: as good for a window of 10⁵ pixels, and cheaper
-        paper = _rank(scan[::3, ::3], 0.9)
+        # the paper's own level around each pixel (the lightest within a few mm, smoothed):
+        # a phone photo's light falls off across a row, which one level for the whole row
+        # would read as ink on its darker side
+        paper = _paper_level(scan, paper_kernel)
         dark = np.clip(paper - scan, 0, None)
         on_print = dark[::2, ::2][refw[::2, ::2] < 128]
         black = max(_rank(on_print, 0.9) if on_print.size > 20 else 0.0, 60.0)
@@ -287,9 +304,17 @@ def _marks_on_labels(out: dict[str, StrayInk], label_ink: list[tuple[str, str, i
     ratios = [s / r for _f, _v, s, r in label_ink if r > 20]
     if len(ratios) < 5:
         return
-    typical = float(np.median(ratios))
+    page_typical = float(np.median(ratios))
+    # a phone photo's blur and light change across the page: the row's own labels say best
+    # how thick its print reads, when it has enough of them
+    by_row: dict[str, list[float]] = {}
+    for fid, _v, s, r in label_ink:
+        if r > 20:
+            by_row.setdefault(fid, []).append(s / r)
     best: dict[tuple[str, str], float] = {}
     for fid, value, scan_px, print_px in label_ink:
+        row_ratios = by_row.get(fid, [])
+        typical = float(np.median(row_ratios)) if len(row_ratios) >= 3 else page_typical
         excess = (scan_px - typical * print_px) / (ppm * ppm)
         if excess >= T.label_ink_excess_mm2 and \
                 scan_px >= (1 + T.label_ink_excess_share) * typical * print_px:
