@@ -55,3 +55,38 @@ def test_a_batch_saved_while_the_web_app_edits_loses_no_row(workspace):
         queue = store.review_queue(pending_only=False)
         assert len(queue) == 10 + SHEETS
         assert sum(1 for q in queue if q.status == "done") == 10
+
+
+def test_the_web_app_adding_entries_while_a_batch_is_stored_loses_no_row(workspace):
+    """The web app's own requests (register entries typed in the browser) against a
+    `formkit read` storing its batch in another process."""
+    from formkit.web import create_app, users
+
+    from .web_helpers import PASSWORDS, Web, close_web, tokens
+
+    with open_store(workspace) as store:
+        users.ensure_tables(store)
+        users.create_user(store, "staff", PASSWORDS["staff"], "staff", full_name="Người staff",
+                          actor="test")
+    app = create_app(workspace)
+    app.config["TESTING"] = True
+    web = Web(workspace, app, app.extensions["formkit"].store)
+    try:
+        c = web.client("staff")
+        ctx = multiprocessing.get_context("spawn")
+        barrier = ctx.Barrier(2)
+        batch = ctx.Process(target=_save_batch, args=(str(workspace.workspace), barrier))
+        batch.start()
+        barrier.wait(60)
+        for i in range(EDITS // 2):
+            data = {**tokens(c, "/so-ghi-nhan/them"), "date": "05/03/2026",
+                    "customer": f"Khách web {i}", "content": f"Phản ánh số {i}",
+                    "receiver": "Lan", "unit": "", "source": "khieu_nai", "confirmation": "",
+                    "status": "pending", "group": "", "next": "list"}
+            assert c.post("/so-ghi-nhan/them", data=data).status_code == 302
+        batch.join(180)
+        assert batch.exitcode == 0
+        assert len(reg.list_entries(web.store)) == EDITS // 2
+        assert len(web.store.sheets()) == SHEETS
+    finally:
+        close_web(web)
