@@ -25,7 +25,9 @@ How a copy is made
 Mark styles (``style`` of a box in the truth)
   selected: ``x``, ``tick``, ``slash``, ``dot``, ``scribble``, ``circle`` (drawn around the
   box, interior mostly empty), ``pencil`` (light grey, thin), ``overshoot`` (strokes run
-  1.5–4 mm past the box);
+  1.5–4 mm past the box), ``beside`` (a tick right of the box, touching its border, its
+  interior empty), ``underline`` (a line under the option's label, left of the box),
+  ``ring_wide`` (a loop 3–5 mm around the box, through the end of its label);
   not selected: ``empty`` (nothing drawn), ``filled`` (completely filled = cancelled, usually
   next to the real answer), ``intrusion`` (a stroke from the answer in the neighbouring box
   crosses into this box).
@@ -135,13 +137,14 @@ TRUTH_FORMAT = "formkit-sim-truth/1"
 TEMPLATE_DPI = 300
 PX_MM = TEMPLATE_DPI / 25.4  # template pixels per mm
 
-SELECTED_STYLES = ("x", "tick", "slash", "dot", "scribble", "circle", "pencil", "overshoot")
+SELECTED_STYLES = ("x", "tick", "slash", "dot", "scribble", "circle", "pencil", "overshoot",
+                   "beside", "underline", "ring_wide")
 UNSELECTED_STYLES = ("empty", "filled", "intrusion")
 STYLES = SELECTED_STYLES + UNSELECTED_STYLES
 #: how often each style is used for a real answer (people mostly cross or tick)
 DEFAULT_STYLE_WEIGHTS: dict[str, float] = {
-    "x": 0.36, "tick": 0.22, "slash": 0.08, "dot": 0.04, "scribble": 0.06, "circle": 0.04,
-    "pencil": 0.10, "overshoot": 0.10,
+    "x": 0.29, "tick": 0.22, "slash": 0.08, "dot": 0.04, "scribble": 0.06, "circle": 0.04,
+    "pencil": 0.10, "overshoot": 0.10, "beside": 0.03, "underline": 0.02, "ring_wide": 0.02,
 }
 FORMATS = ("pdf", "png", "jpeg", "tiff")
 FILE_EXT = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg", "tiff": ".tif"}
@@ -1148,6 +1151,28 @@ def _shape(style: str, rect: tuple[float, float, float, float], w: float,
             p0, p1 = pt(-0.38, 0.0), pt(-0.1, 0.38)
             p2 = pt(0.45 + ext * 0.7, -0.5 - ext)
             ink.stroke(np.vstack([_bezier(p0, p1, 0.05, 8), _bezier(p1, p2, 0.04, 16)[1:]]), w)
+    elif style == "beside":  # a tick standing against the box's right side
+        s = float(rng.uniform(0.7, 1.0)) * grow
+        bx = np.array([x1 + 0.15 * u, (y0 + y1) / 2])
+        p0 = bx + np.array([-0.05, -0.05]) * u * s + rng.normal(0, 0.03 * u, 2)
+        p1 = bx + np.array([0.15, 0.35]) * u * s
+        p2 = bx + np.array([0.6, -0.55]) * u * s
+        ink.stroke(np.vstack([_bezier(p0, p1, float(rng.normal(0, 0.05)), 8),
+                              _bezier(p1, p2, float(rng.normal(0.04, 0.06)), 16)[1:]]), w)
+    elif style == "underline":  # under the label, which ends just left of the box
+        y = y1 + float(rng.uniform(0.3, 0.9)) * ppm
+        left = x0 - float(rng.uniform(7.0, 11.0)) * ppm
+        right = x0 - float(rng.uniform(0.3, 1.0)) * ppm
+        ink.stroke(_bezier(np.array([left, y]), np.array([right, y + rng.normal(0, 0.3 * ppm)]),
+                           float(rng.normal(0, 0.03))), w)
+    elif style == "ring_wide":  # a loop well around the box, through the label's end
+        rx = u / 2 + float(rng.uniform(3.0, 5.0)) * ppm * grow
+        ry = (y1 - y0) / 2 + float(rng.uniform(0.6, 1.2)) * ppm * grow
+        start = float(rng.uniform(0, 2 * np.pi))
+        t = start + np.linspace(0, float(rng.uniform(2.0 * np.pi, 2.25 * np.pi)), 48)
+        wob = 1 + np.cumsum(rng.normal(0, 0.01, len(t)))
+        ink.stroke(np.stack([c[0] - 0.25 * rx + rx * wob * np.cos(t),
+                             c[1] + ry * wob * np.sin(t)], axis=1), w)
     else:
         raise ValueError(style)
     return ink
