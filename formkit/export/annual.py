@@ -178,6 +178,16 @@ def write_annual(settings: Settings, year: int, tallies: YearTallies, pdf: bool 
     return AnnualOutputs(tallies, summary, report, state)
 
 
+def beyond_state(store: Any, year: int) -> dict[str, Any]:
+    """The register's handled dates and the corrective actions (issue 18), for RecordState."""
+    from formkit.store.actions import list_actions
+    from formkit.store.register import feedback_timing
+
+    if not hasattr(store, "read_session"):  # a records-only store: the ratios say "no data"
+        return {}
+    return {"timing": tuple(feedback_timing(store, year)), "actions": tuple(list_actions(store))}
+
+
 def evaluate_from_store(settings: Settings, year: int, store: Any, pdf: bool = True,
                         number: str | None = None, report_date: date | None = None,
                         include_unreviewed: bool = False) -> AnnualOutputs:
@@ -202,6 +212,7 @@ def evaluate_from_store(settings: Settings, year: int, store: Any, pdf: bool = T
         preview=include_unreviewed,
         feedback_units=tuple(sorted({f.unit for f in feedback
                                      if f.unit and f.received.year == year})),
-        comments=tuple(survey_comments(settings, store, year)))
+        comments=tuple(survey_comments(settings, store, year)),
+        **beyond_state(store, year))
     return write_annual(settings, year, tallies, pdf=pdf, number=number,
                         report_date=report_date, state=state)
