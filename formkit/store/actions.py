@@ -104,7 +104,7 @@ def open_action(store: Store, *, action: str, owner: str, due_on: date | str,
             verification="", effective=None, created=now(), created_by=actor)
         s.add(a)
         s.flush()
-        store.audit(s, "action_open", actor, action=a.id, entry=entry_id,
+        store.audit(s, "action_open", actor, action_id=a.id, entry=entry_id,
                     criterion=criterion, due=due.isoformat())
         return _record(a)
 
@@ -128,7 +128,7 @@ def update_action(store: Store, action_id: int, actor: str | None = None,
             else:
                 setattr(a, key, _text(value, key, required=key in ("action", "owner")))
         a.updated = now()
-        store.audit(s, "action_edit", actor, action=action_id,
+        store.audit(s, "action_edit", actor, action_id=action_id,
                     fields=sorted(k for k, v in changes.items() if v is not None))
         return _record(a)
 
@@ -151,7 +151,7 @@ def close_action(store: Store, action_id: int, verification: str, effective: boo
                              f"cannot close before, on {day:%d/%m/%Y}.")
         a.status, a.closed_on, a.verification, a.effective = "closed", day, text, effective
         a.updated = now()
-        store.audit(s, "action_close", actor, action=action_id, effective=effective)
+        store.audit(s, "action_close", actor, action_id=action_id, effective=effective)
         return _record(a)
 
 

@@ -896,6 +896,15 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
         for i in range(0, len(fps), 500):
             known |= set(s.scalars(select(RegisterEntry.fingerprint)
                                    .where(RegisterEntry.fingerprint.in_(fps[i:i + 500]))).all())
+        if any(p["source"] == "khao_sat" for p in prepared):
+            # entries made from surveys carry the sheet's key as fingerprint: the same line
+            # coming back in an exported-then-imported register is found by its text
+            for row in s.execute(select(
+                    RegisterEntry.entry_date, RegisterEntry.customer, RegisterEntry.content,
+                    RegisterEntry.receiver, RegisterEntry.unit)
+                    .where(RegisterEntry.fingerprint.like("khao_sat:%"))).all():
+                known.add(fingerprint(row[0], row[1] or "", row[2] or "", row[3] or "",
+                                      row[4] or "", "khao_sat"))
         new_rows = []
         for p in prepared:
             if p["fingerprint"] in known:
