@@ -157,3 +157,36 @@ def test_handled_date_is_kept_and_feeds_the_on_time_ratio(store):
     assert timing[late.id].handled_on == date(2025, 3, 20)
     reg.set_status(store, late.id, "pending")
     assert reg.feedback_timing(store, 2025)[1].handled_on is None
+
+
+def test_actions_commands_open_list_close_and_sync(workspace):
+    from typer.testing import CliRunner
+
+    from formkit.cli import app
+
+    runner = CliRunner(env={"COLUMNS": "200"})
+    with open_store(workspace) as store:
+        e = reg.add_entry(store, entry_date="10/04/2025", content="Trả kết quả trễ hạn")
+        sheets = [_harassed(1)]
+        store.save_batch(report_for(sheets), sheets)
+    w = ["-w", str(workspace.workspace)]
+
+    def run(*args):
+        return runner.invoke(app, [*args, *w])
+
+    r = run("actions", "open", "--entry", str(e.id), "--action", "Bố trí thêm người",
+            "--owner", "Phòng QLCN", "--due", "31/12/2099")
+    assert r.exit_code == 0, r.output
+    assert "Corrective action #1 opened, due 31/12/2099" in r.output
+    r = run("actions", "list")
+    assert r.exit_code == 0 and "Bố trí thêm người" in r.output and "Đang thực hiện" in r.output
+    r = run("actions", "close", "1", "--verification", "Không còn trễ hạn", "--effective")
+    assert r.exit_code == 0, r.output
+    assert run("actions", "list", "--status", "open").exit_code != 0  # none left open
+    assert "1 entr(y/ies) added" in run("actions", "sync", "--year", "2025").output
+    again = run("actions", "sync", "--year", "2025").output
+    assert "0 entr(y/ies) added to the register, 1 already" in again
+    r = run("register", "set-status", str(e.id), "handled", "--on", "20/04/2025")
+    assert r.exit_code == 0, r.output
+    with open_store(workspace) as store:
+        assert reg.get_entry(store, e.id).handled_on == date(2025, 4, 20)
