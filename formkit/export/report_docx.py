@@ -21,6 +21,7 @@ from docx.shared import Mm
 from formkit.analyze import indicators as I
 from formkit.analyze import narrative as N
 from formkit.analyze import stats as S
+from formkit.analyze.privacy import Redactor
 from formkit.analyze.tallies import CHUA_DAT, DAT, TOT, YearTallies
 from formkit.analyze.wording import Period, count_or_missing
 from formkit.config import Settings
@@ -53,6 +54,12 @@ class RecordState:
     #: corrective actions (QT.SCT.04) of the store, for their counts and the review sheet
     actions: tuple[I.ActionLike, ...] = ()
     as_of: date | None = None  # the day "overdue" is judged on (default: today)
+    #: names formkit knows (respondents, customers, receivers, owners): redacted from every
+    #: quoted text of the report and the summary (formkit.analyze.privacy)
+    personal_names: tuple[str, ...] = ()
+
+    def redactor(self) -> Redactor:
+        return Redactor(self.personal_names)
 
     def indicators(self, settings: Settings, t: YearTallies) -> I.Indicators:
         return I.indicators_for(settings, t, self.timing, self.as_of)
@@ -336,10 +343,12 @@ class _Report:
         # written comments of the survey, by opinion group
         O.heading(self.doc, f"{n_comments}. Ý kiến ghi thêm trên phiếu khảo sát", level=2)
         groups = list(self.state.comments)
+        clean = self.state.redactor()  # the report leaves the ISO team: no names, no phones
         self.paras(N.comment_sentences(groups))
         if groups:
             rows = [[str(i + 1), g.label, N.num(g.count),
-                     "\n".join(f"“{q}”" for q in g.quotes)] for i, g in enumerate(groups)]
+                     "\n".join(f"“{clean(q)}”" for q in g.quotes)]
+                    for i, g in enumerate(groups)]
             self.table("Ý kiến ghi thêm trên phiếu theo nhóm ý kiến",
                        ["STT", "Nhóm ý kiến", "Số ý kiến", "Trích một số ý kiến"], rows,
                        [12, 50, 20, 83], ["c", "l", "c", "l"])

@@ -521,6 +521,7 @@ def _review_sheet(wb: Workbook, settings: Settings, t: YearTallies, state: Any) 
     from formkit.export.report_docx import RecordState
 
     st = state or RecordState()
+    clean = st.redactor()
     py = t.previous_year
     rows: list[list[Any]] = []
     idx = t.index_year_on_year
@@ -549,7 +550,8 @@ def _review_sheet(wb: Workbook, settings: Settings, t: YearTallies, state: Any) 
         overdue = (a.closed_on > a.due_on) if a.status == "closed" and a.closed_on \
             else counts.as_of > a.due_on
         rows.append(["c) Hành động khắc phục",
-                     f"#{getattr(a, 'id', '')} {getattr(a, 'action', '')}".strip(), None, None,
+                     clean(f"#{getattr(a, 'id', '')} {getattr(a, 'action', '')}".strip()),
+                     None, None,
                      None, f"{state_text}; hạn {a.due_on:%d/%m/%Y}"
                      f"{' (quá hạn)' if overdue else ''}; {effect}"])
     ws = _sheet(wb, "review", f"ĐẦU VÀO XEM XÉT CỦA LÃNH ĐẠO (ISO 9001:2015, 9.3) NĂM {t.year}",
