@@ -159,8 +159,8 @@ def test_summary_workbook_sheet_holds_each_ratio_with_formula_data_and_value(wor
     assert rows["766-1"][2].startswith("số phản ánh, kiến nghị đã xử lý trong thời hạn")
     assert rows["766-2"][3:5] == (3, 5)
     assert rows["KS-1"][5] == pytest.approx(0.9)
-    assert rows["SIPAS-cong_chuc"][3:5] == (44, 49)
-    assert rows["SIPAS-tiep_can"][2] == "không đo"
+    assert rows["SIPAS-3"][3:5] == (44, 49)
+    assert rows["SIPAS-1"][2] == "không đo"
     assert rows["SIPAS"][5] == pytest.approx((44 / 49 + 17 / 20) / 2)
     sample = [r for r in ws.iter_rows(min_row=4, values_only=True) if r[0] == "Cỡ mẫu"]
     assert sample[0][3:5] == (37, 40) and sample[1][3] == 10
@@ -188,7 +188,7 @@ def test_report_has_the_indicator_section_and_counts_corrective_actions(workspac
     assert "Các chỉ số theo Quyết định 766/QĐ-TTg và SIPAS" in text
     assert "Tỷ lệ phản ánh, kiến nghị được xử lý đúng hạn" in text
     assert "1/5" in text and "20,0%" in text
-    assert "Chưa có số hồ sơ đã giải quyết trong năm (N)" in text
+    assert "Chưa có số hồ sơ đã giải quyết trong năm nên chưa tính được cỡ mẫu" in text
     assert ("mở trong năm: 2; đã hoàn thành 1 (trong đó 1 được kiểm tra là có hiệu lực); còn "
             "đang thực hiện 1; quá hạn 1") in text
     assert "“Tốt” và “Đạt yêu cầu” được tính là hài lòng" in text

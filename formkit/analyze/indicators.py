@@ -294,7 +294,8 @@ def _files_ratio(year: int, t: YearTallies, files: int | None, files_overdue: in
     formula = "(số hồ sơ − số hồ sơ không hài lòng, bị phản ánh hoặc quá hạn) / số hồ sơ"
     if not files:
         return Ratio("766-3", name, formula,
-                     f"Chưa có số hồ sơ đã giải quyết năm {year} ([indicators.files_handled]).",
+                     f"Chưa có số hồ sơ đã giải quyết năm {year} (khai báo trong tệp cài "
+                     "đặt formkit.toml, mục chỉ số).",
                      None, None)
     overall = [c for c in t.current.criteria
                if c.criterion.field_id.split(".", 1)[0] == OVERALL_QUESTION]
@@ -307,7 +308,7 @@ def _files_ratio(year: int, t: YearTallies, files: int | None, files_overdue: in
     note = ("Mỗi phản ánh và mỗi phiếu không hài lòng được coi là một hồ sơ riêng (trừ nhiều "
             "nhất), nên tỷ lệ là giới hạn dưới." +
             ("" if files_overdue is not None else
-             " Chưa có số hồ sơ quá hạn ([indicators.files_overdue]): tính là 0."))
+             " Tệp cài đặt chưa khai báo số hồ sơ quá hạn: tính là 0."))
     return Ratio("766-3", name, formula, data, files - deducted, files, note)
 
 
@@ -361,12 +362,14 @@ def compute_indicators(t: YearTallies, *, as_of: date, deadline_days: int = 10,
 
 def sample_sentence(s: SampleSize) -> str:
     """"Cỡ mẫu cần cho sai số ±5%: 334 phiếu (N = 2.000 hồ sơ); đã thu 120 phiếu." """
+    # the formula itself is in the appendix and the workbook's formula column: a sentence
+    # of the report body reads without symbols
     if s.needed is None:
-        return (f"Chưa có số hồ sơ đã giải quyết trong năm (N) nên chưa tính cỡ mẫu cần thiết "
-                f"theo {SAMPLE_FORMULA}; đã thu {num(s.collected)} phiếu có trả lời.")
+        return (f"Chưa có số hồ sơ đã giải quyết trong năm nên chưa tính được cỡ mẫu cần thiết; "
+                f"đã thu {num(s.collected)} phiếu có trả lời.")
     verdict = "đủ" if s.enough else "chưa đủ"
-    return (f"Cỡ mẫu cần cho sai số ±{pct(s.margin, 0)} ({SAMPLE_FORMULA}, N = "
-            f"{num(s.population or 0)} hồ sơ): {num(s.needed)} phiếu; đã thu "
+    return (f"Với {num(s.population or 0)} hồ sơ đã giải quyết trong năm, cần ít nhất "
+            f"{num(s.needed)} phiếu để sai số không quá ±{pct(s.margin, 0)}; đã thu "
             f"{num(s.collected)} phiếu có trả lời ({verdict}).")
 
 

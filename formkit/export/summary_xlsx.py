@@ -487,9 +487,9 @@ def _indicator_sheet(wb: Workbook, settings: Settings, t: YearTallies, state: An
                               f"{r.data} {r.note}".strip()] for r in ind.ratios]
     labels = {c.field_id: c.label for c in t.scheme.criteria}
     labels[t.scheme.harassment_field] = "Phiền hà, sách nhiễu (Câu hỏi 2)"
-    for e in ind.elements:
+    for n, e in enumerate(ind.elements, 1):
         used = "; ".join(labels.get(f, f) for f in e.fields)
-        rows.append([f"SIPAS-{e.code}", f"SIPAS: {e.name}", I.SIPAS_INDEX_FORMULA.split(
+        rows.append([f"SIPAS-{n}", f"SIPAS: {e.name}", I.SIPAS_INDEX_FORMULA.split(
             "(", 1)[1].rstrip(")") if e.measured else "không đo",
             e.satisfied if e.measured else None, e.valid if e.measured else None,
             e.share if e.measured else None,
