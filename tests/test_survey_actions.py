@@ -190,3 +190,24 @@ def test_actions_commands_open_list_close_and_sync(workspace):
     assert r.exit_code == 0, r.output
     with open_store(workspace) as store:
         assert reg.get_entry(store, e.id).handled_on == date(2025, 4, 20)
+
+
+def test_an_imported_register_keeps_the_day_each_entry_was_handled(store, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Ngày tháng", "Tên khách hàng", "Nội dung ý kiến", "Ngày xử lý"])
+    ws.append(["02/03/2025", "Công ty A", "Trả kết quả trễ", "10/03/2025"])
+    ws.append(["03/03/2025", "Công ty B", "Thái độ chưa tốt", None])
+    path = tmp_path / "so.xlsx"
+    wb.save(path)
+    report = reg.import_register(store, path, today=date(2025, 12, 31))
+    assert report.added == 2 and report.mapping["ngay_xu_ly"].startswith("D")
+    timing = reg.feedback_timing(store, 2025)
+    assert [(t.handled, t.handled_on) for t in timing] == [(True, date(2025, 3, 10)),
+                                                           (False, None)]
+    ws.append(["04/03/2025", "Công ty C", "Chờ lâu", "01/03/2025"])
+    wb.save(path)
+    with pytest.raises(InputError, match="before the date received"):
+        reg.import_register(store, path, today=date(2025, 12, 31))

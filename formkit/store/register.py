@@ -477,6 +477,9 @@ HEADERS: dict[str, tuple[bool, tuple[str, ...]]] = {
     "don_vi": (False, ("Đơn vị", "Phòng", "Đơn vị tiếp nhận", "Phòng, đơn vị")),
     "tinh_trang": (False, ("Tình trạng", "Trạng thái", "Tình trạng xử lý", "Kết quả xử lý")),
     "nhom": (False, ("Nhóm ý kiến", "Nhóm")),
+    # the day it was handled: the on-time ratios of QĐ 766/QĐ-TTg (schema v5)
+    "ngay_xu_ly": (False, ("Ngày xử lý", "Ngày giải quyết", "Ngày trả lời",
+                           "Ngày hoàn thành", "Ngày xử lý xong")),
 }
 HEADER_SCAN_ROWS = 30
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -850,6 +853,21 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
                 status = parse_status(texts["tinh_trang"])
         except InputError as exc:
             reasons.append(f"{exc.message} {exc.hint}")
+        handled_on = None
+        if texts.get("ngay_xu_ly"):
+            try:
+                handled_on = parse_date(values.get("ngay_xu_ly"), today)
+            except ValueError as exc:
+                reasons.append(f"date handled (Ngày xử lý): {exc}")
+            else:
+                if day is not None and handled_on < day:
+                    reasons.append(f"date handled (Ngày xử lý) {handled_on:%d/%m/%Y} is "
+                                   f"before the date received {day:%d/%m/%Y}")
+                elif not texts.get("tinh_trang"):
+                    status = "handled"  # a day handled says it was handled
+                elif status != "handled":
+                    reasons.append("a date handled (Ngày xử lý) is given but the status "
+                                   "says not handled (Tình trạng)")
         match = classify_text(content, rules)
         if texts.get("nhom"):
             code = rules.resolve(texts["nhom"])
@@ -874,7 +892,8 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
             group_code=match.code, group_rule=match.rule, group_override=override,
             fingerprint=fp,
             search_text=_search_text(customer, content, receiver, texts.get("xac_nhan", "")),
-            import_file=path.name, import_row=row_number))
+            import_file=path.name, import_row=row_number,
+            handled_on=handled_on if status == "handled" else None))
 
     if report.problems and not skip_bad:
         shown = "\n".join(f"  row {p.row}: {p.reason}" for p in report.problems[:30])
