@@ -133,6 +133,9 @@ def _mount_parts() -> None:
 
     app.add_typer(directory_app, name="directory")
     backup_cli.register(app)
+    from formkit.cli_parts import actions as actions_cli
+
+    actions_cli.register(app)
 
 
 _mount_parts()

@@ -81,7 +81,36 @@ exports = "exports"
 scans = "scans"
 templates = ""                           # empty: the built-in form_templates/
 database = "sqlite:///formkit.db"        # any SQLAlchemy URL; a relative SQLite path is in here
+
+[privacy]
+# true: the survey prints no name line and formkit stores no respondent name (NĐ 13/2023)
+anonymous_surveys = false
+
+[indicators]
+# Working days (Mon–Fri) within which a register entry should be handled; an entry handled
+# later, or still pending after it, is overdue in the QĐ 766/QĐ-TTg ratios.
+feedback_deadline_days = 10
+margin = 0.05                            # e in the sample size n = N / (1 + N·e²)
+# Files (hồ sơ) handled per year, N of the sample size; and how many of them were overdue:
+# [indicators.files_handled]
+# "2026" = 2000
+# [indicators.files_overdue]
+# "2026" = 12
+# Reference figures (not computed by formkit), shown as such beside the unit's own:
+# [[indicators.reference]]
+# label = "SIPAS toàn quốc"
+# year = 2023
+# percent = 82.66
 """
+
+
+@dataclass(frozen=True)
+class ReferenceFigure:
+    """A satisfaction figure published by someone else (SIPAS national or provincial)."""
+
+    label: str
+    year: int
+    percent: float
 
 
 @dataclass(frozen=True)
@@ -117,6 +146,12 @@ class Settings:
     templates_dir: Path = BUILTIN_TEMPLATES
     database_url: str = "sqlite:///formkit.db"
     source: Path | None = None
+    anonymous_surveys: bool = False  # [privacy]: no respondent name printed nor stored
+    feedback_deadline_days: int = 10  # [indicators]: working days to handle an entry
+    sample_margin: float = 0.05  # [indicators] margin: e of n = N / (1 + N·e²)
+    files_handled: dict[int, int] = field(default_factory=dict)  # year → files (N)
+    files_overdue: dict[int, int] = field(default_factory=dict)  # year → overdue files
+    reference_figures: list[ReferenceFigure] = field(default_factory=list)
 
     def unit(self, code: str | None) -> Unit | None:
         """The unit with this code (case-insensitive); None for None. Unknown codes raise."""
@@ -264,7 +299,58 @@ def load_settings(workspace: Path | None = None) -> Settings:
     templates = _get(paths, "templates", str, f"{where} [paths]", "")
     s.templates_dir = (ws / templates) if templates else BUILTIN_TEMPLATES
     s.database_url = _get(paths, "database", str, f"{where} [paths]", s.database_url)
+    _load_beyond(data, s, where)
     return s
+
+
+def _year_counts(table: object, where: str) -> dict[int, int]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table of \"year\" = count.")
+    out: dict[int, int] = {}
+    for key, value in table.items():
+        if not str(key).isdigit() or not isinstance(value, int) or isinstance(value, bool) \
+                or value < 0:
+            raise ConfigError(f"{where}: {key!r} = {value!r} is not \"year\" = count "
+                              "(e.g. \"2026\" = 2000).")
+        out[int(key)] = value
+    return out
+
+
+def _load_beyond(data: dict, s: Settings, where: str) -> None:
+    """[privacy] and [indicators]: personal data and the national indicators (issue 18)."""
+    privacy = data.get("privacy", {})
+    if not isinstance(privacy, dict):
+        raise ConfigError(f"{where}: [privacy] must be a table.")
+    s.anonymous_surveys = _get(privacy, "anonymous_surveys", bool, f"{where} [privacy]",
+                               s.anonymous_surveys)
+    ind = data.get("indicators", {})
+    if not isinstance(ind, dict):
+        raise ConfigError(f"{where}: [indicators] must be a table.")
+    w = f"{where} [indicators]"
+    s.feedback_deadline_days = _get(ind, "feedback_deadline_days", int, w,
+                                    s.feedback_deadline_days)
+    if s.feedback_deadline_days < 1:
+        raise ConfigError(f"{w}: feedback_deadline_days must be at least 1.")
+    margin = ind.get("margin", s.sample_margin)
+    if not isinstance(margin, int | float) or isinstance(margin, bool) or not 0 < margin < 1:
+        raise ConfigError(f"{w}: margin must be a fraction between 0 and 1 (e.g. 0.05).")
+    s.sample_margin = float(margin)
+    s.files_handled = _year_counts(ind.get("files_handled", {}), f"{w}.files_handled")
+    s.files_overdue = _year_counts(ind.get("files_overdue", {}), f"{w}.files_overdue")
+    refs = ind.get("reference", [])
+    if not isinstance(refs, list):
+        raise ConfigError(f"{w}: reference figures are written as [[indicators.reference]].")
+    s.reference_figures = []
+    for i, r in enumerate(refs):
+        ok = (isinstance(r, dict) and isinstance(r.get("label"), str)
+              and isinstance(r.get("year"), int)
+              and isinstance(r.get("percent"), int | float) and 0 <= r["percent"] <= 100)
+        if not ok:
+            raise ConfigError(f"{w}: reference[{i}] needs label (text), year (number) and "
+                              "percent (0–100), e.g. label = \"SIPAS toàn quốc\", year = 2023, "
+                              "percent = 82.66.")
+        s.reference_figures.append(ReferenceFigure(nfc(r["label"]), r["year"],
+                                                   float(r["percent"])))
 
 
 def issue_control(settings: Settings, short: str, gap: str = "    ") -> str:

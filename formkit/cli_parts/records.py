@@ -235,12 +235,14 @@ def register_set_group(
 def register_set_status(
     entry: Annotated[int, typer.Argument(help="Entry number (#)")],
     status: Annotated[str, typer.Argument(help="handled (Đã xử lý) or pending (Chưa xử lý)")],
+    on: Annotated[str | None, typer.Option("--on", help="Day it was handled, dd/mm/yyyy "
+                                                        "(default: today)")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Mark an entry handled or pending."""
+    """Mark an entry handled (on a day, for the on-time ratios) or pending."""
     settings = _settings(workspace)
     with open_store(settings) as store:
-        e = reg.set_status(store, entry, status)
+        e = reg.set_status(store, entry, status, handled_on=on)
     console.print(f"[green]✓[/] Entry #{e.id}: {reg.status_label(e.status)}.")
 
 

@@ -5,7 +5,7 @@ charts, PDF). The API and the CLI call these; the analysis itself stays in formk
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -62,9 +62,10 @@ def data_period(year: int, responses: Iterable[ResponseRecord],
     return Period(year, min(dates, default=None), max(dates, default=None))
 
 
-def survey_comments(settings: Settings, store: Any, year: int) -> list[CommentGroup]:
+def survey_comments(settings: Settings, store: Any, year: int,
+                    redact: Callable[[str], str] | None = None) -> list[CommentGroup]:
     """The survey's written comments ("Ý kiến khác" fields) of `year`, classified into the
-    opinion groups of the register."""
+    opinion groups of the register; `redact` takes names and phones out before quoting."""
     from formkit.analyze.classify import classify_text, load_rules
 
     try:
@@ -86,7 +87,7 @@ def survey_comments(settings: Settings, store: Any, year: int) -> list[CommentGr
                 continue
             if isinstance(text, str) and text.strip():
                 label = classify_text(text, rules).name if rules else "Khác"
-                pairs.append((label, text))
+                pairs.append((label, redact(text) if redact else text))
     return summarise_comments(pairs)
 
 
@@ -178,6 +179,35 @@ def write_annual(settings: Settings, year: int, tallies: YearTallies, pdf: bool 
     return AnnualOutputs(tallies, summary, report, state)
 
 
+def beyond_state(store: Any, year: int) -> dict[str, Any]:
+    """The register's handled dates and the corrective actions (issue 18), for RecordState."""
+    from formkit.store.actions import list_actions
+    from formkit.store.register import feedback_timing
+
+    if not hasattr(store, "read_session"):  # a records-only store: the ratios say "no data"
+        return {}
+    actions = tuple(list_actions(store))
+    return {"timing": tuple(feedback_timing(store, year)), "actions": actions,
+            "personal_names": personal_names(store, year, actions)}
+
+
+def personal_names(store: Any, year: int, actions: Iterable[Any] = ()) -> tuple[str, ...]:
+    """Every name formkit holds for `year` and the year before: respondents, register
+    customers and receivers, action owners (the report and summary redact them)."""
+    from formkit.store.register import NAME_FIELD, list_entries
+
+    names: set[str] = set()
+    for y in (year, year - 1):
+        for sheet in store.sheets(y):
+            value = sheet.answers.get(NAME_FIELD)
+            if isinstance(value, str):
+                names.add(value)
+        for e in list_entries(store, year=y, include_voided=True):
+            names |= {e.customer, e.receiver}
+    names |= {getattr(a, "owner", "") for a in actions}
+    return tuple(sorted(n for n in names if n and n.strip()))
+
+
 def evaluate_from_store(settings: Settings, year: int, store: Any, pdf: bool = True,
                         number: str | None = None, report_date: date | None = None,
                         include_unreviewed: bool = False) -> AnnualOutputs:
@@ -197,11 +227,13 @@ def evaluate_from_store(settings: Settings, year: int, store: Any, pdf: bool = T
                  + store.responses(year - 1, include_unreviewed=include_unreviewed))
     feedback = store.feedback(year) + store.feedback(year - 1)
     tallies = year_tallies(settings, year, responses, feedback, issued_copies(settings, year))
+    extra = beyond_state(store, year)
     state = RecordState(
         period=data_period(year, responses, feedback), pending=pending,
         preview=include_unreviewed,
         feedback_units=tuple(sorted({f.unit for f in feedback
                                      if f.unit and f.received.year == year})),
-        comments=tuple(survey_comments(settings, store, year)))
+        **extra, comments=tuple(survey_comments(
+            settings, store, year, RecordState(**extra).redactor())))
     return write_annual(settings, year, tallies, pdf=pdf, number=number,
                         report_date=report_date, state=state)

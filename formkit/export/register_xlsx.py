@@ -21,9 +21,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from formkit.analyze.classify import GroupRules, load_rules
 from formkit.config import Settings, issue_control
+from formkit.export.actions_xlsx import add_actions_sheet
 from formkit.export.xlsx_common import MM_PER_CHAR, put_text, row_height, save_atomically
 from formkit.spec import FormSpec, load_form, template_path
 from formkit.store import Store, open_store
+from formkit.store.actions import list_actions
 from formkit.store.register import list_entries, source_label, status_label
 from formkit.store.rows import RegisterRecord
 
@@ -58,11 +60,19 @@ def export_register(settings: Settings, year: int, store: Store | None = None,
     store = store or open_store(settings)
     try:
         entries = list_entries(store, year=year)
+        actions = list_actions(store, year=year)
     finally:
         if own_store:
             store.close()
     wb = build_register_workbook(settings, spec, year, entries, rules)
+    if actions:  # a year without any keeps the printed book as the form has it
+        add_actions_sheet(wb, settings, year, actions, _criteria(settings))
     return save_atomically(wb, path or register_path(settings, year))
+
+
+def _criteria(settings: Settings) -> dict[str, str]:
+    survey = load_form(template_path(settings.templates_dir, "05-02"))
+    return {fid: f.label for fid, f in survey.fields.items()}
 
 
 def build_register_workbook(settings: Settings, spec: FormSpec, year: int,

@@ -18,8 +18,10 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
+from formkit.analyze import indicators as I
 from formkit.analyze import narrative as N
 from formkit.analyze import stats as S
+from formkit.analyze.privacy import Redactor
 from formkit.analyze.tallies import CHUA_DAT, DAT, TOT, YearTallies
 from formkit.analyze.wording import Period, count_or_missing
 from formkit.config import Settings
@@ -47,6 +49,24 @@ class RecordState:
     preview: bool = False
     feedback_units: tuple[str, ...] = ()
     comments: tuple[N.CommentGroup, ...] = ()
+    #: register entries with their handled dates (None: the on-time ratios show no data)
+    timing: tuple[I.FeedbackTiming, ...] | None = None
+    #: corrective actions (QT.SCT.04) of the store, for their counts and the review sheet
+    actions: tuple[I.ActionLike, ...] = ()
+    as_of: date | None = None  # the day "overdue" is judged on (default: today)
+    #: names formkit knows (respondents, customers, receivers, owners): redacted from every
+    #: quoted text of the report and the summary (formkit.analyze.privacy)
+    personal_names: tuple[str, ...] = ()
+
+    def redactor(self) -> Redactor:
+        return Redactor(self.personal_names)
+
+    def indicators(self, settings: Settings, t: YearTallies) -> I.Indicators:
+        return I.indicators_for(settings, t, self.timing, self.as_of)
+
+    def action_counts(self, year: int) -> I.ActionCounts:
+        as_of = self.as_of or min(date.today(), date(year, 12, 31))
+        return I.count_actions(self.actions, year, as_of)
 
     @property
     def draft(self) -> bool:
@@ -323,10 +343,12 @@ class _Report:
         # written comments of the survey, by opinion group
         O.heading(self.doc, f"{n_comments}. Ý kiến ghi thêm trên phiếu khảo sát", level=2)
         groups = list(self.state.comments)
+        clean = self.state.redactor()  # the report leaves the ISO team: no names, no phones
         self.paras(N.comment_sentences(groups))
         if groups:
             rows = [[str(i + 1), g.label, N.num(g.count),
-                     "\n".join(f"“{q}”" for q in g.quotes)] for i, g in enumerate(groups)]
+                     "\n".join(f"“{clean(q)}”" for q in g.quotes)]
+                    for i, g in enumerate(groups)]
             self.table("Ý kiến ghi thêm trên phiếu theo nhóm ý kiến",
                        ["STT", "Nhóm ý kiến", "Số ý kiến", "Trích một số ý kiến"], rows,
                        [12, 50, 20, 83], ["c", "l", "c", "l"])
@@ -355,6 +377,32 @@ class _Report:
                        ["Nguồn", "Số lượng", "Tỷ lệ", "Đã xử lý", "Tỷ lệ xử lý"], rows,
                        [70, 22, 22, 25, 26])
 
+        self.indicators_part(str(int(n_feedback) + 1))
+
+    def indicators_part(self, number: str) -> None:
+        """QĐ 766/QĐ-TTg ratios, the survey read as SIPAS elements, sample size, references."""
+        ind = self.state.indicators(self.s, self.t)
+        O.heading(self.doc, f"{number}. Các chỉ số theo Quyết định 766/QĐ-TTg và SIPAS",
+                  level=2)
+        self.paras(I.indicator_sentences(ind))
+        rows = [[r.code, r.name, r.formula,
+                 f"{N.num(r.numerator)}/{N.num(r.denominator)}" if r.value is not None
+                 else "–", N.pct(r.value), f"{r.data} {r.note}".strip()] for r in ind.ratios]
+        self.table("Tỷ lệ hài lòng tính được từ dữ liệu của đơn vị",
+                   ["Mã", "Chỉ số", "Công thức", "Số liệu", "Tỷ lệ", "Dữ liệu đã dùng"], rows,
+                   [13, 32, 36, 17, 15, 52], ["c", "l", "l", "c", "c", "l"])
+        labels = {c.field_id: c.label for c in self.t.scheme.criteria}
+        labels[self.t.scheme.harassment_field] = "Phiền hà, sách nhiễu (Câu hỏi 2)"
+        rows = [[e.name, "; ".join(labels.get(f, f) for f in e.fields) or e.note,
+                 N.pct(e.share) if e.measured else "không đo",
+                 N.pct(e.share_strict) if e.measured else "–"] for e in ind.elements]
+        rows.append(["Chỉ số tham chiếu SIPAS", "Trung bình các yếu tố đo được",
+                     N.pct(ind.sipas_index), N.pct(ind.sipas_index_strict)])
+        self.table("Kết quả khảo sát theo các yếu tố SIPAS",
+                   ["Yếu tố SIPAS", "Câu hỏi của phiếu", "Hài lòng (Tốt + Đạt)",
+                    "Chỉ tính Tốt"], rows, [45, 70, 25, 25], ["l", "l", "c", "c"],
+                   bold_last=True)
+
     def section_iii(self) -> None:
         O.heading(self.doc, "III. Đánh giá chung")
         self.paras(N.assessment_paragraphs(self.t, self.s.corrective_procedure, self.th))
@@ -374,6 +422,8 @@ class _Report:
             X.set_run_font(para.add_run("Biện pháp đề xuất: "), O.FONT, BODY_PT, italic=True)
             X.set_run_font(para.add_run(pr.action), O.FONT, BODY_PT)
         corrective = [pr for pr in proposals if pr.corrective]
+        self.p(I.action_sentence(self.state.action_counts(self.year),
+                                 self.s.corrective_procedure))
         if corrective:
             self.p(f"Các đề xuất mục {', '.join(str(proposals.index(c) + 1) for c in corrective)}"
                    f" cần được lập phiếu yêu cầu hành động khắc phục theo Quy trình "
@@ -395,7 +445,10 @@ class _Report:
                 ["Ngưỡng “Chưa đạt yêu cầu”",
                  f"{N.pct(self.th.unsatisfied_share_max, 0)} số câu trả lời hợp lệ của một "
                  "tiêu chí"],
-                ["Ngưỡng tỷ lệ phản hồi", N.pct(self.th.response_rate_min, 0)]]
+                ["Ngưỡng tỷ lệ phản hồi", N.pct(self.th.response_rate_min, 0)],
+                ["Chỉ số tham chiếu SIPAS", f"{I.SIPAS_INDEX_FORMULA}. {I.LEVEL_MAPPING}"],
+                ["Cỡ mẫu cần thiết", f"{I.SAMPLE_FORMULA}; N là số hồ sơ đã giải quyết trong "
+                 "năm, e là sai số cho phép"]]
         self.table("Công thức và ngưỡng sử dụng", ["Nội dung", "Cách tính"], rows, [45, 120],
                    ["l", "l"])
 

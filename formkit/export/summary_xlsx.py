@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from formkit.analyze import indicators as I
 from formkit.analyze import narrative as N
 from formkit.analyze import stats as S
 from formkit.analyze.stats import Change
@@ -43,6 +44,8 @@ SHEETS = {
     "feedback_sources": "Phản ánh theo nguồn",
     "proposals": "Đề xuất",
     "method": "Phương pháp",
+    "indicators": "Chỉ số 766 - SIPAS",
+    "review": "Xem xét lãnh đạo (ISO 9.3)",
 }
 assert all(len(n) <= 31 for n in SHEETS.values())
 
@@ -456,6 +459,9 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
     _sheet(wb, "method", "PHƯƠNG PHÁP TÍNH", origin, [Col("Nội dung", 28), Col("Mô tả", 110)],
            rows)
 
+    _indicator_sheet(wb, settings, t, state)
+    _review_sheet(wb, settings, t, state)
+
     wb.properties.title = f"Tổng hợp khảo sát sự hài lòng năm {year}"
     wb.properties.creator = settings.agency_short_name
     if state is not None and getattr(state, "draft", False):
@@ -469,3 +475,93 @@ def write_summary(settings: Settings, year: int, tallies: YearTallies, path: Pat
     for sheet in wb.worksheets:
         sheet.oddFooter.center.text = "Trang &P/&N"
     return save_atomically(wb, path)
+
+
+def _indicator_sheet(wb: Workbook, settings: Settings, t: YearTallies, state: Any) -> None:
+    """QĐ 766/QĐ-TTg ratios with formula and data, the SIPAS mapping, the sample size and the
+    reference figures (marked as not computed here)."""
+    from formkit.export.report_docx import RecordState
+
+    ind = (state or RecordState()).indicators(settings, t)
+    rows: list[list[Any]] = [[r.code, r.name, r.formula, r.numerator, r.denominator, r.value,
+                              f"{r.data} {r.note}".strip()] for r in ind.ratios]
+    labels = {c.field_id: c.label for c in t.scheme.criteria}
+    labels[t.scheme.harassment_field] = "Phiền hà, sách nhiễu (Câu hỏi 2)"
+    for n, e in enumerate(ind.elements, 1):
+        used = "; ".join(labels.get(f, f) for f in e.fields)
+        rows.append([f"SIPAS-{n}", f"SIPAS: {e.name}", I.SIPAS_INDEX_FORMULA.split(
+            "(", 1)[1].rstrip(")") if e.measured else "không đo",
+            e.satisfied if e.measured else None, e.valid if e.measured else None,
+            e.share if e.measured else None,
+            f"{used}. {e.note} Chỉ tính “Tốt”: {N.pct(e.share_strict)}." if e.measured
+            else e.note])
+    rows.append(["SIPAS", "Chỉ số tham chiếu SIPAS của đơn vị", I.SIPAS_INDEX_FORMULA, None,
+                 None, ind.sipas_index,
+                 f"{I.LEVEL_MAPPING} Chỉ tính “Tốt”: {N.pct(ind.sipas_index_strict)}."])
+    s = ind.sample
+    rows.append(["Cỡ mẫu", f"Cỡ mẫu cần cho sai số ±{N.pct(s.margin, 0)}", I.SAMPLE_FORMULA,
+                 s.needed, s.population, None, I.sample_sentence(s)])
+    rows.append(["Cỡ mẫu", "Số phiếu đã thu (có trả lời)", "", s.collected, None, None,
+                 "Phiếu giấy và các kênh trực tuyến của năm."])
+    for r in ind.references:
+        rows.append(["Tham chiếu", f"{r.label} năm {r.year}", "", None, None, r.share,
+                     "Số liệu tham chiếu do cơ quan khác công bố (cài đặt "
+                     "[[indicators.reference]]), không do formkit tính."])
+    _sheet(wb, "indicators", f"CHỈ SỐ HÀI LÒNG THEO QĐ 766/QĐ-TTg VÀ SIPAS NĂM {t.year}",
+           f"Thời hạn xử lý phản ánh: {ind.deadline_days} ngày làm việc; tính đến "
+           f"{ind.as_of:%d/%m/%Y}.",
+           [Col("Mã", 12), Col("Chỉ số", 40), Col("Công thức", 44), Col("Tử số", 10, INT),
+            Col("Mẫu số", 10, INT), Col("Tỷ lệ", 9, PCT), Col("Dữ liệu đã dùng, ghi chú", 70)],
+           rows)
+
+
+def _review_sheet(wb: Workbook, settings: Settings, t: YearTallies, state: Any) -> None:
+    """Inputs to the management review (ISO 9001:2015 9.3.2): the satisfaction trend, the
+    feedback by group, the corrective actions and their effect."""
+    from formkit.export.report_docx import RecordState
+
+    st = state or RecordState()
+    clean = st.redactor()
+    py = t.previous_year
+    rows: list[list[Any]] = []
+    idx = t.index_year_on_year
+    rows.append(["a) Xu hướng hài lòng", f"{S.INDEX_NAME} năm {t.year}", t.current.index,
+                 t.previous.index if t.previous.responses else MISSING,
+                 idx.points if t.previous.responses else None, N.verdict(idx)])
+    for q in t.quarters:
+        if q.current.responses or q.previous.responses:
+            ch = q.year_on_year
+            rows.append(["a) Xu hướng hài lòng", f"{N.QUARTER_NAMES[q.quarter]}",
+                         q.current.index, q.previous.index if q.previous.responses else MISSING,
+                         ch.points if q.previous.responses else None, N.verdict(ch)])
+    for g in t.feedback.by_group:
+        rows.append(["b) Phản ánh theo nhóm", g.label, g.count,
+                     t.feedback.previous_by_group.get(g.code, 0) if t.feedback.previous_total
+                     else MISSING, None, f"Đã xử lý {N.num(g.handled)}/{N.num(g.count)}"])
+    counts = st.action_counts(t.year)
+    rows.append(["c) Hành động khắc phục", "Tổng hợp", counts.opened, None, None,
+                 I.action_sentence(counts, settings.corrective_procedure)])
+    for a in st.actions:
+        if a.opened_on.year != t.year:
+            continue
+        effect = ("Có hiệu lực" if a.effective else "Chưa có hiệu lực"
+                  if a.effective is not None else "Chưa kiểm tra")
+        state_text = "Đã hoàn thành" if a.status == "closed" else "Đang thực hiện"
+        overdue = (a.closed_on > a.due_on) if a.status == "closed" and a.closed_on \
+            else counts.as_of > a.due_on
+        rows.append(["c) Hành động khắc phục",
+                     clean(f"#{getattr(a, 'id', '')} {getattr(a, 'action', '')}".strip()),
+                     None, None,
+                     None, f"{state_text}; hạn {a.due_on:%d/%m/%Y}"
+                     f"{' (quá hạn)' if overdue else ''}; {effect}"])
+    ws = _sheet(wb, "review", f"ĐẦU VÀO XEM XÉT CỦA LÃNH ĐẠO (ISO 9001:2015, 9.3) NĂM {t.year}",
+                "Ý kiến khách hàng (9.3.2 c), hành động khắc phục và hiệu lực (9.3.2 c, 10.2).",
+                [Col("Nội dung", 24), Col("Mục", 46), Col(f"Năm {t.year}", 12, INT),
+                 Col(f"Năm {py}", 12, INT), Col("Chênh lệch (điểm)", 12, PTS),
+                 Col("Nhận xét", 70)], rows)
+    # the trend rows are rates, the others counts: one column holds both
+    for r, values in enumerate(rows, HEADER_ROW + 1):
+        if str(values[0]).startswith("a)"):
+            for c in (3, 4):
+                if isinstance(ws.cell(r, c).value, float):
+                    ws.cell(r, c).number_format = PCT

@@ -40,6 +40,7 @@ from formkit.store.models import (
     Answer,
     AuditLog,
     Batch,
+    CorrectiveAction,
     Page,
     RegisterEntry,
     Response,
@@ -389,6 +390,10 @@ class Store:
                     batch_dir: str | None, channel: str) -> bool:
         """Insert one sheet with its answers, review items and pages; False when a sheet
         with its key was already stored (its new pages are then recorded as duplicates)."""
+        if self.settings.anonymous_surveys:  # [privacy]: the respondent's name is not kept
+            from formkit.store.privacy import without_names
+
+            sheet = without_names(sheet)
         key = sheet.sheet_key
         existing = s.scalar(select(Sheet).where(Sheet.sheet_key == key))
         created = now()
@@ -992,6 +997,12 @@ class Store:
                 e.fingerprint = f"anonymized:{e.id}"
                 e.updated = now()
                 counts["register_entries"] += 1
+            counts["corrective_actions"] = 0
+            for a in s.scalars(select(CorrectiveAction).where(
+                    CorrectiveAction.year == year,
+                    CorrectiveAction.entry_id.is_not(None))).all():
+                a.problem = ""  # copied from the customer's feedback when it was opened
+                counts["corrective_actions"] += 1
             for r in s.scalars(select(Response).where(Response.year == year)).all():
                 answers = loads(r.answers) or {}
                 kept = {k: v for k, v in answers.items() if k not in text_fields}

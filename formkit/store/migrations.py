@@ -229,11 +229,44 @@ def _v4_register_void(conn: Connection) -> None:
     _add_column(conn, "register_entries", Column("void_reason", Text))
 
 
+def _v5_corrective_actions(conn: Connection) -> None:
+    """The day a register entry was handled (the on-time ratios of QĐ 766/QĐ-TTg) and the
+    corrective-action records of QT.SCT.04, opened from an entry or a criterion."""
+    _add_column(conn, "register_entries", Column("handled_on", Date))
+    md = MetaData()
+    Table("register_entries", md, Column("id", Integer, primary_key=True))  # exists
+    Table(
+        "corrective_actions", md,
+        Column("id", Integer, primary_key=True),
+        Column("year", Integer, index=True),
+        Column("opened_on", Date),
+        Column("unit", String(20)),
+        Column("entry_id", Integer, ForeignKey("register_entries.id", ondelete="SET NULL"),
+               index=True),
+        Column("criterion", String(80)),
+        Column("problem", Text),
+        Column("cause", Text),
+        Column("action", Text),
+        Column("owner", Text),
+        Column("due_on", Date),
+        Column("status", String(10)),
+        Column("closed_on", Date),
+        Column("verification", Text),
+        Column("effective", Boolean),
+        Column("created", DateTime),
+        Column("created_by", String(80)),
+        Column("updated", DateTime),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "responses table, group_rule, review overlay", _v2_responses_and_explanations),
     Migration(3, "review decisions kept when reopened", _v3_review_decisions),
     Migration(4, "register entries can be voided", _v4_register_void),
+    Migration(5, "handled date of register entries, corrective actions",
+              _v5_corrective_actions),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -184,6 +184,7 @@ class RegisterEntry(Base):
     voided_at: Mapped[datetime | None] = mapped_column(DateTime)  # schema v3
     voided_by: Mapped[str | None] = mapped_column(String(80))
     void_reason: Mapped[str | None] = mapped_column(Text)
+    handled_on: Mapped[date | None] = mapped_column(Date)  # schema v5
 
     @property
     def group(self) -> str:
@@ -221,3 +222,30 @@ class Response(Base):
     answers: Mapped[str] = mapped_column(Text, default="{}")  # JSON
     invalid: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
     created: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CorrectiveAction(Base):
+    """A corrective action under QT.SCT.04 (schema v5), opened from a register entry or a
+    criterion under its threshold: cause, action, owner, due date, status, effect."""
+
+    __tablename__ = "corrective_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    opened_on: Mapped[date] = mapped_column(Date)
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("register_entries.id", ondelete="SET NULL"), index=True)
+    criterion: Mapped[str | None] = mapped_column(String(80))  # survey field id
+    problem: Mapped[str] = mapped_column(Text, default="")
+    cause: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(Text, default="")
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open, closed
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    verification: Mapped[str] = mapped_column(Text, default="")
+    effective: Mapped[bool | None] = mapped_column(Boolean)
+    created: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+    updated: Mapped[datetime | None] = mapped_column(DateTime)

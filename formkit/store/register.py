@@ -23,9 +23,10 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from formkit.analyze.classify import GroupRules, classify_text, load_rules
+from formkit.analyze.indicators import FeedbackTiming
 from formkit.errors import InputError
 from formkit.store.core import Store, current_user, loads, now
-from formkit.store.models import Answer, RegisterEntry, ReviewItem, Sheet
+from formkit.store.models import Answer, RegisterEntry, Response, ReviewItem, Sheet
 from formkit.store.rows import RegisterRecord
 from formkit.textnorm import fold, nfc
 
@@ -179,7 +180,8 @@ def _record(e: RegisterEntry) -> RegisterRecord:
         group_code=e.group_code or "khac", group_rule=e.group_rule,
         group_override=e.group_override, sheet_id=e.sheet_id, import_file=e.import_file,
         import_row=e.import_row, created=e.created, created_by=e.created_by or "",
-        voided_at=e.voided_at, voided_by=e.voided_by or "", void_reason=e.void_reason or "")
+        voided_at=e.voided_at, voided_by=e.voided_by or "", void_reason=e.void_reason or "",
+        handled_on=e.handled_on)
 
 
 def _year_bounds(year: int) -> tuple[date, date]:
@@ -349,15 +351,33 @@ def set_group(store: Store, entry_id: int, group: str | None, actor: str | None 
 
 
 def set_status(store: Store, entry_id: int, status: str,
-               actor: str | None = None) -> RegisterRecord:
+               actor: str | None = None, handled_on: date | str | None = None
+               ) -> RegisterRecord:
+    """Mark an entry handled or pending. The day it was handled (today unless given) is kept:
+    the on-time ratios of QĐ 766/QĐ-TTg compare it with the entry's date."""
     code = parse_status(status)
     actor = actor if actor is not None else current_user()
+    day: date | None = None
+    if code == "handled":
+        try:
+            day = parse_date(handled_on) if handled_on is not None else date.today()
+        except ValueError as exc:
+            raise InputError(f"Handled on (Ngày xử lý): {exc}.",
+                             hint="Write the date as dd/mm/yyyy.") from None
     with store.write_session() as s:
         e = s.get(RegisterEntry, entry_id)
         if e is None:
             raise InputError(f"There is no register entry #{entry_id}.")
+        if day is not None and day < e.entry_date:
+            raise InputError(f"Entry #{entry_id} was received on {e.entry_date:%d/%m/%Y}; it "
+                             f"cannot have been handled before, on {day:%d/%m/%Y}.",
+                             hint="Check the date handled.")
         before = e.status
         e.status = code
+        if code != "handled":
+            e.handled_on = None
+        elif before != "handled" or handled_on is not None or e.handled_on is None:
+            e.handled_on = day
         e.updated = now()
         store.audit(s, "register_status", actor, entry=entry_id, before=before, after=code)
         return _record(e)
@@ -457,6 +477,9 @@ HEADERS: dict[str, tuple[bool, tuple[str, ...]]] = {
     "don_vi": (False, ("Đơn vị", "Phòng", "Đơn vị tiếp nhận", "Phòng, đơn vị")),
     "tinh_trang": (False, ("Tình trạng", "Trạng thái", "Tình trạng xử lý", "Kết quả xử lý")),
     "nhom": (False, ("Nhóm ý kiến", "Nhóm")),
+    # the day it was handled: the on-time ratios of QĐ 766/QĐ-TTg (schema v5)
+    "ngay_xu_ly": (False, ("Ngày xử lý", "Ngày giải quyết", "Ngày trả lời",
+                           "Ngày hoàn thành", "Ngày xử lý xong")),
 }
 HEADER_SCAN_ROWS = 30
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -830,6 +853,21 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
                 status = parse_status(texts["tinh_trang"])
         except InputError as exc:
             reasons.append(f"{exc.message} {exc.hint}")
+        handled_on = None
+        if texts.get("ngay_xu_ly"):
+            try:
+                handled_on = parse_date(values.get("ngay_xu_ly"), today)
+            except ValueError as exc:
+                reasons.append(f"date handled (Ngày xử lý): {exc}")
+            else:
+                if day is not None and handled_on < day:
+                    reasons.append(f"date handled (Ngày xử lý) {handled_on:%d/%m/%Y} is "
+                                   f"before the date received {day:%d/%m/%Y}")
+                elif not texts.get("tinh_trang"):
+                    status = "handled"  # a day handled says it was handled
+                elif status != "handled":
+                    reasons.append("a date handled (Ngày xử lý) is given but the status "
+                                   "says not handled (Tình trạng)")
         match = classify_text(content, rules)
         if texts.get("nhom"):
             code = rules.resolve(texts["nhom"])
@@ -854,7 +892,8 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
             group_code=match.code, group_rule=match.rule, group_override=override,
             fingerprint=fp,
             search_text=_search_text(customer, content, receiver, texts.get("xac_nhan", "")),
-            import_file=path.name, import_row=row_number))
+            import_file=path.name, import_row=row_number,
+            handled_on=handled_on if status == "handled" else None))
 
     if report.problems and not skip_bad:
         shown = "\n".join(f"  row {p.row}: {p.reason}" for p in report.problems[:30])
@@ -876,6 +915,15 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
         for i in range(0, len(fps), 500):
             known |= set(s.scalars(select(RegisterEntry.fingerprint)
                                    .where(RegisterEntry.fingerprint.in_(fps[i:i + 500]))).all())
+        if any(p["source"] == "khao_sat" for p in prepared):
+            # entries made from surveys carry the sheet's key as fingerprint: the same line
+            # coming back in an exported-then-imported register is found by its text
+            for row in s.execute(select(
+                    RegisterEntry.entry_date, RegisterEntry.customer, RegisterEntry.content,
+                    RegisterEntry.receiver, RegisterEntry.unit)
+                    .where(RegisterEntry.fingerprint.like("khao_sat:%"))).all():
+                known.add(fingerprint(row[0], row[1] or "", row[2] or "", row[3] or "",
+                                      row[4] or "", "khao_sat"))
         new_rows = []
         for p in prepared:
             if p["fingerprint"] in known:
@@ -905,6 +953,130 @@ class CommentsReport:
     added: int
     already_there: int
     waiting_review: int  # comments whose reading a person has not confirmed yet
+    alerts: int = 0  # entries added for a harassment or unsatisfied answer (survey_alerts)
+
+
+#: Câu hỏi 2 and its "yes"; the rating value that is "Chưa đạt yêu cầu"; the overall row
+HARASSMENT_FIELD, HARASSMENT_YES, FREQUENCY_FIELD = "c2.phien_ha", "co", "c2.muc_do"
+UNSATISFIED = "chua_dat"
+OVERALL_QUESTION = "c5"
+
+
+@dataclass(frozen=True)
+class Alert:
+    """What a survey answer asks the unit to handle: one register entry per alert."""
+
+    fingerprint: str  # stable across re-reads and re-imports (sheet key / response id)
+    content: str
+    group_hint: str | None  # "4" (harassment) when the rules know that group
+
+
+def answer_alerts(key: str, answers: dict[str, Any], labels: dict[str, str],
+                  frequency_labels: dict[str, str]) -> list[Alert]:
+    """The alerts of one response (`answers`: confirmed values only, field → value).
+
+    A "Có" to harassment is one alert. A "Chưa đạt yêu cầu" with a written comment is one
+    alert per comment of the same question (or of any question when the overall row,
+    Câu hỏi 5, is the one rated "Chưa đạt yêu cầu"); its fingerprint is the comment's own
+    (khao_sat:<key>:<field>), so comments_to_register does not add the comment a second
+    time, whichever of the two runs first."""
+    out: list[Alert] = []
+    if answers.get(HARASSMENT_FIELD) == HARASSMENT_YES:
+        freq = answers.get(FREQUENCY_FIELD)
+        how = f", mức độ: {frequency_labels.get(freq, freq)}" if freq else ""
+        out.append(Alert(f"khao_sat:{key}:{HARASSMENT_FIELD}",
+                         f"Phiếu khảo sát trả lời “Có” ở câu hỏi về phiền hà, sách nhiễu{how}.",
+                         "4"))
+    unsatisfied = [f for f, v in answers.items() if v == UNSATISFIED]
+    if not unsatisfied:
+        return out
+    overall = any(f.split(".", 1)[0] == OVERALL_QUESTION for f in unsatisfied)
+    for field_id in COMMENT_FIELDS:
+        text = answers.get(field_id)
+        if not isinstance(text, str) or not nfc(text):
+            continue
+        question = field_id.split(".", 1)[0]
+        rows = [f for f in unsatisfied if f.split(".", 1)[0] == question]
+        if not rows and not overall:
+            continue
+        rated = "; ".join(labels.get(f, f) for f in (rows or unsatisfied))
+        out.append(Alert(f"khao_sat:{key}:{field_id}",
+                         f"“Chưa đạt yêu cầu”: {rated}. {labels.get(field_id, field_id)}: "
+                         f"{nfc(text)}", None))
+    return out
+
+
+def _known_fingerprints(s: Any, prints: list[str]) -> set[str]:
+    """Those of `prints` already in the register, voided ones included (a person voided
+    the entry: a re-read must not bring it back)."""
+    found = set(s.scalars(select(RegisterEntry.fingerprint)
+                          .where(RegisterEntry.fingerprint.in_(prints))).all())
+    for voided in s.scalars(select(RegisterEntry.fingerprint)
+                            .where(RegisterEntry.fingerprint.like("voided:%"))).all():
+        rest = voided.split(":", 2)[2] if voided.count(":") >= 2 else ""
+        found |= {fp for fp in prints if rest and fp.startswith(rest)}
+    return found
+
+
+def survey_alerts(store: Store, year: int, actor: str | None = None,
+                  rules: GroupRules | None = None) -> tuple[int, int]:
+    """Register entries (source khao_sat, status pending) for the year's survey answers that
+    ask for handling: "Có" to harassment, "Chưa đạt yêu cầu" with a comment (answer_alerts).
+    Paper sheets are linked by sheet_id; online responses by their response id in the
+    fingerprint. Only readings a person need not check any more are used. Idempotent: a
+    re-read sheet or a re-imported export adds nothing. Returns (added, already there)."""
+    rules = rules or load_rules(settings=store.settings)
+    actor = actor if actor is not None else current_user()
+    spec = store.spec("05-02")
+    labels = {f.id: f.label for f in spec.fields.values()} if spec else {}
+    freq_labels: dict[str, str] = {}
+    if spec and FREQUENCY_FIELD in spec.fields:
+        freq_labels = {o.value: o.label for o in spec.fields[FREQUENCY_FIELD].options}
+    known_groups = set(rules.labels())
+    wanted = {HARASSMENT_FIELD, FREQUENCY_FIELD, *COMMENT_FIELDS}
+    added = already = 0
+    with store.write_session() as s:
+        found: list[tuple[Alert, date, str, int | None]] = []
+        for sheet in s.scalars(select(Sheet).where(Sheet.year == year)
+                               .order_by(Sheet.id)).all():
+            pending = set(s.scalars(select(ReviewItem.field).where(
+                ReviewItem.sheet_id == sheet.id, ReviewItem.status == "pending")).all())
+            answers = {a.field: loads(a.value) for a in s.scalars(
+                select(Answer).where(Answer.sheet_id == sheet.id)).all()
+                if a.status == "ok" and a.field not in pending
+                and (a.field in wanted or a.kind == "single")}
+            day = sheet.received or _date_in_year(sheet.created, year)
+            found += [(al, day, sheet.unit or "", sheet.id) for al in
+                      answer_alerts(sheet.sheet_key, answers, labels, freq_labels)]
+        for r in s.scalars(select(Response).where(Response.year == year)
+                           .order_by(Response.id)).all():
+            invalid = set(loads(r.invalid) or [])
+            answers = {k: v for k, v in (loads(r.answers) or {}).items() if k not in invalid}
+            day = r.received or _date_in_year(r.created, year)
+            found += [(al, day, r.unit or "", None) for al in
+                      answer_alerts(r.response_id, answers, labels, freq_labels)]
+        known: set[str] = set()
+        prints = [al.fingerprint for al, *_ in found]
+        for i in range(0, len(prints), 500):
+            known |= _known_fingerprints(s, prints[i:i + 500])
+        for al, day, unit, sheet_id in found:
+            if al.fingerprint in known:
+                already += 1
+                continue
+            known.add(al.fingerprint)
+            match = classify_text(al.content, rules)
+            group = al.group_hint if al.group_hint in known_groups else match.code
+            s.add(RegisterEntry(
+                entry_date=day, customer="", content=al.content, receiver="", unit=unit,
+                source="khao_sat", confirmation="", status="pending", group_code=group,
+                group_rule=match.rule if group == match.code else "câu hỏi 2 (phiền hà)",
+                group_override=None, sheet_id=sheet_id, fingerprint=al.fingerprint,
+                search_text=_search_text(al.content), created=now(), created_by=actor))
+            added += 1
+        if added:
+            store.audit(s, "register_survey_alerts", actor, year=year, added=added,
+                        already_there=already)
+    return added, already
 
 
 def comments_to_register(store: Store, year: int, actor: str | None = None,
@@ -915,6 +1087,7 @@ def comments_to_register(store: Store, year: int, actor: str | None = None,
     Idempotent: each comment is added once."""
     rules = rules or load_rules(settings=store.settings)
     actor = actor if actor is not None else current_user()
+    alerts, _ = survey_alerts(store, year, actor=actor, rules=rules)
     spec = store.spec("05-02")
     labels = {f: (spec.fields[f].label if spec and f in spec.fields else f)
               for f in COMMENT_FIELDS}
@@ -930,8 +1103,9 @@ def comments_to_register(store: Store, year: int, actor: str | None = None,
                 ReviewItem.sheet_id == sheet.id, ReviewItem.status == "pending")).all())
             name_answer = answers.get(NAME_FIELD)
             customer = ""
+            # anonymous surveys ([privacy]): a name read anyway is not copied into the book
             if name_answer is not None and name_answer.status == "ok" \
-                    and NAME_FIELD not in pending:
+                    and NAME_FIELD not in pending and not store.settings.anonymous_surveys:
                 customer = nfc(loads(name_answer.value) or "")
             for field_id in COMMENT_FIELDS:
                 a = answers.get(field_id)
@@ -963,7 +1137,7 @@ def comments_to_register(store: Store, year: int, actor: str | None = None,
                 added += 1
         store.audit(s, "register_from_surveys", actor, year=year, added=added,
                     already_there=already, waiting_review=waiting)
-    return CommentsReport(added, already, waiting)
+    return CommentsReport(added, already, waiting, alerts)
 
 
 def _date_in_year(stamp: datetime | None, year: int) -> date:
@@ -991,3 +1165,20 @@ def entries_by_id(store: Store, ids: Iterable[int]) -> list[RegisterRecord]:
             out += [_record(e) for e in s.scalars(
                 select(RegisterEntry).where(RegisterEntry.id.in_(wanted[i:i + 500]))).all()]
     return sorted(out, key=lambda r: (r.entry_date, r.id))
+
+
+def feedback_timing(store: Store, year: int) -> list[FeedbackTiming]:
+    """The year's register entries (not voided) with their handled dates, for the on-time
+    ratios of QĐ 766/QĐ-TTg (formkit.analyze.indicators)."""
+    lo, hi = _year_bounds(year)
+    with store.read_session() as s:
+        rows = s.connection().execute(
+            select(RegisterEntry.id, RegisterEntry.entry_date, RegisterEntry.status,
+                   RegisterEntry.handled_on, RegisterEntry.group_override,
+                   RegisterEntry.group_code, RegisterEntry.source)
+            .where(RegisterEntry.entry_date >= lo, RegisterEntry.entry_date <= hi,
+                   RegisterEntry.voided_at.is_(None))
+            .order_by(RegisterEntry.entry_date, RegisterEntry.id)).all()
+    return [FeedbackTiming(i, d, status == "handled", handled_on if status == "handled"
+                           else None, override or code or "khac", source)
+            for i, d, status, handled_on, override, code, source in rows]

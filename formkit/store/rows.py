@@ -91,6 +91,7 @@ class RegisterRecord:
     voided_at: datetime | None = None  # voided (hủy): kept in the book, left out of counts
     voided_by: str = ""
     void_reason: str = ""
+    handled_on: date | None = None  # schema v5: the day it was marked handled
 
     @property
     def group(self) -> str:
@@ -99,3 +100,31 @@ class RegisterRecord:
     @property
     def handled(self) -> bool:
         return self.status == "handled"
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    """A corrective action (QT.SCT.04) as callers see it."""
+
+    id: int
+    year: int
+    opened_on: date
+    unit: str
+    entry_id: int | None
+    criterion: str | None
+    problem: str
+    cause: str
+    action: str
+    owner: str
+    due_on: date
+    status: str  # open, closed
+    closed_on: date | None
+    verification: str
+    effective: bool | None
+    created_by: str = ""
+
+    def overdue(self, today: date) -> bool:
+        """Open after its due date, or closed later than it."""
+        if self.status == "closed" and self.closed_on is not None:
+            return self.closed_on > self.due_on
+        return today > self.due_on

@@ -218,6 +218,7 @@ NAV = [  # (endpoint, label, least role)
     ("scan.index", "Quét phiếu", "staff"),
     ("review.index", "Kiểm tra", "iso"),
     ("register.index", "Sổ ghi nhận", "staff"),
+    ("actions.index", "Khắc phục", "staff"),
     ("forms.index", "Biểu mẫu", "staff"),
     ("reports.index", "Báo cáo", "iso"),
     ("admin.users", "Người dùng", "admin"),
@@ -263,6 +264,9 @@ def create_app(settings: Settings, store: Store | None = None,
     for bp in (auth.bp, dashboard.bp, scan.bp, review.bp, register.bp, forms.bp, reports.bp,
                admin.bp):
         app.register_blueprint(bp)
+    from formkit.web.views import actions as actions_view
+
+    app.register_blueprint(actions_view.bp)
 
     if warm_up:
         dashboard.warm_up(app)
