@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from formkit import api
 from formkit.errors import BatchIncomplete, FormkitError
@@ -156,7 +157,8 @@ def main() -> None:
     try:
         app()
     except FormkitError as exc:
-        err.print(f"[red]Lỗi / error:[/] {exc}")
+        # escaped: a file name or command in the message may hold [brackets]
+        err.print(f"[red]Lỗi / error:[/] {escape(str(exc))}")
         sys.exit(exc.exit_code)
 
 

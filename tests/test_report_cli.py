@@ -12,10 +12,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from formkit.analyze.synthetic import synthetic_feedback, synthetic_responses
 from formkit.cli_parts import evaluation
 from formkit.config import BUILTIN_TEMPLATES
 from formkit.errors import RefusedError
+from formkit_dev.synthetic import synthetic_feedback, synthetic_responses
 
 EXAMPLE = BUILTIN_TEMPLATES / "channels" / "google_forms.example.yaml"
 
