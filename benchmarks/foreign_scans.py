@@ -428,7 +428,7 @@ def marks_table(args: argparse.Namespace, root: Path):
                                                    "layout": built.layout.version}))
     settings = load_settings(ws)
     info = json.loads((ws / "built.json").read_text())
-    from formkit.render.build import registry
+    from formkit.spec.layout import registry
 
     layout = registry(settings).get(info["layout"])
     options: dict[str, list[str]] = {}

@@ -99,7 +99,7 @@ def make_sheets(args: argparse.Namespace, cache: Path, styles: list[str]
     import pypdfium2 as pdfium
 
     from formkit.config import load_settings
-    from formkit.render.build import registry
+    from formkit.spec.layout import registry
 
     copies = args.sheets_per_style * len(styles)
     ws, version, pdf_path = build_form(cache, copies)

@@ -325,7 +325,7 @@ def score(report, folders: list[Path], ocr: bool) -> dict[str, Any]:
 
 def _layout_for(copy: dict[str, Any]):
     from formkit.config import load_settings
-    from formkit.render.build import registry
+    from formkit.spec.layout import registry
 
     return registry(load_settings()).get(copy["layout"])
 

@@ -18,10 +18,11 @@ from rich.console import Console
 from rich.table import Table
 
 from formkit.analyze.classify import load_rules
+from formkit.app.review import import_review
 from formkit.config import Settings, load_settings
 from formkit.errors import InputError
 from formkit.export.register_xlsx import export_register
-from formkit.export.review_xlsx import export_review, import_review, sheet_label
+from formkit.export.review_xlsx import export_review, sheet_label
 from formkit.store import open_store
 from formkit.store import register as reg
 from formkit.store.core import current_user
