@@ -12,10 +12,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from formkit.api import parse_vn_date
 from formkit.app import archive as archive_verbs
 from formkit.app import evaluation as evaluation_verbs
+from formkit.app import register as reg
 from formkit.app.present import pct
 from formkit.errors import FormkitError
-from formkit.export.register_xlsx import export_register
-from formkit.store import register as reg
 from formkit.web.app import ctx, form_status, requires, show_error, stale_form_response, user
 from formkit.web.views.dashboard import year_arg, year_choices
 from formkit.web.views.forms import file_rows
@@ -64,7 +63,7 @@ def index() -> Any:
         "reports.html", year=year, years=year_choices(year),
         files=file_rows(folder, ("*.xlsx", "*.docx", "*.pdf")) if folder.is_dir() else [],
         sealed=archive_verbs.is_sealed(c.settings, year), retention=retention,
-        entries=len(reg.list_entries(c.store, year=year)), today=date.today())
+        entries=len(reg.list_entries(c.settings, year=year, store=c.store)), today=date.today())
 
 
 @bp.route("/so-ghi-nhan", methods=["POST"])
@@ -75,11 +74,11 @@ def register_workbook() -> Any:
     if stop:
         return stop
     try:
-        path = export_register(c.settings, year, store=c.store)
+        path = reg.export_workbook(c.settings, year, user().name, store=c.store,
+                                   audit_as="web_export_register").path
     except FormkitError as exc:
         show_error(exc)
     else:
-        _audit("web_export_register", year=year, file=path.name)
         flash(f"Đã lập sổ ghi nhận năm {year}: {path.name}.", "success")
     return redirect(url_for("reports.index", nam=year))
 
