@@ -106,3 +106,17 @@ def dispose_year(settings: Settings, year: int, confirm: str, actor: str, *,
         return dispose(settings, year, confirm, today or date.today(),
                        anonymize=st.anonymize_year, remove_sources=remove_originals,
                        operator=actor, store=st)
+
+
+def backup_database(settings: Settings, out: Path | None = None) -> Path:
+    """A copy of the database (safe while formkit runs); returns the file written."""
+    from formkit.store.backup import backup
+
+    return backup(settings, out)
+
+
+def restore_database(settings: Settings, source: Path) -> Path:
+    """Replace the database with a backup; the current one is backed up first (returned)."""
+    from formkit.store.backup import restore
+
+    return restore(settings, source)

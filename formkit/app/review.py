@@ -41,3 +41,11 @@ def import_review(settings: Settings, path: Path, actor: str,
         if report.decisions:
             report.applied = st.apply_reviews(report.decisions, reviewer)
         return report
+
+
+def import_customer_directory(settings: Settings, path: Path) -> tuple[int, Path]:
+    """The directory of customer organisations that review suggests names from; returns
+    how many were imported and where the directory is kept."""
+    from formkit.store.directory import directory_path, import_directory
+
+    return import_directory(settings, path), directory_path(settings)

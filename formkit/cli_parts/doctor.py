@@ -19,17 +19,10 @@ def doctor(
     """Close batches of killed runs (interrupted), adopt or remove their work folders and
     remove left-over scratch folders. Safe to run at any time; a live run is left alone."""
     from formkit import api
-    from formkit.store import open_store
-    from formkit.store.batches import recover, sweep_scratch
+    from formkit.app.intake import repair
 
-    settings = api.load_settings(workspace)
-    with open_store(settings) as st:
-        rec = recover(settings, st)
-        running = [b.id for b in st.batches() if b.status == "running"]
-    swept = sweep_scratch(settings)
-    lines = rec.describe()
-    if swept:
-        lines.append(f"Thư mục tạm bỏ lại đã xóa: {len(swept)}")
+    done = repair(api.load_settings(workspace))
+    lines, running = done.lines, done.running
     for line in lines or ["Không có gì cần sửa / nothing to repair."]:
         console.print(f"[green]✓[/] {line}")
     if running:
