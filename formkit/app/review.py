@@ -1,9 +1,11 @@
-"""Review verbs: corrections of the machine's readings by a person."""
+"""Review verbs: corrections of the machine's readings by a person, and the review's
+vocabulary the faces present (labels, choices, the machine's offer, the notes)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from formkit.analyze.classify import GroupMatch, classify_text, load_rules
 from formkit.app._session import session
 from formkit.config import Settings
 from formkit.errors import InputError
@@ -11,12 +13,48 @@ from formkit.export.review_xlsx import (
     ReviewImportError,
     ReviewImportReport,
     check_review_rows,
+    export_review,
     read_review_workbook,
+    sheet_label,
 )
 from formkit.store import Store
+from formkit.store.directory import NAME_FIELD, known_names, suggest
+from formkit.store.review import (
+    NO_GUESS,
+    REVIEW_INVALID,
+    STATUS_LABELS,
+    choices,
+    group_reading,
+    machine_label,
+    machine_offer,
+    note_vn,
+    parse_choice,
+    value_label,
+)
+from formkit.store.rows import ReviewRecord
 from formkit.textnorm import nfc
 
-__all__ = ["ReviewImportError", "ReviewImportReport", "import_review"]
+__all__ = [
+    "NAME_FIELD", "NO_GUESS", "REVIEW_INVALID", "STATUS_LABELS", "ReviewImportError",
+    "ReviewImportReport", "ReviewRecord", "choices", "export_workbook", "group_reading",
+    "import_customer_directory", "import_review", "known_names", "machine_label",
+    "machine_offer", "note_vn", "parse_choice", "sheet_label", "suggest", "suggest_group",
+    "value_label",
+]
+
+
+def export_workbook(settings: Settings, path: Path | None = None, *,
+                    store: Store | None = None) -> tuple[Path, int]:
+    """The pending review items as a workbook (crops, drop-down lists); returns the file
+    and the number of items in it."""
+    with session(settings, store) as st:
+        count = len(st.review_queue())
+        return export_review(settings, path, store=st), count
+
+
+def suggest_group(settings: Settings, text: str) -> GroupMatch:
+    """The opinion group the classification rules give a comment (while it is typed)."""
+    return classify_text(text, load_rules(settings=settings))
 
 
 def import_review(settings: Settings, path: Path, actor: str,

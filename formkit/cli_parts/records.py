@@ -1,5 +1,5 @@
 """Command-line parts for the records: the register (BM.QT.SCT.05-01), its workbook, and the
-review queue. Thin: parse, call formkit.store / formkit.export, print with rich.
+review queue. Thin: parse, call formkit.app, print with rich.
 
 Wired into formkit/cli.py by:
     app.add_typer(register_app, name="register")
@@ -18,25 +18,25 @@ from rich.console import Console
 from rich.table import Table
 
 from formkit.app import register as reg
-from formkit.app.review import import_review
-from formkit.config import Settings, load_settings
-from formkit.errors import InputError
-from formkit.export.review_xlsx import export_review, sheet_label
-from formkit.store import open_store
-from formkit.store.core import current_user
-from formkit.store.review import (
+from formkit.app.review import (
     NO_GUESS,
     REVIEW_INVALID,
     STATUS_LABELS,
+    ReviewRecord,
     choices,
+    export_workbook,
     group_reading,
+    import_review,
     machine_label,
     machine_offer,
     note_vn,
     parse_choice,
+    sheet_label,
     value_label,
 )
-from formkit.store.rows import ReviewRecord
+from formkit.app.workspace import current_user, open_store
+from formkit.config import Settings, load_settings
+from formkit.errors import InputError
 
 console = Console()
 
@@ -409,10 +409,8 @@ def review_export(
 ) -> None:
     """Write the pending review items to a workbook, with the crops and drop-down lists."""
     settings = _settings(workspace)
-    with open_store(settings) as store:
-        count = len(store.review_queue())
-        with console.status("Writing the review workbook…"):
-            out = export_review(settings, path, store=store)
+    with console.status("Writing the review workbook…"):
+        out, count = export_workbook(settings, path)
     console.print(f"[green]✓[/] {out} ({count} item(s) to review)", soft_wrap=True)
 
 
