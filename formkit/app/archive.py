@@ -20,10 +20,8 @@ from formkit.archive import (
     seal,
     verify,
 )
-from formkit.archive.collect import collect_year_files
 from formkit.archive.manifest import MANIFEST, read_manifest
 from formkit.config import Settings
-from formkit.export.annual import refuse_pending
 from formkit.store import Store
 
 __all__ = ["DisposalResult", "RetentionEntry", "SealResult", "VerifyReport", "dispose_year",
@@ -49,6 +47,11 @@ def seal_year(settings: Settings, year: int, actor: str | None, *,
     `extra`) copied into exports/<year>/archive with manifest.json. A sealed year is final,
     so it is refused (RefusedError) while a reading of it waits for review; use_store=False
     seals the files on disk only, without reading the database."""
+    # imported here: they load the report's matplotlib, which the command line's start
+    # does not need
+    from formkit.archive.collect import collect_year_files
+    from formkit.export.annual import refuse_pending
+
     with tempfile.TemporaryDirectory(prefix="formkit-seal-") as scratch:
         if not use_store:
             files = collect_year_files(settings, year)
