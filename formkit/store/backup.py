@@ -21,8 +21,12 @@ from formkit.store.migrations import SCHEMA_VERSION
 
 
 def default_target(settings: Settings, suffix: str) -> Path:
-    return (settings.workspace / "backups"
-            / f"formkit-{datetime.now():%Y%m%d-%H%M%S}{suffix}")
+    folder = settings.workspace / "backups"
+    stem = f"formkit-{datetime.now():%Y%m%d-%H%M%S}"
+    target, n = folder / f"{stem}{suffix}", 2
+    while target.exists():  # a second backup in the same second (a restore right after one)
+        target, n = folder / f"{stem}-{n}{suffix}", n + 1
+    return target
 
 
 def backup(settings: Settings, target: Path | None = None) -> Path:
