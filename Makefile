@@ -13,10 +13,12 @@ demo: setup
 
 test: setup
 	$(VENV)/bin/ruff check formkit tests benchmarks
+	$(VENV)/bin/lint-imports  # the layers and forbidden imports of pyproject.toml
 	$(PY) -m pytest -q
 
 lint: setup
 	$(VENV)/bin/ruff check formkit tests benchmarks
+	$(VENV)/bin/lint-imports
 
 bench: setup
 	$(PY) benchmarks/build_forms.py

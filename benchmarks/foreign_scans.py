@@ -1,6 +1,6 @@
 """The scan reader on degradations it was not built with: scans made "elsewhere".
 
-formkit.scan.simulate degrades pages in its own ways, and the reader's thresholds were set
+formkit_dev.simulate degrades pages in its own ways, and the reader's thresholds were set
 on them. This benchmark takes clean filled pages (simulate, level none, 300 dpi PNG; marks
 x, tick, slash, dot, scribble, overshoot, in each copy's ink: pens or a pencil) and
 degrades them again with plain PIL and numpy, in ways the simulator does not:
@@ -278,7 +278,7 @@ def _write(folder: Path, stem: str, pages: Pages, container: str, dpi: int) -> N
 
 def ensure_clean(args: argparse.Namespace) -> Path:
     from formkit.config import load_settings
-    from formkit.scan.simulate import simulate
+    from formkit_dev.simulate import simulate
 
     src = (ROOT / "formkit" / "scan" / "simulate.py").read_bytes()
     tag = hashlib.sha256(src + Path(__file__).read_bytes()).hexdigest()[:8]
@@ -428,7 +428,7 @@ def marks_table(args: argparse.Namespace, root: Path):
                                                    "layout": built.layout.version}))
     settings = load_settings(ws)
     info = json.loads((ws / "built.json").read_text())
-    from formkit.render.build import registry
+    from formkit.spec.layout import registry
 
     layout = registry(settings).get(info["layout"])
     options: dict[str, list[str]] = {}

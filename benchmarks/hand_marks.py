@@ -3,7 +3,7 @@
 The survey is built by LibreOffice (formkit's own build), rendered with PDFium at 300 dpi,
 and filled with formkit_dev.handmarks: ticks of many shapes, crosses, circles around a box
 or around its label, ticks beside the box, underlined labels, marks on the label text,
-felt-tip, thin ballpoint, pencil. Nothing here comes from formkit.scan.simulate. Pages are
+felt-tip, thin ballpoint, pencil. Nothing here comes from formkit_dev.simulate. Pages are
 then scanned at office quality with plain OpenCV/numpy (200 dpi grey, a turn of up to 1.5°,
 a slight scale, sensor noise, a little blur, JPEG quality 80).
 
@@ -99,7 +99,7 @@ def make_sheets(args: argparse.Namespace, cache: Path, styles: list[str]
     import pypdfium2 as pdfium
 
     from formkit.config import load_settings
-    from formkit.render.build import registry
+    from formkit.spec.layout import registry
 
     copies = args.sheets_per_style * len(styles)
     ws, version, pdf_path = build_form(cache, copies)

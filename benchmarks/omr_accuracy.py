@@ -1,6 +1,6 @@
 """OMR accuracy and speed of the scan reader on synthetic returned sheets, on one core.
 
-Sheets come from formkit.scan.simulate (filled in ten mark styles, degraded by level, with
+Sheets come from formkit_dev.simulate (filled in ten mark styles, degraded by level, with
 ground truth) and are cached in a temporary folder, keyed by the options and the simulator's
 source, so a second run only reads. They are read with formkit.scan.read_paths exactly as
 `formkit read` does (no overlays; OCR only with --ocr) and compared with the truth:
@@ -87,7 +87,7 @@ def _plan(args: argparse.Namespace) -> list[tuple[str, int, int]]:
 
 def generate(args: argparse.Namespace) -> None:
     from formkit.config import load_settings
-    from formkit.scan.simulate import simulate
+    from formkit_dev.simulate import simulate
 
     root = Path(args.out)
     settings = load_settings(ROOT)
@@ -184,8 +184,8 @@ def mark_visible(folder: Path, page: dict[str, Any], rect_mm) -> bool:
 
 def score(report, folders: list[Path], ocr: bool) -> dict[str, Any]:
     from formkit.scan.result import BoxState, Status
-    from formkit.scan.simulate import load_truth
     from formkit.textnorm import levenshtein, nfc
+    from formkit_dev.simulate import load_truth
 
     copies: dict[int, dict[str, Any]] = {}
     pages: dict[tuple[str, int], dict[str, Any]] = {}
@@ -325,7 +325,7 @@ def score(report, folders: list[Path], ocr: bool) -> dict[str, Any]:
 
 def _layout_for(copy: dict[str, Any]):
     from formkit.config import load_settings
-    from formkit.render.build import registry
+    from formkit.spec.layout import registry
 
     return registry(load_settings()).get(copy["layout"])
 
@@ -335,7 +335,7 @@ def _layout_for(copy: dict[str, Any]):
 
 
 def _order(keys, first=("all",)) -> list[str]:
-    from formkit.scan.simulate import STYLES
+    from formkit_dev.simulate import STYLES
 
     rank = {k: i for i, k in enumerate([*first, *LEVELS, *STYLES, "blank", "multiple",
                                          "contradiction", "with filled", "with intrusion"])}
@@ -432,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    from formkit.scan.simulate import LEVEL_NAMES
+    from formkit_dev.simulate import LEVEL_NAMES
 
     if args.level not in (*LEVEL_NAMES, "all"):
         ap.error(f"--level must be all or one of {', '.join(LEVEL_NAMES)}")

@@ -26,11 +26,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from formkit.analyze.synthetic import synthetic_feedback, synthetic_responses
 from formkit.config import load_settings
 from formkit.export.annual import year_tallies
 from formkit.export.report_docx import report_to_pdf, write_report_docx
 from formkit.export.summary_xlsx import write_summary
+from formkit_dev.synthetic import synthetic_feedback, synthetic_responses
 
 TARGET_S, TARGET_MB = 15.0, 500.0
 

@@ -1,6 +1,6 @@
 """The work left for a person after `formkit read`, measured through the web page.
 
-100 simulated sheets (formkit.scan.simulate, office quality "light" by default) are read into
+100 simulated sheets (formkit_dev.simulate, office quality "light" by default) are read into
 a temporary workspace; then a scripted reviewer who knows the truth (truth.json) clears the
 review queue in headless Chromium (Playwright, Debian's /usr/bin/chromium) as a person would:
 
@@ -46,11 +46,11 @@ sys.path.insert(0, str(ROOT))
 
 from formkit import api  # noqa: E402
 from formkit.config import load_settings  # noqa: E402
-from formkit.scan import simulate as sim  # noqa: E402
 from formkit.store.directory import import_directory, known_names, suggest  # noqa: E402
 from formkit.store.review import REVIEW_INVALID, choices  # noqa: E402
 from formkit.textnorm import fold, nfc  # noqa: E402
 from formkit.thresholds import T  # noqa: E402
+from formkit_dev import simulate as sim  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -36,12 +36,12 @@ import urllib.request
 from pathlib import Path
 
 from formkit import api
-from formkit.analyze.synthetic import synthetic_responses
 from formkit.config import load_settings
 from formkit.scan.result import FieldResult, PageSource, SheetResult, Status
 from formkit.store import open_store
 from formkit.store import register as reg
 from formkit.web import create_app, users
+from formkit_dev.synthetic import synthetic_responses
 
 TARGET_MS = 300.0
 TARGET_PROGRESS_S = 2.0

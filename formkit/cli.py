@@ -1,4 +1,4 @@
-"""Command line: parse, call formkit.api, print. No logic of its own."""
+"""Command line: parse, call the verbs (formkit.app, formkit.api), print. No logic of its own."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from formkit import api
 from formkit.errors import BatchIncomplete, FormkitError
@@ -88,8 +89,8 @@ def read(
                                                   "per core)")] = None,
 ):
     """Read returned surveys (scans, PDFs, filled DOCX) and report every page."""
+    from formkit.app.intake import blank_page_reason
     from formkit.cli_support import print_batch, read_with_progress
-    from formkit.scan.batch import BLANK_PAGE
 
     settings = _settings(workspace)
     report = read_with_progress(settings, paths, received, unit, out, not no_ocr, dry_run,
@@ -101,7 +102,8 @@ def read(
     print_batch(report, console)
     if json_out:
         console.print(f"JSON: {json_out}")
-    blank = sum(1 for p in report.pages if p.outcome == "rejected" and p.reason == BLANK_PAGE)
+    blank_reason = blank_page_reason()
+    blank = sum(1 for p in report.pages if p.outcome == "rejected" and p.reason == blank_reason)
     if blank:
         # the back sides of a two-sided scan: nothing is lost, the batch is complete
         console.print(f"Trang trắng / blank pages: {blank} (mặt sau của bản quét hai mặt?), "
@@ -159,7 +161,8 @@ def main() -> None:
     try:
         app()
     except FormkitError as exc:
-        err.print(f"[red]Lỗi / error:[/] {exc}")
+        # escaped: a file name or command in the message may hold [brackets]
+        err.print(f"[red]Lỗi / error:[/] {escape(str(exc))}")
         sys.exit(exc.exit_code)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -12,7 +13,9 @@ from rich.table import Table
 
 from formkit import api
 from formkit.config import Settings
-from formkit.scan.batch import BatchReport
+
+if TYPE_CHECKING:
+    from formkit.app.intake import BatchReport
 
 
 def read_with_progress(settings: Settings, paths: list[Path], received: str | None,

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from formkit.config import load_settings  # noqa: E402
-from formkit.scan import simulate as S  # noqa: E402
+from formkit_dev import simulate as S  # noqa: E402
 
 SEED = 2026
 PREFIX = "sample"

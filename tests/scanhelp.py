@@ -1,5 +1,5 @@
 """Test helpers: print a built form page to an image, tick boxes, and degrade the page the
-way scanners and copiers do (independent of formkit.scan.simulate on purpose)."""
+way scanners and copiers do (independent of formkit_dev.simulate on purpose)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from formkit.analyze.records import ResponseRecord
-from formkit.analyze.synthetic import CRITERIA, FREQUENCIES, synthetic_responses
 from formkit.analyze.tallies import (
     DEFAULT_CHANNEL_LABELS,
     DEFAULT_GROUP_LABELS,
@@ -37,6 +36,7 @@ from formkit.analyze.tallies import (
     tally_feedback,
     tally_year,
 )
+from formkit_dev.synthetic import CRITERIA, FREQUENCIES, synthetic_responses
 from tests.eval_helpers import scheme
 
 FLAGS = ("noi_dung.tiep_nhan_xu_ly", "noi_dung.giai_quyet_tthc")

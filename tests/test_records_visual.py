@@ -22,7 +22,6 @@ from docx import Document
 from openpyxl import load_workbook
 from PIL import Image
 
-from formkit.analyze.synthetic import synthetic_feedback, synthetic_responses
 from formkit.analyze.wording import Period
 from formkit.archive.collect import write_sheet_data
 from formkit.export.annual import write_annual, year_tallies
@@ -32,6 +31,7 @@ from formkit.export.xlsx_common import save_atomically
 from formkit.identity import PageIdentity
 from formkit.spec import load_form, template_path
 from formkit.store.rows import RegisterRecord
+from formkit_dev.synthetic import synthetic_feedback, synthetic_responses
 from tests.conftest import make_workspace
 
 pytestmark = pytest.mark.skipif(

@@ -11,11 +11,11 @@ from docx.shared import Mm
 from PIL import Image
 
 from formkit.analyze import stats as S
-from formkit.analyze.synthetic import synthetic_feedback, synthetic_responses
 from formkit.analyze.tallies import survey_scheme, tally_year
 from formkit.export.report_docx import write_report, write_report_docx
 from formkit.render.official import date_line, number_line
 from formkit.spec import load_form, template_path
+from formkit_dev.synthetic import synthetic_feedback, synthetic_responses
 from tests.conftest import make_workspace
 from tests.eval_helpers import many, scheme
 

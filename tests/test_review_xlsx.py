@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from formkit.app.review import import_review
 from formkit.errors import InputError
 from formkit.export.review_xlsx import (
     COL,
@@ -16,7 +17,6 @@ from formkit.export.review_xlsx import (
     SHEET_TITLE,
     ReviewImportError,
     export_review,
-    import_review,
 )
 from formkit.store import REVIEW_INVALID, open_store
 

@@ -1,6 +1,6 @@
 """The scan simulator: deterministic, its truth matches what it drew, every format opens and
 the QR of a clean page decodes to the copy's identity. The blank survey is built through
-LibreOffice once and cached (formkit.scan.simulate.default_cache_dir), so later runs are fast."""
+LibreOffice once and cached (formkit_dev.simulate.default_cache_dir), so later runs are fast."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from PIL import Image, ImageSequence
 from formkit.config import load_settings
 from formkit.errors import InputError
 from formkit.identity import PageIdentity
-from formkit.scan import simulate as S
+from formkit_dev import simulate as S
 
 PPM = S.PX_MM
 
@@ -179,3 +179,29 @@ def test_bad_arguments(settings, tmp_path):
         S.simulate(settings, 1, 1, tmp_path, formats=("gif",))
     with pytest.raises(InputError):
         S.simulate(settings, 1, 1, tmp_path, level="apocalyptic")
+
+
+def test_simulate_command_without_dev_package_says_what_to_install(tmp_path):
+    """The product does not ship the simulator: without formkit_dev, `formkit simulate` names
+    the package and the install command instead of a traceback."""
+    import subprocess
+    import sys
+
+    blocker = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'formkit_dev' or name.startswith('formkit_dev.'):\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from formkit.cli import main\n"
+        "sys.argv = ['formkit', 'simulate', '--count', '1', '--out', sys.argv[1]]\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", blocker, str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120)
+    said = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "formkit_dev" in said and "pip install -e '.[dev]'" in said
+    assert "Traceback" not in said
+    assert not (tmp_path / "out").exists()

@@ -15,8 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from formkit.analyze.synthetic import synthetic_responses
 from formkit.store import register as reg
+from formkit_dev.synthetic import synthetic_responses
 
 from .web_helpers import PASSWORDS, make_web_workspace, sample_scans, start_server
 

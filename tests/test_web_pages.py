@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 
 from formkit.analyze.records import ResponseRecord
-from formkit.analyze.synthetic import synthetic_responses
 from formkit.store import register as reg
+from formkit_dev.synthetic import synthetic_responses
 
 from .web_helpers import Web, close_web, hidden, make_web, tokens
 

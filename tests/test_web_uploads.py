@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from formkit.web.uploads import UploadRefused, display_name, save_upload, sniff
+from formkit.app.intake import file_kind as sniff
+from formkit.web.uploads import UploadRefused, display_name, save_upload
 
 from .web_helpers import close_web, make_web, tokens
 

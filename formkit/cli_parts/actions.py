@@ -14,9 +14,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from formkit.app.actions import open_store
 from formkit.config import load_settings
 from formkit.errors import InputError
-from formkit.store import open_store
 
 console = Console()
 actions_app = typer.Typer(no_args_is_help=True,
@@ -32,7 +32,7 @@ def actions_sync(
 ) -> None:
     """Add a register entry (source khảo sát) for each survey answering “Có” to harassment
     or “Chưa đạt yêu cầu” with a comment; running it again adds nothing."""
-    from formkit.store.register import survey_alerts
+    from formkit.app.actions import survey_alerts
 
     with open_store(load_settings(workspace)) as store:
         added, already = survey_alerts(store, year)
@@ -55,7 +55,7 @@ def actions_open(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Open a corrective action from a register entry or a criterion under its threshold."""
-    from formkit.store.actions import open_action
+    from formkit.app.actions import open_action
 
     with open_store(load_settings(workspace)) as store:
         a = open_action(store, action=action, owner=owner, due_on=due, entry_id=entry,
@@ -73,7 +73,7 @@ def actions_close(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Close an action with the verification of its effect."""
-    from formkit.store.actions import close_action
+    from formkit.app.actions import close_action
 
     with open_store(load_settings(workspace)) as store:
         a = close_action(store, action_id, verification, effective, closed_on=on)
@@ -87,7 +87,7 @@ def actions_list(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """List corrective actions, with those past their due date marked."""
-    from formkit.store.actions import list_actions, status_label
+    from formkit.app.actions import list_actions, status_label
 
     with open_store(load_settings(workspace)) as store:
         actions = list_actions(store, year=year, status=status)

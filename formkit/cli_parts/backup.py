@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from formkit.app.archive import backup_database, restore_database
 from formkit.config import load_settings
 from formkit.errors import RefusedError
 
@@ -24,9 +25,7 @@ def backup(
                                                    help="Folder with formkit.toml")] = None,
 ) -> None:
     """Back up the database (safe while formkit runs); schedule it daily (see README)."""
-    from formkit.store.backup import backup as do_backup
-
-    path = do_backup(load_settings(workspace), out)
+    path = backup_database(load_settings(workspace), out)
     console.print(f"[green]✓[/] Đã sao lưu / backup written: {path} "
                   f"({path.stat().st_size:,} bytes)")
 
@@ -38,12 +37,10 @@ def restore(
                                                    help="Folder with formkit.toml")] = None,
 ) -> None:
     """Replace the database with a backup (the current one is backed up first)."""
-    from formkit.store.backup import restore as do_restore
-
     if not yes and not typer.confirm(
             f"Thay cơ sở dữ liệu bằng bản sao lưu {source}? / Replace the database?"):
         raise RefusedError("Restore cancelled; nothing was changed.")
-    before = do_restore(load_settings(workspace), source)
+    before = restore_database(load_settings(workspace), source)
     console.print(f"[green]✓[/] Đã khôi phục / restored from {source}.\n"
                   f"  Dữ liệu ngay trước đó / the database just before: {before}")
 

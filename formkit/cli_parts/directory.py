@@ -15,8 +15,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from formkit.app.review import import_customer_directory
 from formkit.config import load_settings
-from formkit.store.directory import directory_path, import_directory
 
 console = Console()
 
@@ -33,6 +33,6 @@ def directory_import(
 ) -> None:
     """Replace the directory of organisations with the names of FILE (FILE is only read)."""
     settings = load_settings(workspace)
-    count = import_directory(settings, path)
-    console.print(f"[green]✓[/] {count} tổ chức / organisations → {directory_path(settings)}",
+    count, kept_in = import_customer_directory(settings, path)
+    console.print(f"[green]✓[/] {count} tổ chức / organisations → {kept_in}",
                   soft_wrap=True)

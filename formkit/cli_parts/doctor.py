@@ -22,17 +22,11 @@ def doctor(
     remove left-over scratch folders and verify every sealed archive. Safe to run at any
     time; a live run is left alone."""
     from formkit import api
-    from formkit.store import open_store
-    from formkit.store.batches import recover, sweep_scratch
+    from formkit.app.intake import repair
 
     settings = api.load_settings(workspace)
-    with open_store(settings) as st:
-        rec = recover(settings, st)
-        running = [b.id for b in st.batches() if b.status == "running"]
-    swept = sweep_scratch(settings)
-    lines = rec.describe()
-    if swept:
-        lines.append(f"Thư mục tạm bỏ lại đã xóa: {len(swept)}")
+    done = repair(settings)
+    lines, running = done.lines, done.running
     for line in lines or ["Không có gì cần sửa / nothing to repair."]:
         console.print(f"[green]✓[/] {line}")
     if running:
@@ -49,12 +43,11 @@ def doctor(
 
 def _check_archives(settings: Settings) -> int:
     """Verify every sealed archive of the workspace; print what is wrong; count the bad."""
-    from formkit.archive import verify
-    from formkit.archive.manifest import MANIFEST
+    from formkit.app.archive import sealed_archives, verify_archive
 
     bad = 0
-    for mpath in sorted(settings.exports_dir.glob(f"*/archive/{MANIFEST}")):
-        rep = verify(mpath.parent, settings)
+    for folder in sealed_archives(settings):
+        rep = verify_archive(folder, settings)
         if rep.ok:
             console.print(f"[green]✓[/] Lưu trữ năm {rep.year}: {rep.checked} tệp khớp.")
             continue

@@ -1,23 +1,23 @@
 """CLI of the annual evaluation: report, responses import, archive (seal, verify), retention
-(status, dispose). Thin: parse, call, print. Wire it with `evaluation.register(app)`.
-
-The store is imported lazily so that this module imports (and `archive verify` works)
-even where the database layer is missing.
+(status, dispose). Thin: parse, call a verb of formkit.app, print. Wire it with
+`evaluation.register(app)`.
 """
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from formkit.config import Settings, load_settings
-from formkit.errors import InputError, RefusedError, StoreError
+from formkit.app import archive as archive_verbs
+from formkit.app import evaluation as evaluation_verbs
+from formkit.app.present import pct
+from formkit.config import load_settings
+from formkit.errors import InputError, RefusedError
 
 console = Console()
 
@@ -32,15 +32,6 @@ archive_app = typer.Typer(invoke_without_command=True,
                           help="Seal a year's records (manifest of SHA-256 sums); verify it.")
 retention_app = typer.Typer(invoke_without_command=True,
                             help="Retention dates of sealed years; dispose of expired ones.")
-
-
-def _open_store(settings: Settings) -> Any:
-    try:
-        from formkit.store import open_store
-    except ImportError as exc:
-        raise StoreError(f"The database layer is not available ({exc}).",
-                         hint="Install formkit completely (make setup).") from exc
-    return open_store(settings)
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -61,13 +52,11 @@ def report(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Annual evaluation: summary workbook and report (DOCX, PDF) under exports/<year>/."""
-    from formkit.analyze.narrative import pct
-    from formkit.export.annual import evaluate_from_store
-
     settings = load_settings(workspace)
-    with console.status("Tổng hợp và lập báo cáo…"), _open_store(settings) as store:
-        out = evaluate_from_store(settings, year, store, pdf=not no_pdf, number=number,
-                                  report_date=_parse_date(on), include_unreviewed=preview)
+    with console.status("Tổng hợp và lập báo cáo…"):
+        out = evaluation_verbs.annual_report(settings, year, None, pdf=not no_pdf,
+                                             number=number, report_date=_parse_date(on),
+                                             preview=preview)
     t = out.tallies
     if out.state is not None and out.state.draft:
         console.print(f"[yellow]![/] {out.state.draft_note()}: mỗi trang ghi DỰ THẢO.")
@@ -93,18 +82,9 @@ def responses_import(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Import survey answers of another channel (rows are deduplicated by their hash)."""
-    from formkit.analyze.channels import import_responses
-    from formkit.spec import load_form, template_path
-
     settings = load_settings(workspace)
-    spec = load_form(template_path(settings.templates_dir, "05-02"))
-    records = import_responses(file, channel, mapping, spec=spec)
-    for r in {r.unit for r in records if r.unit}:
-        settings.unit(r)  # unknown unit codes in the mapping fail here, before storing
-    added = skipped = 0
-    if not dry_run and records:
-        with _open_store(settings) as store:
-            added, skipped = store.add_responses(list(records))
+    done = evaluation_verbs.import_responses(settings, file, channel, mapping, dry_run=dry_run)
+    records, added, skipped = done.records, done.added, done.skipped
     console.print(f"{file.name}: {len(records)} dòng hợp lệ"
                   + ("" if dry_run else f", thêm {added}, bỏ qua {skipped} đã có")
                   + (f", {len(records.duplicate_rows)} dòng trùng trong tệp"
@@ -147,27 +127,10 @@ def archive_seal(
         return
     if year is None:
         raise typer.BadParameter("give --year (or use `archive verify PATH`)")
-    from formkit.archive import seal
-    from formkit.archive.collect import collect_year_files
-    from formkit.export.annual import refuse_pending
-
     settings = load_settings(workspace)
-    with tempfile.TemporaryDirectory(prefix="formkit-seal-") as scratch:
-        if no_store:
-            files = collect_year_files(settings, year)
-        else:
-            with _open_store(settings) as store:
-                # a sealed year is final: no reading of it may still wait for a decision
-                refuse_pending(store, year, "a sealed archive must hold final records",
-                               "Finish the review (formkit review), write the report again, "
-                               "then seal the year.")
-                files = collect_year_files(settings, year, store, Path(scratch))
-        for category, paths in _parse_adds(add).items():
-            files.setdefault(category, []).extend(paths)
-        folder = seal(settings, year, files, replace=replace)
-    from formkit.archive.manifest import read_manifest
-
-    _, manifest = read_manifest(folder)
+    sealed = archive_verbs.seal_year(settings, year, None, extra=_parse_adds(add),
+                                     use_store=not no_store, replace=replace)
+    folder, manifest = sealed.folder, sealed.manifest
     table = Table(title=f"Lưu trữ năm {year}: {folder}")
     table.add_column("Loại")
     table.add_column("Số tệp", justify="right")
@@ -184,9 +147,7 @@ def archive_verify(
     path: Annotated[Path, typer.Argument(help="Archive folder or its manifest.json")],
 ) -> None:
     """Check every file against manifest.json: changed, missing or added files."""
-    from formkit.archive import verify
-
-    rep = verify(path)
+    rep = archive_verbs.verify_archive(path)
     for label, items, colour in (("Đã thay đổi", rep.changed, "red"),
                                  ("Bị thiếu", rep.missing, "red"),
                                  ("Thêm vào", rep.added, "yellow")):
@@ -214,10 +175,8 @@ def retention_list(
     """List sealed years, their retention dates and which are due for disposal."""
     if ctx.invoked_subcommand is not None:
         return
-    from formkit.archive import retention_status
-
     settings = load_settings(workspace)
-    entries = retention_status(settings, _parse_date(on))
+    entries = archive_verbs.retention(settings, _parse_date(on))
     if not entries:
         console.print("Chưa có năm nào được niêm phong lưu trữ.")
         return
@@ -245,14 +204,11 @@ def retention_dispose(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Destroy the personal-data records of an expired year and write the biên bản hủy."""
-    from formkit.archive import dispose
-
     settings = load_settings(workspace)
     if confirm is None:
         confirm = typer.prompt(f"Hủy vĩnh viễn hồ sơ năm {year}? Gõ lại năm để xác nhận")
-    with _open_store(settings) as store:
-        res = dispose(settings, year, confirm, date.today(), anonymize=store.anonymize_year,
-                      remove_sources=remove_originals, operator=operator, store=store)
+    res = archive_verbs.dispose_year(settings, year, confirm, operator,
+                                     remove_originals=remove_originals, today=date.today())
     console.print(f"[green]✓[/] Đã hủy {len(res.removed)} tệp; giữ lại {len(res.kept)} tệp "
                   f"không chứa dữ liệu cá nhân. Cơ sở dữ liệu: {res.anonymized}")
     console.print(f"  Biên bản: {res.record}")

@@ -1,5 +1,5 @@
 """Command-line parts for the records: the register (BM.QT.SCT.05-01), its workbook, and the
-review queue. Thin: parse, call formkit.store / formkit.export, print with rich.
+review queue. Thin: parse, call formkit.app, print with rich.
 
 Wired into formkit/cli.py by:
     app.add_typer(register_app, name="register")
@@ -17,27 +17,26 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from formkit.analyze.classify import load_rules
-from formkit.config import Settings, load_settings
-from formkit.errors import InputError
-from formkit.export.register_xlsx import export_register
-from formkit.export.review_xlsx import export_review, import_review, sheet_label
-from formkit.store import open_store
-from formkit.store import register as reg
-from formkit.store.core import current_user
-from formkit.store.review import (
+from formkit.app import register as reg
+from formkit.app.review import (
     NO_GUESS,
     REVIEW_INVALID,
     STATUS_LABELS,
+    ReviewRecord,
     choices,
+    export_workbook,
     group_reading,
+    import_review,
     machine_label,
     machine_offer,
     note_vn,
     parse_choice,
+    sheet_label,
     value_label,
 )
-from formkit.store.rows import ReviewRecord
+from formkit.app.workspace import current_user, open_store
+from formkit.config import Settings, load_settings
+from formkit.errors import InputError
 
 console = Console()
 
@@ -99,11 +98,10 @@ def register_add(
 ) -> None:
     """Add one entry to the register."""
     settings = _settings(workspace)
-    with open_store(settings) as store:
-        e = reg.add_entry(store, entry_date=on or date.today(), content=content,
-                          customer=customer, receiver=receiver, unit=unit, source=source,
-                          confirmation=confirmation, status=status, group=group)
-    labels = load_rules(settings=settings).labels()
+    e = reg.add_entry(settings, None, entry_date=on or date.today(), content=content,
+                      customer=customer, receiver=receiver, unit=unit, source=source,
+                      confirmation=confirmation, status=status, group=group)
+    labels = reg.group_rules(settings).labels()
     console.print(f"[green]✓[/] Entry #{e.id} added ({e.entry_date:%d/%m/%Y}), group "
                   f"“{labels.get(e.group, e.group)}”.")
 
@@ -121,10 +119,9 @@ def register_list(
 ) -> None:
     """List register entries (filters combine)."""
     settings = _settings(workspace)
-    rules = load_rules(settings=settings)
-    with open_store(settings) as store:
-        entries = reg.list_entries(store, year=year, unit=unit, source=source, group=group,
-                                   status=status, text=search, rules=rules)
+    rules = reg.group_rules(settings)
+    entries = reg.list_entries(settings, year=year, unit=unit, source=source, group=group,
+                               status=status, text=search, rules=rules)
     if not entries:
         console.print("No entries match. / Không có ý kiến nào phù hợp.")
         return
@@ -149,9 +146,9 @@ def register_import(
 ) -> None:
     """Import a register kept in Excel or CSV (columns found by their Vietnamese headers)."""
     settings = _settings(workspace)
-    with open_store(settings) as store, console.status(f"Importing {path.name}…"):
-        report = reg.import_register(store, path, skip_bad=skip_bad, default_source=source,
-                                     default_unit=unit, columns=columns)
+    with console.status(f"Importing {path.name}…"):
+        report = reg.import_register(settings, path, None, skip_bad=skip_bad,
+                                     default_source=source, default_unit=unit, columns=columns)
     console.print("Cột / columns: " + "; ".join(
         f"{col} ← {where}" for col, where in report.mapping.items()))
     console.print(f"[green]✓[/] {path.name} (sheet “{report.sheet}”): {report.added} added, "
@@ -171,9 +168,8 @@ def register_classify(
 ) -> None:
     """Group the entries by the keyword rules (form_templates/feedback_groups.yaml)."""
     settings = _settings(workspace)
-    rules = load_rules(settings=settings)
-    with open_store(settings) as store:
-        results = reg.classify(store, year=year, explain=explain, rules=rules)
+    rules = reg.group_rules(settings)
+    results = reg.classify(settings, None, year=year, explain=explain, rules=rules)
     if explain:
         table = Table()
         for header in ("#", "Nhóm", "Theo", "Giải thích"):
@@ -205,8 +201,7 @@ def register_from_surveys(
 ) -> None:
     """Copy the reviewed “Ý kiến khác” comments of the year's surveys into the register."""
     settings = _settings(workspace)
-    with open_store(settings) as store:
-        r = reg.comments_to_register(store, year)
+    r = reg.comments_to_register(settings, year, None)
     console.print(f"[green]✓[/] {r.added} comment(s) added, {r.already_there} already there.")
     if r.waiting_review:
         console.print(f"[yellow]{r.waiting_review} comment(s) wait for review[/] "
@@ -225,8 +220,7 @@ def register_set_group(
     if not group and not clear:
         raise InputError("Give a group (code or name), or --clear.")
     settings = _settings(workspace)
-    with open_store(settings) as store:
-        e = reg.set_group(store, entry, None if clear else group)
+    e = reg.set_group(settings, entry, None if clear else group, None)
     console.print(f"[green]✓[/] Entry #{e.id}: group {e.group}"
                   + (" (by the rules)" if clear else " (kept over the rules)") + ".")
 
@@ -241,8 +235,7 @@ def register_set_status(
 ) -> None:
     """Mark an entry handled (on a day, for the on-time ratios) or pending."""
     settings = _settings(workspace)
-    with open_store(settings) as store:
-        e = reg.set_status(store, entry, status, handled_on=on)
+    e = reg.set_status(settings, entry, status, None, handled_on=on)
     console.print(f"[green]✓[/] Entry #{e.id}: {reg.status_label(e.status)}.")
 
 
@@ -252,9 +245,8 @@ def export_register_cmd(
 ) -> None:
     """Write the register workbook exports/<year>/BM.QT.SCT.05-01_<year>.xlsx."""
     settings = _settings(workspace)
-    with open_store(settings) as store:
-        count = len(reg.list_entries(store, year=year))
-        path = export_register(settings, year, store=store)
+    done = reg.export_workbook(settings, year)
+    path, count = done.path, done.entries
     console.print(f"[green]✓[/] {path}", soft_wrap=True)
     if count:
         console.print(f"{count} entr{'y' if count == 1 else 'ies'} of {year}.")
@@ -419,10 +411,8 @@ def review_export(
 ) -> None:
     """Write the pending review items to a workbook, with the crops and drop-down lists."""
     settings = _settings(workspace)
-    with open_store(settings) as store:
-        count = len(store.review_queue())
-        with console.status("Writing the review workbook…"):
-            out = export_review(settings, path, store=store)
+    with console.status("Writing the review workbook…"):
+        out, count = export_workbook(settings, path)
     console.print(f"[green]✓[/] {out} ({count} item(s) to review)", soft_wrap=True)
 
 

@@ -1,5 +1,5 @@
 """Command-line part: `formkit simulate`, synthetic filled and degraded scans with ground truth
-(formkit.scan.simulate). Thin: parse, call, print.
+(formkit_dev.simulate). Thin: parse, call, print.
 
 Wired into formkit/cli.py by:
     from formkit.cli_parts.simulate import simulate as simulate_cmd
@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from formkit.config import load_settings
+from formkit.errors import FormkitError
 
 console = Console()
 
@@ -52,7 +53,16 @@ def simulate(
 ) -> None:
     """Write synthetic filled and degraded scans of BM.QT.SCT.05-02 with their ground truth
     (truth.json), for trying and measuring the reader. Nothing is written to exports/."""
-    from formkit.scan import simulate as sim
+    try:
+        from formkit_dev import simulate as sim
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("formkit_dev", "formkit_dev.simulate"):
+            raise
+        raise FormkitError(
+            "Lệnh simulate cần gói phát triển formkit_dev (trình mô phỏng bản quét), chưa được "
+            "cài / the simulator package formkit_dev is not installed.",
+            hint="Trong thư mục mã nguồn formkit, chạy: pip install -e '.[dev]' "
+                 "(hoặc make setup).") from exc
 
     settings = load_settings(workspace)
     formats = tuple(format or ["pdf"])

@@ -52,7 +52,7 @@ def serve(
                           hint="Run `make setup` (or `.venv/bin/pip install flask`).") from exc
     settings = load_settings(workspace)
     if create_admin:
-        from formkit.store import open_store
+        from formkit.app.workspace import open_store
 
         password = os.environ.get(ADMIN_PASSWORD_ENV) or typer.prompt(
             f"Mật khẩu cho {create_admin}", hide_input=True,

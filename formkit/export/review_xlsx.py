@@ -3,9 +3,10 @@
 `export_review` writes one row per pending review item: the crop of the form where the
 machine looked, what it read, how sure it was, why it asks, and a column "Giá trị đúng" with
 a drop-down of the field's answers (Vietnamese labels from the survey template; free text
-for text fields). `import_review` reads the reviewer's choices back: it checks EVERY row
-first and applies nothing when one is wrong, then applies all corrections in one
-transaction, recording who and when, and keeping the machine's reading beside each one.
+for text fields). `check_review_workbook` reads the reviewer's choices back and checks EVERY
+row (this stage only reads the store); the verb formkit.app.review.import_review applies
+nothing when one is wrong, else all corrections in one transaction, recording who and when,
+and keeping the machine's reading beside each one.
 A row whose "Giá trị đúng" is left empty stays in the queue.
 """
 
@@ -267,6 +268,8 @@ class ReviewImportReport:
     unchanged: int = 0  # already reviewed with the same value (the file imported twice)
     left_pending: int = 0  # rows without a value
     problems: list[ReviewProblem] = field(default_factory=list)
+    #: (review item id, value, note) of each row to apply, in the workbook's order
+    decisions: list[tuple[int, Any, str]] = field(default_factory=list, repr=False)
 
 
 class ReviewImportError(InputError):
@@ -283,15 +286,10 @@ def _typed_value(item: ReviewRecord, typed: str, spec_field: Field | None, where
     return parse_choice(item.kind, typed, spec_field, where)
 
 
-def import_review(settings: Settings, path: Path, reviewer: str,
-                  store: Store | None = None) -> ReviewImportReport:
-    """Apply the corrections of a review workbook (see module doc). Nothing is applied when
-    any row is wrong; ReviewImportError lists each such row with its reason."""
+def read_review_workbook(path: Path) -> list[tuple[int, list[Any]]]:
+    """The rows of a review workbook (row number, cells), header included; InputError when
+    the file is not one."""
     path = Path(path)
-    reviewer = nfc(reviewer)
-    if not reviewer:
-        raise InputError("The reviewer's name is missing.",
-                         hint="Give --reviewer NAME; it is kept with each correction.")
     if check_spreadsheet_file(path) != "xlsx":
         raise InputError(f"{path.name} is not an Excel workbook; nothing was applied.",
                          hint="Import the .xlsx written by `formkit review export`.")
@@ -304,71 +302,63 @@ def import_review(settings: Settings, path: Path, reviewer: str,
             "the column “Giá trị đúng”). Nothing was applied.",
             hint="Import the file written by `formkit review export`, with its columns as "
             "they were.")
-    own = store is None
-    store = store or open_store(settings)
-    try:
-        report = ReviewImportReport(path=path)
-        decisions: list[tuple[int, Any, str]] = []
-        for row_number, cells in rows[HEADER_ROW:]:
-            def cell(key: str, cells: list[Any] = cells) -> Any:
-                i = COL[key] - 1
-                return cells[i] if i < len(cells) else None
+    return rows
 
-            raw_id = cell("id")
-            typed = nfc(str(cell("value"))) if cell("value") is not None else ""
-            note = nfc(str(cell("note"))) if cell("note") is not None else ""
-            if raw_id is None and not typed and not note:
+
+def check_review_rows(path: Path, rows: list[tuple[int, list[Any]]],
+                      store: Store) -> ReviewImportReport:
+    """Check every row of a review workbook against the store (reading only): the report's
+    `decisions` are the corrections to apply, its `problems` the rows that are wrong.
+    Applying them is the verb formkit.app.review.import_review."""
+    report = ReviewImportReport(path=Path(path))
+    for row_number, cells in rows[HEADER_ROW:]:
+        def cell(key: str, cells: list[Any] = cells) -> Any:
+            i = COL[key] - 1
+            return cells[i] if i < len(cells) else None
+
+        raw_id = cell("id")
+        typed = nfc(str(cell("value"))) if cell("value") is not None else ""
+        note = nfc(str(cell("note"))) if cell("note") is not None else ""
+        if raw_id is None and not typed and not note:
+            continue
+        try:
+            item_id = int(raw_id)
+        except (TypeError, ValueError):
+            report.problems.append(ReviewProblem(
+                row_number, f"the hidden item id {raw_id!r} is missing or changed"))
+            continue
+        try:
+            item = store.review_item(item_id)
+        except InputError:
+            report.problems.append(ReviewProblem(
+                row_number, f"there is no review item {item_id} in this database (was the "
+                "workbook exported from another workspace?)"))
+            continue
+        if str(cell("field") or "") != item.field:
+            report.problems.append(ReviewProblem(
+                row_number, f"item {item_id} is field {item.field}, but the row says "
+                f"{cell('field')!r}: the hidden columns were changed or rows were moved"))
+            continue
+        if not typed:
+            report.left_pending += 1
+            continue
+        spec_field = store.spec_field(item.form, item.field)
+        try:
+            value = _typed_value(item, typed, spec_field, f"row {row_number}")
+            value = store.check_review_value(item, value, f"row {row_number}")
+        except InputError as exc:
+            report.problems.append(ReviewProblem(
+                row_number, f"{exc.message.removeprefix(f'row {row_number}: ')} "
+                f"{exc.hint}".strip()))
+            continue
+        if item.status == "done":
+            if item.corrected_value == value:
+                report.unchanged += 1
                 continue
-            try:
-                item_id = int(raw_id)
-            except (TypeError, ValueError):
-                report.problems.append(ReviewProblem(
-                    row_number, f"the hidden item id {raw_id!r} is missing or changed"))
-                continue
-            try:
-                item = store.review_item(item_id)
-            except InputError:
-                report.problems.append(ReviewProblem(
-                    row_number, f"there is no review item {item_id} in this database (was the "
-                    "workbook exported from another workspace?)"))
-                continue
-            if str(cell("field") or "") != item.field:
-                report.problems.append(ReviewProblem(
-                    row_number, f"item {item_id} is field {item.field}, but the row says "
-                    f"{cell('field')!r}: the hidden columns were changed or rows were moved"))
-                continue
-            if not typed:
-                report.left_pending += 1
-                continue
-            spec_field = store.spec_field(item.form, item.field)
-            try:
-                value = _typed_value(item, typed, spec_field, f"row {row_number}")
-                value = store.check_review_value(item, value, f"row {row_number}")
-            except InputError as exc:
-                report.problems.append(ReviewProblem(
-                    row_number, f"{exc.message.removeprefix(f'row {row_number}: ')} "
-                    f"{exc.hint}".strip()))
-                continue
-            if item.status == "done":
-                if item.corrected_value == value:
-                    report.unchanged += 1
-                    continue
-                when = f"{item.reviewed_at:%d/%m/%Y %H:%M}" if item.reviewed_at else "?"
-                report.problems.append(ReviewProblem(
-                    row_number, f"item {item_id} was already reviewed by {item.reviewer} on "
-                    f"{when} as {value_label(item.kind, item.corrected_value, spec_field)!r}"))
-                continue
-            decisions.append((item_id, value, note))
-        if report.problems:
-            shown = "\n".join(f"  row {p.row}: {p.reason}" for p in report.problems[:30])
-            raise ReviewImportError(
-                f"{path.name}: {len(report.problems)} row(s) are not valid, so no correction "
-                f"was applied:\n{shown}", report.problems,
-                hint="Correct these rows (pick a value from the drop-down list) and import the "
-                "file again; or export a fresh review workbook.")
-        if decisions:
-            report.applied = store.apply_reviews(decisions, reviewer)
-        return report
-    finally:
-        if own:
-            store.close()
+            when = f"{item.reviewed_at:%d/%m/%Y %H:%M}" if item.reviewed_at else "?"
+            report.problems.append(ReviewProblem(
+                row_number, f"item {item_id} was already reviewed by {item.reviewer} on "
+                f"{when} as {value_label(item.kind, item.corrected_value, spec_field)!r}"))
+            continue
+        report.decisions.append((item_id, value, note))
+    return report

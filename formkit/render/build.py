@@ -20,9 +20,9 @@ from formkit.config import Settings, Unit
 from formkit.errors import OutputError, TemplateError
 from formkit.identity import PageIdentity
 from formkit.render.docx_writer import PrintJob, substitutions, write_docx
-from formkit.render.layout_extract import extract_layout, write_reference_pages
 from formkit.render.stamp import stamp_copies
-from formkit.spec.layout import Layout, LayoutRegistry, layout_filename
+from formkit.spec.layout import Layout, LayoutRegistry, layout_filename, registry
+from formkit.spec.layout_extract import extract_layout, write_reference_pages
 from formkit.spec.model import FormSpec
 
 RENDERER_VERSION = "3"
@@ -56,10 +56,6 @@ def design_key(spec: FormSpec, settings: Settings, pages: int = 1) -> str:
     blob = json.dumps([RENDERER_VERSION, spec.design_hash(), subs, settings.agency_name,
                        settings.province, spec.kind == "register" and pages], ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
-def registry(settings: Settings) -> LayoutRegistry:
-    return LayoutRegistry([settings.templates_dir / "layouts", settings.layouts_dir])
 
 
 def _output_dir(settings: Settings) -> Path:

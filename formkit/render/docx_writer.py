@@ -20,10 +20,10 @@ from docx.shared import Mm, Pt
 from formkit.config import Settings, Unit, issue_control
 from formkit.identity import PageIdentity
 from formkit.render import docx_xml as X
-from formkit.render import geometry as G
 from formkit.render import official
 from formkit.render.images import mark_png, qr_png
 from formkit.render.stamp import SERIAL_PLACEHOLDER
+from formkit.spec import geometry as G
 from formkit.spec.model import Element, FormSpec
 
 FONT = "Times New Roman"

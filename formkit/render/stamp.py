@@ -17,7 +17,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import segno
-from PIL import Image, ImageFont
+from PIL import Image
 
 from formkit.errors import TemplateError
 from formkit.identity import PageIdentity
@@ -86,22 +86,6 @@ def _drop_placeholder(page: pdfium.PdfPage) -> None:
         textpage.close()
     for obj in found:
         page.remove_obj(obj)
-
-
-ITALIC_CANDIDATES = (
-    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Italic.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSerif-Italic.ttf",
-)
-
-
-@lru_cache(maxsize=4)
-def font(size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """Liberation Serif Italic (Vietnamese diacritics) at size_px, or PIL's default (the
-    scan overlays write their legend with it)."""
-    for path in ITALIC_CANDIDATES:
-        if Path(path).exists():
-            return ImageFont.truetype(path, size_px)
-    return ImageFont.load_default()
 
 
 @lru_cache(maxsize=1)

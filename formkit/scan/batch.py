@@ -485,7 +485,7 @@ def _with_legend(img: np.ndarray) -> np.ndarray:
     Vietnamese; OpenCV's fonts have no diacritics)."""
     from PIL import Image, ImageDraw
 
-    from formkit.render.stamp import font
+    from formkit.spec.fonts import font
 
     strip_h = 26
     canvas = Image.new("RGB", (img.shape[1], img.shape[0] + strip_h), (255, 255, 255))
@@ -561,8 +561,8 @@ def read_paths(settings: Settings, paths: list[Path], received: date | None = No
     each becomes a rejected outcome with its reason. With jobs > 1 the pages are analysed
     in that many worker processes (formkit.scan.workers) and merged here in input order,
     so the report is the same as with jobs = 1."""
-    from formkit.render.build import registry as layout_registry
     from formkit.spec import load_forms
+    from formkit.spec.layout import registry as layout_registry
 
     report = BatchReport(started=datetime.now().isoformat(timespec="seconds"),
                          inputs=[str(p) for p in paths])

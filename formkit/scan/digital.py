@@ -39,10 +39,10 @@ import numpy as np
 from formkit.config import Settings
 from formkit.errors import FormkitError, InputError
 from formkit.identity import PageIdentity
-from formkit.render import geometry as G
 from formkit.scan.decide import FLAG_VALUE, decide_fields
 from formkit.scan.locate import decode_qr
 from formkit.scan.result import BoxEvidence, BoxState, FieldResult, PageSource, SheetResult, Status
+from formkit.spec import geometry as G
 from formkit.spec.layout import Layout, Rect, ZonePos
 from formkit.spec.model import FieldKind, FormSpec
 from formkit.textnorm import nfc
@@ -109,7 +109,7 @@ def _decode_qr(gray: np.ndarray) -> str:
 
 def _spec_and_layout(settings: Settings, form: str, version: str, what: str
                      ) -> tuple[FormSpec, Layout]:
-    from formkit.render.build import registry
+    from formkit.spec.layout import registry
     from formkit.spec.loader import load_form, template_path
 
     layout = registry(settings).get(version)
@@ -570,7 +570,7 @@ def _pdf_page_identity(page, index: int, doc_pdfium,
 
 def _squares_and_guides(page, number: int):
     """The page's own drawn boxes and guide lines in reading order (mm), or None."""
-    from formkit.render.layout_extract import extract_page
+    from formkit.spec.layout_extract import extract_page
 
     try:
         _pl, boxes, guides = extract_page(page, number)

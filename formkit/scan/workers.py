@@ -51,8 +51,8 @@ def _reader_args(reader: BatchReader) -> tuple:
 
 def _make_reader(settings: Any, received: Any, unit: str | None, out_dir: Path | None,
                  ocr: bool, known: set[tuple]) -> BatchReader:
-    from formkit.render.build import registry as layout_registry
     from formkit.spec import load_forms
+    from formkit.spec.layout import registry as layout_registry
 
     return BatchReader(settings, layout_registry(settings), load_forms(settings.templates_dir),
                        received, unit, out_dir, ocr, known)

@@ -1,6 +1,6 @@
 """The layout of a printed form: where, in mm from the page's top-left corner, every
 registration mark, QR code, tick box and free-text zone of every page is. Extracted from
-the rendered PDF (formkit.render.layout_extract) and read by the scan stage, which
+the rendered PDF (formkit.spec.layout_extract) and read by the scan stage, which
 therefore never needs LibreOffice. The version is a hash of the geometry."""
 
 from __future__ import annotations
@@ -9,8 +9,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from formkit.errors import InputError, TemplateError
+
+if TYPE_CHECKING:
+    from formkit.config import Settings
 
 FORMAT = 1
 
@@ -206,3 +210,9 @@ class LayoutRegistry:
             if (folder / name).is_file():
                 return folder / name
         return None
+
+
+def registry(settings: Settings) -> LayoutRegistry:
+    """The layouts a workspace knows: the committed ones beside the templates, then its own
+    builds (here, not in render/, so the reader needs nothing from the renderer)."""
+    return LayoutRegistry([settings.templates_dir / "layouts", settings.layouts_dir])

@@ -20,16 +20,13 @@ from formkit.store.db import resolve_url, sqlite_path
 from formkit.store.migrations import SCHEMA_VERSION
 
 
-def default_target(settings: Settings, suffix: str, tag: str = "") -> Path:
-    """backups/formkit-<time>[-tag]<suffix>; a second backup in the same second gets -2, -3 …
-    (a backup never overwrites a file)."""
-    stem = f"formkit-{datetime.now():%Y%m%d-%H%M%S}{tag}"
+def default_target(settings: Settings, suffix: str) -> Path:
     folder = settings.workspace / "backups"
-    path, n = folder / f"{stem}{suffix}", 1
-    while path.exists():
-        n += 1
-        path = folder / f"{stem}-{n}{suffix}"
-    return path
+    stem = f"formkit-{datetime.now():%Y%m%d-%H%M%S}"
+    target, n = folder / f"{stem}{suffix}", 2
+    while target.exists():  # a second backup in the same second (a restore right after one)
+        target, n = folder / f"{stem}-{n}{suffix}", n + 1
+    return target
 
 
 def backup(settings: Settings, target: Path | None = None) -> Path:

@@ -23,7 +23,6 @@ from sqlalchemy import Connection, Engine, String, func, select, type_coerce
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from formkit.analyze.records import FeedbackRecord, ResponseFacts, ResponseRecord
 from formkit.config import Settings
 from formkit.errors import FormkitError, InputError, RefusedError, StoreError, TemplateError
 from formkit.spec import Field, FormSpec, load_form, template_path
@@ -49,6 +48,7 @@ from formkit.store.models import (
     Sheet,
     entry_group,
 )
+from formkit.store.records import FeedbackRecord, ResponseFacts, ResponseRecord
 from formkit.store.review import REVIEW_INVALID, VALID_STATUSES, normalize_value
 from formkit.store.rows import BatchSummary, ReviewRecord, StoredSheet
 from formkit.textnorm import nfc

@@ -37,10 +37,10 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from formkit.analyze.narrative import dec, num, pct, signed_points
+from formkit.app.present import dec, num, pct, signed_points
+from formkit.app.workspace import Store, open_store
 from formkit.config import Settings
 from formkit.errors import FormkitError
-from formkit.store import Store, open_store
 from formkit.web import users as U
 from formkit.web.jobs import JobRunner
 from formkit.web.messages import error_vn

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from formkit.analyze.narrative import QUARTER_NAMES, pct
-from formkit.analyze.tallies import CHUA_DAT, DAT, TOT, YearTallies
-from formkit.export.charts import COLOURS, CURRENT, PREVIOUS
+from formkit.app.present import (
+    CHUA_DAT,
+    COLOURS,
+    CURRENT,
+    DAT,
+    PREVIOUS,
+    QUARTER_NAMES,
+    TOT,
+    YearTallies,
+    pct,
+)
 
 
 def _f(x: float) -> str:

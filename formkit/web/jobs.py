@@ -1,7 +1,7 @@
 """Scan batches of the web app, read one after the other by a background thread.
 
 A request only checks and keeps the uploaded files, writes the job file and returns; the
-worker thread has the pages read the way formkit.api.read reads them (read_batch below) in a
+worker thread has the pages read the way formkit.app.intake.read reads them (read_batch below) in a
 child process and stores the batch with the uploader as actor. The page polls the job's progress
 once a second.
 
@@ -31,10 +31,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from formkit import api
+from formkit.app import intake
+from formkit.app.workspace import Store
 from formkit.config import Settings
 from formkit.errors import FormkitError
-from formkit.store import Store
 from formkit.web.messages import error_vn
 
 _MP = multiprocessing.get_context("forkserver")
@@ -52,17 +52,11 @@ def start_fork_server() -> None:
 def read_batch(settings: Settings, paths: list[Path], received: date | None, unit: str | None,
                out_dir: Path, ocr: bool, known_pages: set[tuple] | None,
                progress: Any) -> Any:
-    """What formkit.api.read does before storing (pages read in earlier batches are
-    duplicates; batch.json beside the overlays), without storing: the worker stores the
-    batch itself so that the audit log names the uploader, not the server's account."""
-    from formkit.scan import read_paths
-    from formkit.scan.batch import default_jobs
-
-    # pages analysed in worker processes, one per core (formkit.scan.workers)
-    report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr, progress=progress,
-                        known_pages=known_pages, jobs=default_jobs())
-    api.write_json(report.to_json(), out_dir / "batch.json")
-    return report
+    """formkit.app.intake.read_pages (pages analysed in worker processes, one per core),
+    without storing: the worker stores the batch itself so that the audit log names the
+    uploader, not the server's account."""
+    return intake.read_pages(settings, paths, received, unit, out_dir, ocr, known_pages,
+                             progress)
 
 
 def _read_in_child(settings: Settings, paths: list[Path], received: date | None,
@@ -256,13 +250,13 @@ class JobRunner:
         try:
             received = date.fromisoformat(job.received) if job.received else None
             paths = [Path(f["path"]) for f in job.files]
-            known = self.store.known_pages()
+            known = intake.known_pages(self.settings, store=self.store)
             if self.isolate:
                 report = self._read_isolated(job, paths, received, known, progress)
             else:
                 report = read_batch(self.settings, paths, received, job.unit,
                                     self.folder(job.id), job.ocr, known, progress)
-            batch_id = self.store.save_batch(report.to_json(), report.sheets, actor=job.user)
+            batch_id = intake.store_batch(self.settings, report, job.user, store=self.store)
             counts = report.to_json()["counts"]
             with self._lock:
                 job.batch_id = batch_id

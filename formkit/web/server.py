@@ -15,8 +15,8 @@ from typing import Any
 
 from flask import Flask
 
+from formkit.app.workspace import Store
 from formkit.config import Settings
-from formkit.store import Store
 from formkit.web.app import DEFAULT_IDLE_MINUTES, DEFAULT_MAX_UPLOAD_MB, create_app
 
 DEFAULT_HOST = "127.0.0.1"

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
-from formkit.scan.load import sniff
+from formkit.app.intake import file_kind
 from formkit.thresholds import T
 
 CHUNK = 1024 * 1024
@@ -140,7 +140,7 @@ def save_upload(stream: IO[bytes], filename: str | None, inbox: Path, max_bytes:
                 out.write(chunk)
         if size == 0:
             raise UploadRefused(f"“{original}” là tệp rỗng.")
-        kind = sniff(head)
+        kind = file_kind(head)
         if kind is None:
             raise UploadRefused(f"“{original}” không phải PDF hay ảnh quét (PNG, JPEG, TIFF, "
                                 "BMP, WEBP, GIF), dù tên tệp là gì; không nhận.")

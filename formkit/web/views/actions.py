@@ -9,8 +9,7 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from formkit.analyze.indicators import count_actions
-from formkit.store.actions import list_actions, status_label
+from formkit.app.actions import count_actions, list_actions, status_label
 from formkit.web.app import ctx, requires
 from formkit.web.views.dashboard import year_arg, year_choices
 

@@ -29,13 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, render_template, request
-from sqlalchemy import select
 
-from formkit.analyze.stats import Change
-from formkit.analyze.tallies import ResponseCounts, YearTallies
+from formkit.app import evaluation
+from formkit.app.evaluation import Change, ResponseCounts, YearTallies
 from formkit.config import Settings
-from formkit.export.annual import counts_from_store, issued_copies, year_tallies
-from formkit.store.models import AuditLog
 from formkit.web.app import ctx, requires
 from formkit.web.charts import criteria_svg, quarter_svg
 
@@ -52,17 +49,14 @@ KEPT_FORMAT = 1
 
 def _data_version() -> tuple[Any, ...]:
     c = ctx()
-    with c.store.read_session() as s:
-        # the web app's own lines (logins, uploads, exports) change no figure: skipped, so
-        # the overview is not recomputed for them; walking back from the newest id is cheap
-        newest = s.scalar(select(AuditLog.id).where(~AuditLog.action.startswith("web_"))
-                          .order_by(AuditLog.id.desc()).limit(1))
+    # the web app's own audit lines (logins, uploads, exports) change no figure
+    newest = evaluation.data_version(c.store)
     ledger = c.settings.exports_dir / "forms" / "issued_serials.jsonl"
     try:
         stamp = ledger.stat().st_mtime_ns
     except OSError:
         stamp = 0
-    return (newest or 0, stamp)
+    return (newest, stamp)
 
 
 @dataclass
@@ -126,8 +120,7 @@ def _kept(c: Any, year: int) -> tuple[tuple[Any, ...], ResponseCounts, float] | 
 
 
 def _tallies(c: Any, year: int, counts: ResponseCounts) -> YearTallies:
-    feedback = c.store.feedback(year) + c.store.feedback(year - 1)
-    return year_tallies(c.settings, year, counts, feedback, issued_copies(c.settings, year))
+    return evaluation.tallies_from_counts(c.settings, year, counts, c.store)
 
 
 def _publish(c: Any, year: int, entry: _Entry) -> _Entry:
@@ -144,7 +137,7 @@ def _compute(app: Flask, year: int, version: tuple[Any, ...]) -> _Entry:
         c = ctx()
         t0 = time.perf_counter()
         with _gc_paused():
-            counts = counts_from_store(c.settings, c.store, year)
+            counts = evaluation.count_responses(c.settings, year, c.store)
         t = _tallies(c, year, counts)
         seconds = time.perf_counter() - t0
         entry = _publish(c, year, _Entry(version, t, seconds))

@@ -18,9 +18,8 @@ from flask import (
     url_for,
 )
 
-from formkit.analyze.classify import load_rules
+from formkit.app import register as reg
 from formkit.errors import FormkitError
-from formkit.store import register as reg
 from formkit.web.app import ctx, form_status, requires, show_error, stale_form_response, user
 from formkit.web.messages import error_vn
 from formkit.web.versions import changed_since, edited, make_version, parse_version
@@ -54,7 +53,7 @@ def _shown(field: str, value: str) -> str:
     if field == "source":
         return reg.source_label(value)
     if field == "group":
-        labels = load_rules(settings=ctx().settings).labels()
+        labels = reg.group_rules(ctx().settings).labels()
         return labels.get(value, value) if value else "theo quy tắc"
     value = value or "(trống)"
     return value if len(value) <= 80 else value[:77] + "…"
@@ -70,7 +69,7 @@ def stale_message(entry_id: int, fields: list[str], current: dict[str, str]) -> 
 def _vocab() -> dict[str, Any]:
     c = ctx()
     return {"units": c.settings.units, "sources": reg.SOURCES, "statuses": reg.STATUSES,
-            "groups": load_rules(settings=c.settings).labels()}
+            "groups": reg.group_rules(c.settings).labels()}
 
 
 @bp.route("/")
@@ -90,7 +89,7 @@ def index() -> Any:
                   f"{date.today().year + 1}. Đang hiện mọi năm.", "error")
             year, f["nam"] = None, ""
     try:
-        entries = reg.list_entries(c.store, year=year, unit=f["don_vi"] or None,
+        entries = reg.list_entries(c.settings, store=c.store, year=year, unit=f["don_vi"] or None,
                                    source=f["nguon"] or None, group=f["nhom"] or None,
                                    status=f["tinh_trang"] or None, text=f["tim"] or None,
                                    include_voided=True)
@@ -158,16 +157,16 @@ def add() -> Any:
             if not errors:
                 try:
                     e = reg.add_entry(
-                        c.store, entry_date=values["date"], content=values["content"],
+                        c.settings, user().name, store=c.store,
+                        entry_date=values["date"], content=values["content"],
                         customer=values["customer"], receiver=values["receiver"],
                         unit=values["unit"] or None, source=values["source"] or "khieu_nai",
                         confirmation=values["confirmation"],
-                        status=values["status"] or "pending", group=values["group"] or None,
-                        actor=user().name)
+                        status=values["status"] or "pending", group=values["group"] or None)
                 except FormkitError as exc:
                     errors.append(error_vn(exc))
                 else:
-                    labels = load_rules(settings=c.settings).labels()
+                    labels = reg.group_rules(c.settings).labels()
                     flash(f"Đã thêm mục #{e.id} ({e.entry_date:%d/%m/%Y}), nhóm “"
                           f"{labels.get(e.group, e.group)}”"
                           + (" (người dùng chọn)." if e.group_override else " (theo quy tắc)."),
@@ -184,7 +183,7 @@ def add() -> Any:
 def edit(entry_id: int) -> Any:
     c = ctx()
     try:
-        e = reg.get_entry(c.store, entry_id)
+        e = reg.get_entry(c.settings, entry_id, store=c.store)
     except FormkitError:
         abort(404)
     if request.method == "POST":
@@ -196,7 +195,7 @@ def edit(entry_id: int) -> Any:
                   "group": request.form.get("group", "")}
         changed: list[str] = []
         with c.edit_lock:
-            e = reg.get_entry(c.store, entry_id)
+            e = reg.get_entry(c.settings, entry_id, store=c.store)
             current = {k: _state(e)[k] for k in wanted}
             stale = list(current) if version is None else changed_since(version, current)
             if e.voided_at is not None:
@@ -208,11 +207,12 @@ def edit(entry_id: int) -> Any:
             mine = edited(version or {}, wanted)
             try:
                 if "status" in mine:
-                    e = reg.set_status(c.store, entry_id, wanted["status"], actor=user().name)
+                    e = reg.set_status(c.settings, entry_id, wanted["status"], user().name,
+                                       store=c.store)
                     changed.append("tình trạng")
                 if "group" in mine:  # "" gives the entry back to the rules
-                    e = reg.set_group(c.store, entry_id, wanted["group"] or None,
-                                      actor=user().name)
+                    e = reg.set_group(c.settings, entry_id, wanted["group"] or None,
+                                      user().name, store=c.store)
                     changed.append("nhóm ý kiến")
             except FormkitError as exc:
                 show_error(exc)
@@ -220,7 +220,7 @@ def edit(entry_id: int) -> Any:
         flash(f"Đã lưu mục #{entry_id}: " + (", ".join(changed) if changed
                                              else "không có gì thay đổi") + ".", "success")
         return redirect(url_for("register.edit", entry_id=entry_id))
-    rules = load_rules(settings=c.settings)
+    rules = reg.group_rules(c.settings)
     state = _state(e)
     return render_template("register_entry.html", e=e, rule_group=rules.name(e.group_code),
                            version=make_version({k: state[k] for k in ("status", "group")}),
@@ -235,7 +235,7 @@ def edit_text(entry_id: int) -> Any:
     confirmation); status and group stay on the entry page."""
     c = ctx()
     try:
-        e = reg.get_entry(c.store, entry_id)
+        e = reg.get_entry(c.settings, entry_id, store=c.store)
     except FormkitError:
         abort(404)
     values = _state(e)
@@ -255,7 +255,7 @@ def edit_text(entry_id: int) -> Any:
         if not errors:
             version = parse_version(request.form.get("version"))
             with c.edit_lock:
-                e = reg.get_entry(c.store, entry_id)
+                e = reg.get_entry(c.settings, entry_id, store=c.store)
                 current = {k: _state(e)[k] for k in TEXT_FIELDS}
                 stale = list(current) if version is None else changed_since(version, current)
                 if e.voided_at is not None:
@@ -273,11 +273,12 @@ def edit_text(entry_id: int) -> Any:
                         # unchanged fields are written with the value they have now (the
                         # check above just proved it), so only the edited ones change
                         reg.update_entry(
-                            c.store, entry_id, entry_date=values["date"],
+                            c.settings, entry_id, user().name, store=c.store,
+                            entry_date=values["date"],
                             content=values["content"], customer=values["customer"],
                             receiver=values["receiver"], unit=values["unit"] or None,
                             source=values["source"] or "khieu_nai",
-                            confirmation=values["confirmation"], actor=user().name)
+                            confirmation=values["confirmation"])
                     except FormkitError as exc:
                         errors.append(error_vn(exc))
                     else:
@@ -303,7 +304,7 @@ def void(entry_id: int) -> Any:
         return redirect(url_for("register.edit", entry_id=entry_id))
     try:
         with c.edit_lock:
-            reg.void_entry(c.store, entry_id, reason, actor=user().name)
+            reg.void_entry(c.settings, entry_id, reason, user().name, store=c.store)
     except FormkitError as exc:
         if "There is no register entry" in str(exc):
             abort(404)
@@ -320,11 +321,6 @@ def export() -> Any:
     """The register of one year as the official workbook (five columns of BM.QT.SCT.05-01
     first, A4 landscape), narrowed by the list's filters (unit, source, group, status,
     search). Voided entries are left out, as in the reports. Audited."""
-    import io
-
-    from formkit.export.register_xlsx import build_register_workbook
-    from formkit.spec import load_form, template_path
-
     c = ctx()
     f = {k: request.args.get(k, "").strip() for k in ("nam", "don_vi", "nguon", "nhom",
                                                       "tinh_trang", "tim")}
@@ -337,25 +333,16 @@ def export() -> Any:
         flash(f"Năm không hợp lệ: chọn một năm từ {MIN_YEAR} đến {this + 1}.", "error")
         return redirect(url_for("register.index"))
     try:
-        rules = load_rules(settings=c.settings)
-        entries = reg.list_entries(c.store, year=year, unit=f["don_vi"] or None,
-                                   source=f["nguon"] or None, group=f["nhom"] or None,
-                                   status=f["tinh_trang"] or None, text=f["tim"] or None,
-                                   rules=rules)
-        spec = load_form(template_path(c.settings.templates_dir, "05-01"))
-        wb = build_register_workbook(c.settings, spec, year, entries, rules)
+        data, _count = reg.workbook_download(
+            c.settings, year, user().name, unit=f["don_vi"], source=f["nguon"],
+            group=f["nhom"], status=f["tinh_trang"], text=f["tim"], store=c.store,
+            audit_as="web_export_register")
     except FormkitError as exc:
         show_error(exc)
         return redirect(url_for("register.index"))
-    buf = io.BytesIO()
-    wb.save(buf)
-    with c.store.write_session() as s:
-        c.store.audit(s, "web_export_register", user().name, year=year,
-                      unit=f["don_vi"], entries=len(entries),
-                      filtered=any(f[k] for k in ("nguon", "nhom", "tinh_trang", "tim")))
     name = f"{c.settings.form_code('05-01')}_{year}" + (f"_{f['don_vi']}" if f["don_vi"]
                                                         else "") + ".xlsx"
-    return Response(buf.getvalue(), headers={
+    return Response(data, headers={
         "Content-Disposition": f'attachment; filename="{name}"'},
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -369,7 +356,7 @@ def from_surveys() -> Any:
         return stale_form_response(status, url_for("register.index"))
     try:
         year = int(request.form.get("year", date.today().year))
-        r = reg.comments_to_register(c.store, year, actor=user().name)
+        r = reg.comments_to_register(c.settings, year, user().name, store=c.store)
     except (FormkitError, ValueError) as exc:
         show_error(exc)
     else:
@@ -387,7 +374,7 @@ def classify() -> Any:
         return stale_form_response(status, url_for("register.index"))
     try:
         year = int(request.form.get("year", date.today().year))
-        results = reg.classify(c.store, year, actor=user().name)
+        results = reg.classify(c.settings, user().name, year=year, store=c.store)
     except (FormkitError, ValueError) as exc:
         show_error(exc)
     else:

@@ -1,25 +1,20 @@
 """Báo cáo: the register workbook, the annual summary and report, sealing the year's
-archive, verifying it, retention dates, and the audit log. Each button calls the function
-the CLI calls (formkit.export, formkit.archive)."""
+archive, verifying it, retention dates, and the audit log. Each button calls the verb the
+CLI calls (formkit.app), which writes the web_* audit entry."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from formkit.analyze.narrative import pct
 from formkit.api import parse_vn_date
-from formkit.archive import archive_dir, retention_status, seal, verify
-from formkit.archive.collect import collect_year_files
-from formkit.archive.manifest import MANIFEST
+from formkit.app import archive as archive_verbs
+from formkit.app import evaluation as evaluation_verbs
+from formkit.app import register as reg
+from formkit.app.present import pct
 from formkit.errors import FormkitError
-from formkit.export.annual import evaluate_from_store
-from formkit.export.register_xlsx import export_register
-from formkit.store import register as reg
 from formkit.web.app import ctx, form_status, requires, show_error, stale_form_response, user
 from formkit.web.views.dashboard import year_arg, year_choices
 from formkit.web.views.forms import file_rows
@@ -60,15 +55,15 @@ def index() -> Any:
     year = year_arg()
     folder = c.settings.exports_dir / str(year)
     try:
-        retention = retention_status(c.settings)
+        retention = archive_verbs.retention(c.settings)
     except FormkitError as exc:
         show_error(exc)
         retention = []
     return render_template(
         "reports.html", year=year, years=year_choices(year),
         files=file_rows(folder, ("*.xlsx", "*.docx", "*.pdf")) if folder.is_dir() else [],
-        sealed=(archive_dir(c.settings, year) / MANIFEST).exists(), retention=retention,
-        entries=len(reg.list_entries(c.store, year=year)), today=date.today())
+        sealed=archive_verbs.is_sealed(c.settings, year), retention=retention,
+        entries=len(reg.list_entries(c.settings, year=year, store=c.store)), today=date.today())
 
 
 @bp.route("/so-ghi-nhan", methods=["POST"])
@@ -79,11 +74,11 @@ def register_workbook() -> Any:
     if stop:
         return stop
     try:
-        path = export_register(c.settings, year, store=c.store)
+        path = reg.export_workbook(c.settings, year, user().name, store=c.store,
+                                   audit_as="web_export_register").path
     except FormkitError as exc:
         show_error(exc)
     else:
-        _audit("web_export_register", year=year, file=path.name)
         flash(f"Đã lập sổ ghi nhận năm {year}: {path.name}.", "success")
     return redirect(url_for("reports.index", nam=year))
 
@@ -97,16 +92,16 @@ def annual() -> Any:
         return stop
     try:
         on = parse_vn_date(request.form["date"]) if request.form.get("date") else None
-        out = evaluate_from_store(c.settings, year, c.store, pdf=request.form.get("pdf") == "1",
-                                  number=request.form.get("number") or None, report_date=on,
-                                  include_unreviewed=request.form.get("preview") == "1")
+        out = evaluation_verbs.annual_report(
+            c.settings, year, user().name, pdf=request.form.get("pdf") == "1",
+            number=request.form.get("number") or None, report_date=on,
+            preview=request.form.get("preview") == "1", store=c.store,
+            audit_as="web_annual_report")
     except FormkitError as exc:
         show_error(exc)
     else:
         files = [out.summary.name, out.report.docx.name] + (
             [out.report.pdf.name] if out.report.pdf else [])
-        _audit("web_annual_report", year=year, files=files,
-               preview=request.form.get("preview") == "1")
         t = out.tallies
         flash(f"Đã lập báo cáo năm {year}: {t.current.answered} phiếu, chỉ số hài lòng chung "
               f"{pct(t.current.index)}. Tệp: {', '.join(files)}.", "success")
@@ -121,16 +116,13 @@ def seal_year() -> Any:
     if stop:
         return stop
     try:
-        with tempfile.TemporaryDirectory(prefix="formkit-seal-") as scratch:
-            files = collect_year_files(c.settings, year, c.store, Path(scratch))
-            folder = seal(c.settings, year, files, replace=request.form.get("replace") == "1")
+        sealed = archive_verbs.seal_year(c.settings, year, user().name,
+                                         replace=request.form.get("replace") == "1",
+                                         store=c.store, audit_as="web_archive_seal")
     except FormkitError as exc:
         show_error(exc)
     else:
-        count = sum(len(v) for v in files.values())
-        _audit("web_archive_seal", year=year, files=count,
-               categories=sorted(files), replace=request.form.get("replace") == "1")
-        flash(f"Đã niêm phong hồ sơ năm {year}: {count} tệp trong {folder.name}/ "
+        flash(f"Đã niêm phong hồ sơ năm {year}: {sealed.count} tệp trong {sealed.folder.name}/ "
               "(kèm manifest.json với mã SHA-256).", "success")
     return redirect(url_for("reports.index", nam=year))
 
@@ -143,12 +135,11 @@ def verify_year() -> Any:
     if stop:
         return stop
     try:
-        rep = verify(archive_dir(c.settings, year))
+        rep = archive_verbs.verify_year(c.settings, year, user().name, store=c.store,
+                                        audit_as="web_archive_verify")
     except FormkitError as exc:
         show_error(exc)
     else:
-        _audit("web_archive_verify", year=year, ok=rep.ok, changed=len(rep.changed),
-               missing=len(rep.missing), added=len(rep.added))
         if rep.ok:
             flash(f"Hồ sơ năm {year}: {rep.checked} tệp khớp với manifest.", "success")
         else:

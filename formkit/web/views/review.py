@@ -32,23 +32,25 @@ from flask import (
     url_for,
 )
 
-from formkit.analyze.classify import classify_text, load_rules
-from formkit.errors import FormkitError
-from formkit.export.review_xlsx import sheet_label
-from formkit.render.docx_writer import fill, substitutions
-from formkit.store.directory import NAME_FIELD, import_directory, known_names, suggest
-from formkit.store.review import (
+from formkit.app import review as verbs
+from formkit.app.review import (
+    NAME_FIELD,
     NO_GUESS,
     REVIEW_INVALID,
     STATUS_LABELS,
+    ReviewRecord,
     choices,
     group_reading,
+    known_names,
     machine_label,
     machine_offer,
     note_vn,
+    sheet_label,
+    suggest,
     value_label,
 )
-from formkit.store.rows import ReviewRecord
+from formkit.errors import FormkitError
+from formkit.render.docx_writer import fill, substitutions
 from formkit.thresholds import T
 from formkit.web.app import (
     ctx,
@@ -449,7 +451,7 @@ def directory_upload() -> Any:
         path = Path(tmp) / f"danh_ba{suffix}"
         upload.save(path)
         try:
-            count = import_directory(ctx().settings, path)
+            count, _kept_in = verbs.import_customer_directory(ctx().settings, path)
         except FormkitError as exc:
             show_error(exc)
             return redirect(back)
@@ -464,7 +466,7 @@ def suggest_group() -> Any:
     text = request.args.get("text", "")[:2000]
     if not text.strip():
         return jsonify({})
-    m = classify_text(text, load_rules(settings=ctx().settings))
+    m = verbs.suggest_group(ctx().settings, text)
     return jsonify({"code": m.code, "name": m.name, "why": m.explanation})
 
 

@@ -1790,7 +1790,7 @@ def simulate(settings: Settings, count: int, seed: int, out_dir: Path, *, year: 
 
 
 def _known_layout(settings: Settings, version: str) -> bool:
-    from formkit.render.build import registry
+    from formkit.spec.layout import registry
 
     try:
         return registry(settings).get(version) is not None

@@ -10,7 +10,7 @@ from pathlib import Path
 import pdfplumber
 
 from formkit.errors import TemplateError
-from formkit.render import geometry as G
+from formkit.spec import geometry as G
 from formkit.spec.layout import BoxPos, Layout, PageLayout, Rect, ZonePos
 from formkit.spec.model import FieldKind, FormSpec
 
