@@ -12,18 +12,19 @@ demo: setup
 	bash scripts/demo.sh
 
 test: setup
-	$(VENV)/bin/ruff check formkit tests benchmarks
+	$(VENV)/bin/ruff check formkit formkit_dev tests benchmarks
 	$(VENV)/bin/lint-imports  # the layers and forbidden imports of pyproject.toml
 	$(PY) -m pytest -q
 
 lint: setup
-	$(VENV)/bin/ruff check formkit tests benchmarks
+	$(VENV)/bin/ruff check formkit formkit_dev tests benchmarks
 	$(VENV)/bin/lint-imports
 
 bench: setup
 	$(PY) benchmarks/build_forms.py
 	$(PY) benchmarks/omr_accuracy.py
 	$(PY) benchmarks/foreign_scans.py
+	$(PY) benchmarks/hand_marks.py
 	$(PY) benchmarks/ocr_accuracy.py
 	$(PY) benchmarks/register_io.py
 	$(PY) benchmarks/report_speed.py
