@@ -533,7 +533,7 @@ def duplicate_of(reader, lp: LegacyPage) -> str | None:
     """The reason a page read by its wording is a rescan of one read before in the batch
     (same answers, the same hand marks to the pixel pattern), else None; remembers it."""
     seen = reader.__dict__.setdefault("_legacy_seen", [])
-    key = (frozenset(lp.parts), answers_key(lp))
+    key = frozenset(lp.parts)  # the answers differ in OCR noise; the marks decide
     for k, fp, where in seen:
         if k == key and same_sheet(fp, lp.fingerprint):
             return (f"the same sheet as {where} scanned again (no serial: recognised by "
