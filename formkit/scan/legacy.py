@@ -318,6 +318,20 @@ def _dots_lines(img: np.ndarray, y0: int, y1: int, ppm: float
     return lines, mask
 
 
+def _without_rules(img: np.ndarray, ppm: float) -> np.ndarray:
+    """The page with its table rules taken out (a cell border just above a dotted line is
+    print, not writing)."""
+    ink = (img < 150).astype(np.uint8)
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (int(12 * ppm), 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (1, int(6 * ppm))))
+    rules = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8)).astype(bool)
+    out = img.copy()
+    out[rules] = 255
+    return out
+
+
 def _bits(img: np.ndarray) -> np.ndarray:
     """A 64-bit difference hash of an image (a rescan keeps it, another hand does not)."""
     small = cv2.resize(img, (9, 8), interpolation=cv2.INTER_AREA).astype(np.int16)
@@ -330,8 +344,24 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
     ppm = T.work_px_per_mm
     img = cv2.resize(gray, None, fx=ppm / ppm_scan, fy=ppm / ppm_scan,
                      interpolation=cv2.INTER_AREA if ppm < ppm_scan else cv2.INTER_LINEAR)
-    img, angle = _deskew(img, ppm)
-    lines = _ocr_lines(img, ppm)
+    _, angle = _deskew(img, ppm)
+    # the glyph boxes are half the size of formkit's: they are measured at twice the work
+    # resolution, straightened from the scan itself
+    hi_ppm = 2 * ppm
+    hi = cv2.resize(gray, None, fx=hi_ppm / ppm_scan, fy=hi_ppm / ppm_scan,
+                    interpolation=cv2.INTER_CUBIC if hi_ppm > ppm_scan else cv2.INTER_AREA)
+    if angle:
+        h, w = hi.shape
+        M = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        hi = cv2.warpAffine(hi, M, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+        h, w = img.shape
+        img = cv2.resize(hi, (w, h), interpolation=cv2.INTER_AREA)
+    # the dotted answer lines, found once and taken out before the page is read: through
+    # them Tesseract garbles the prompt beside them ("Ý kiến khác") and what is written
+    dots, dot_mask = _dots_lines(img, 0, img.shape[0], ppm)
+    clean = img.copy()
+    clean[cv2.dilate(dot_mask, np.ones((3, 3), np.uint8)).astype(bool)] = 255
+    lines = _ocr_lines(clean, ppm)
     anchors = _find_anchors(lines)
     counts = {p: sum(1 for k in anchors if PART_OF[k] == p) for p in PARTS}
     parts = {p for p in PARTS if counts[p] >= PART_MIN_ANCHORS}
@@ -341,15 +371,32 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
             f"(found {sum(counts.values())} of {len(ANCHORS)} of its headings and labels): "
             "not a survey page, or too damaged to read; enter it by hand if it is one")
     words = [w for ln in lines for w in ln.words]
-    squares = _squares(img, ppm)
-    page = _Page(img)
+    # found on the finer image, where a 2 mm glyph's outline is sharp; the label search
+    # works on the work image (half the scale)
+    squares_hi = _squares(hi, hi_ppm)
+    squares = [(a // 2, b // 2, c // 2, d // 2) for a, b, c, d in squares_hi]
+    fine = dict(zip(squares, squares_hi, strict=True))
+    # without the table's rules: a cell border 1.5 mm from a box would pass for its edge
+    page = _Page(_without_rules(hi, hi_ppm))
     form_page = min(parts)
     order = [k for k, _, p in ANCHORS if k in anchors and p in parts]
     tops = {k: anchors[k].y0 for k in order}
 
-    def region(key: str) -> tuple[int, int] | None:
+    keys = [k for k, _, _ in ANCHORS]
+
+    def region(key: str, text: bool = False) -> tuple[int, int] | None:
         if key not in anchors:
-            return None
+            if not text:
+                return None
+            # a prompt not read (a hand wrote over it): its dotted lines lie between the
+            # anchors found before and after it
+            before = [k for k in order if keys.index(k) < keys.index(key)]
+            after = [k for k in order if keys.index(k) > keys.index(key)]
+            if not before:
+                return None
+            y0 = anchors[before[-1]].y1 + int(0.5 * ppm)
+            y1 = tops[after[0]] - int(0.3 * ppm) if after else img.shape[0]
+            return y0, y1
         i = order.index(key)
         y0 = tops[key] - int(1.0 * ppm)
         y1 = tops[order[i + 1]] - int(0.3 * ppm) if i + 1 < len(order) else img.shape[0]
@@ -361,7 +408,6 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
     measures = []
     per_field: dict[str, list[tuple[BoxPos, B.BoxMeasure]]] = {}
     zones: list[ZonePos] = []
-    dot_mask = np.zeros(img.shape, np.uint8)
     unverified: set[str] = set()
     for f in spec.fields.values():
         key = FIELD_ANCHORS.get(f.id)
@@ -369,22 +415,21 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
             continue
         kind = "text" if f.kind.value == "text" else ("flag" if f.kind.value == "flag"
                                                       else "single")
-        reg = region(key)
+        reg = region(key, kind == "text")
         if reg is None:
             results[f.id] = _unreadable(f.id, kind, form_page,
                                         "its printed wording was not found on the page")
             continue
         if kind == "text":
-            found, mask = _dots_lines(img, reg[0], reg[1], ppm)
+            found = [d for d in dots if reg[0] <= d[2] < reg[1]]
             if not found:
                 results[f.id] = _unreadable(f.id, kind, form_page,
                                             "no dotted answer line found after its prompt")
                 continue
-            dot_mask |= cv2.dilate(mask, np.ones((3, 3), np.uint8))
             x0 = min(a for a, _, _ in found) / ppm
             x1 = max(b for _, b, _ in found) / ppm
             ys = [y / ppm for _, _, y in found]
-            zones.append(ZonePos(f.id, Rect(x0, ys[0] - 6.0, x1 - x0, ys[-1] - ys[0] + 6.5),
+            zones.append(ZonePos(f.id, Rect(x0, ys[0] - 4.5, x1 - x0, ys[-1] - ys[0] + 5.0),
                                  tuple((a / ppm, b / ppm, y / ppm) for a, b, y in found)))
             continue
         options = [("x", f.label)] if kind == "flag" else [(o.value, o.label)
@@ -420,24 +465,29 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
                                         + "; ".join(why))
             continue
         for value, label in options:
-            sq = got[value]
-            # the layout's box is the border's centre line: the outline's bounds less one px
-            pos = BoxPos(f.id, value, label, Rect((sq[0] + 0.5) / ppm, (sq[1] + 0.5) / ppm,
-                                                   (sq[2] - sq[0] - 1) / ppm,
-                                                   (sq[3] - sq[1] - 1) / ppm))
-            m = B.measure_box(page, ppm, pos)
+            sq = fine[got[value]]
+            # the layout's box is the border's centre line: the outline's bounds less a px
+            pos = BoxPos(f.id, value, label, Rect((sq[0] + 1) / hi_ppm, (sq[1] + 1) / hi_ppm,
+                                                   (sq[2] - sq[0] - 2) / hi_ppm,
+                                                   (sq[3] - sq[1] - 2) / hi_ppm))
+            m = B.measure_box(page, hi_ppm, pos)
             if verified < len(options):
                 unverified.add(f.id)
             measures.append(m)
             per_field.setdefault(f.id, []).append((pos, m))
+    # print crowds a "□" (its label, a cell's text and borders): ink around a box counts
+    # as a drawn circle only beyond what surrounds this page's empty boxes
+    quiet = sorted(m.ring_sides for m in measures if m.ink < 0.02 and m.light < 0.05)
+    ring_base = quiet[len(quiet) // 2] if quiet else 0
+    for m in measures:
+        m.ring_sides = m.ring_sides if m.ring_sides > ring_base + 1 else 0
     line_floor = B.page_line_floor(measures)
     quality = T.legacy_location_quality
     for fid, items in per_field.items():
         evs = [B.classify_box(m, pos.value, line_floor) for pos, m in items]
         if os.environ.get("FORMKIT_LEGACY_DEBUG"):
-            print(fid, [(round(m.ink, 3), round(m.light, 3), round(m.center, 3), m.ring_sides,
-                         round(m.line, 3), m.crossing, e.state.value) for (_, m), e in
-                        zip(items, evs, strict=True)])
+            print(fid, [(p.rect.as_list(), m.rect_px, round(m.ink, 3), m.ring_sides,
+                         e.state.value) for (p, m), e in zip(items, evs, strict=True)])
         q = quality * (T.legacy_unverified_factor if fid in unverified else 1.0)
         res = B.decide_choice(spec, fid, evs, form_page, q, line_floor)
         res.note = "; ".join(n for n in (res.note, "boxes located by the form's wording") if n)
@@ -448,15 +498,14 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
                 continue  # an empty box looks the same on every copy
             x0, y0, x1, y1 = m.rect_px
             pad = (x1 - x0)
-            fingerprint.append(_bits(img[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]))
+            fingerprint.append(_bits(hi[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]))
     B.doubt_blanks_on_pale_pages([r for r in results.values() if r.boxes])
     if zones:
         if ocr_text:
             from formkit.scan.text import read_text_zones
 
-            clean = img.copy()
-            clean[dot_mask.astype(bool)] = 255  # the dots are print, not writing
-            for res in read_text_zones(clean, ppm, zones, page=form_page):
+            for res in read_text_zones(_without_rules(clean, ppm), ppm, zones,
+                                       page=form_page):
                 if res.status is not Status.BLANK:
                     res.confidence *= quality
                 results[res.field] = res
