@@ -182,24 +182,49 @@ def _score(phrase: str, line: Line) -> float:
     return float(fuzz.partial_ratio(needle, line.text))
 
 
+#: wordings printed more than once: looked for between the anchors found around them
+REPEATED = {"c1yk", "c3yk", "c4yk"}
+
+
 def _find_anchors(lines: list[Line]) -> dict[str, Line]:
-    """Each anchor on the first line that matches it below the anchor found before it (the
-    form's order), so a repeated wording ("Ý kiến khác") lands at its own place."""
-    found: dict[str, Line] = {}
-    floor = -1
+    """Each anchor on its best-matching line; an anchor out of the form's order is dropped
+    (a misread, never a guess), and a wording printed more than once ("Ý kiến khác") is
+    looked for only between the anchors found around it."""
+    def best(phrase: str, lo: int, hi: int) -> int | None:
+        top, at = 0.0, None
+        for i in range(max(0, lo), min(len(lines), hi)):
+            sc = _score(phrase, lines[i])
+            if sc > top:
+                top, at = sc, i
+        return at if top >= ANCHOR_MIN_SCORE else None
+
+    at: dict[str, int] = {}
     for key, phrase, _part in ANCHORS:
-        best, best_i = 0.0, None
-        for i, ln in enumerate(lines):
-            if i <= floor and key not in ("title", "code"):
+        if key not in REPEATED:
+            i = best(phrase, 0, len(lines))
+            if i is not None:
+                at[key] = i
+    kept: dict[str, int] = {}
+    last = -1
+    for key, _, _ in ANCHORS:
+        if key in at and key not in ("title", "code"):  # both at the top, in either order
+            if at[key] <= last:
                 continue
-            sc = _score(phrase, ln)
-            if sc > best:
-                best, best_i = sc, i
-        if best_i is not None and best >= ANCHOR_MIN_SCORE:
-            found[key] = lines[best_i]
-            if key not in ("title", "code"):  # both sit at the top, in either order
-                floor = best_i
-    return found
+            last = at[key]
+        if key in at:
+            kept[key] = at[key]
+    keys = [k for k, _, _ in ANCHORS]
+    for key, phrase, _ in ANCHORS:
+        if key not in REPEATED:
+            continue
+        k = keys.index(key)
+        lo = max([kept[x] for x in keys[:k] if x in kept and x not in ("title", "code")],
+                 default=-1) + 1
+        hi = min([kept[x] for x in keys[k + 1:] if x in kept], default=len(lines))
+        i = best(phrase, lo, hi)
+        if i is not None:
+            kept[key] = i
+    return {k: lines[i] for k, i in kept.items()}
 
 
 def _squares(img: np.ndarray, ppm: float) -> list[tuple[int, int, int, int]]:
@@ -285,6 +310,27 @@ def _option_match(label_text: str, options: list[tuple[str, str]]) -> tuple[str 
     top = max(s[0] for s in good)
     best = max((s for s in good if s[0] >= top - 3), key=lambda s: (s[1], s[0]))
     return best[2], best[0]
+
+
+def _from_peers(fid: str, value: str, got: dict, placed: dict
+                ) -> tuple[int, int, int, int] | None:
+    """Where the box of `value` must be in row `fid`, from the rows with the same options
+    where both it and one of this row's found boxes were seen (median over those rows)."""
+    options = placed[fid][1]
+    guesses = []
+    for other, (_k, opts, ogot, *_rest) in placed.items():
+        if other == fid or opts != options or value not in ogot:
+            continue
+        for ref, sq in got.items():
+            if ref in ogot:
+                ov, orf = ogot[value], ogot[ref]
+                dy = sq[1] - orf[1]
+                guesses.append((ov[0], ov[1] + dy, ov[2], ov[3] + dy))
+                break
+    if not guesses:
+        return None
+    g = np.median(np.array(guesses), axis=0)
+    return tuple(int(round(v)) for v in g)
 
 
 def _dots_lines(img: np.ndarray, y0: int, y1: int, ppm: float
@@ -400,6 +446,8 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
         i = order.index(key)
         y0 = tops[key] - int(1.0 * ppm)
         y1 = tops[order[i + 1]] - int(0.3 * ppm) if i + 1 < len(order) else img.shape[0]
+        if not text:  # a question's boxes follow its wording closely
+            y1 = min(y1, y0 + int(T.legacy_region_max_mm * ppm))
         return y0, y1
 
     results: dict[str, FieldResult] = {}
@@ -409,6 +457,8 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
     per_field: dict[str, list[tuple[BoxPos, B.BoxMeasure]]] = {}
     zones: list[ZonePos] = []
     unverified: set[str] = set()
+    placed: dict[str, tuple] = {}  # field → its boxes found and missing (see below)
+    by_peers: set[str] = set()
     for f in spec.fields.values():
         key = FIELD_ANCHORS.get(f.id)
         if key is None or PART_OF[key] not in parts:
@@ -453,28 +503,41 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
             # others are the boxes in between (their label was misread, e.g. "Có □")
             got = {v: in_reg[i] for i, (v, _) in enumerate(options)}
             missing, extra = [], []
-        if missing or extra:
+        placed[f.id] = (kind, options, {v: fine[sq] for v, sq in got.items()},
+                        missing, len(extra), verified)
+    # a box whose outline a mark broke up: in a table of rows with the same options it
+    # sits in its option's column, at its row's height (both taken from the other rows)
+    for fid, (kind, options, got_hi, missing, n_extra, verified) in placed.items():
+        if missing and not n_extra and got_hi and kind == "single":
+            for v in list(missing):
+                guess = _from_peers(fid, v, got_hi, placed)
+                if guess is not None:
+                    got_hi[v] = guess
+                    missing.remove(v)
+            if not missing:
+                by_peers.add(fid)
+        if missing or n_extra:
             why = []
             if missing:
                 why.append("no box found beside " + ", ".join(
                     lab for v, lab in options if v in missing))
-            if extra:
-                why.append(f"{len(extra)} box(es) not beside any of its options")
-            results[f.id] = _unreadable(f.id, kind, form_page,
-                                        "the printed boxes do not fit the form: "
-                                        + "; ".join(why))
+            if n_extra:
+                why.append(f"{n_extra} box(es) not beside any of its options")
+            results[fid] = _unreadable(fid, kind, form_page,
+                                       "the printed boxes do not fit the form: "
+                                       + "; ".join(why))
             continue
         for value, label in options:
-            sq = fine[got[value]]
+            sq = got_hi[value]
             # the layout's box is the border's centre line: the outline's bounds less a px
-            pos = BoxPos(f.id, value, label, Rect((sq[0] + 1) / hi_ppm, (sq[1] + 1) / hi_ppm,
-                                                   (sq[2] - sq[0] - 2) / hi_ppm,
-                                                   (sq[3] - sq[1] - 2) / hi_ppm))
+            pos = BoxPos(fid, value, label, Rect((sq[0] + 1) / hi_ppm, (sq[1] + 1) / hi_ppm,
+                                                  (sq[2] - sq[0] - 2) / hi_ppm,
+                                                  (sq[3] - sq[1] - 2) / hi_ppm))
             m = B.measure_box(page, hi_ppm, pos)
             if verified < len(options):
-                unverified.add(f.id)
+                unverified.add(fid)
             measures.append(m)
-            per_field.setdefault(f.id, []).append((pos, m))
+            per_field.setdefault(fid, []).append((pos, m))
     # print crowds a "□" (its label, a cell's text and borders): ink around a box counts
     # as a drawn circle only beyond what surrounds this page's empty boxes
     quiet = sorted(m.ring_sides for m in measures if m.ink < 0.02 and m.light < 0.05)
@@ -488,9 +551,13 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
         if os.environ.get("FORMKIT_LEGACY_DEBUG"):
             print(fid, [(p.rect.as_list(), m.rect_px, round(m.ink, 3), m.ring_sides,
                          e.state.value) for (p, m), e in zip(items, evs, strict=True)])
-        q = quality * (T.legacy_unverified_factor if fid in unverified else 1.0)
+        q = quality * (T.legacy_unverified_factor if fid in unverified else 1.0) * \
+            (T.legacy_unverified_factor if fid in by_peers else 1.0)
         res = B.decide_choice(spec, fid, evs, form_page, q, line_floor)
-        res.note = "; ".join(n for n in (res.note, "boxes located by the form's wording") if n)
+        res.note = "; ".join(n for n in (
+            res.note, "boxes located by the form's wording",
+            "a box placed from the other rows (its outline was not found)"
+            if fid in by_peers else "") if n)
         results[fid] = res
         for (pos, m), ev in zip(items, evs, strict=True):
             located.append((pos, res))
