@@ -312,6 +312,23 @@ def _option_match(label_text: str, options: list[tuple[str, str]]) -> tuple[str 
     return best[2], best[0]
 
 
+def _dense_is_mark(evs: list) -> list:
+    """A "□" glyph is half a formkit box: an ordinary pen tick covers most of its inside
+    and reads as filled or "dense". When such a box is the only one of its row holding ink
+    (the others clean and empty), it is the answer, with the confidence of a weaker reading;
+    a dense box beside another mark stays as it was (cancelled? changed?)."""
+    dense = [e for e in evs if (e.state is BoxState.FILLED or (
+        e.state is BoxState.UNCERTAIN and not e.faint and not e.circled
+        and e.score >= T.box_filled_uncertain))]
+    others = [e for e in evs if e not in dense]
+    if len(dense) != 1 or not all(e.state is BoxState.EMPTY and e.score <= T.box_empty_max / 2
+                                  for e in others):
+        return evs
+    d = dense[0]
+    d.state, d.confidence = BoxState.CHECKED, T.legacy_dense_mark_confidence
+    return evs
+
+
 def _from_peers(fid: str, value: str, got: dict, placed: dict
                 ) -> tuple[int, int, int, int] | None:
     """Where the box of `value` must be in row `fid`, from the rows with the same options
@@ -503,11 +520,12 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
             # others are the boxes in between (their label was misread, e.g. "Có □")
             got = {v: in_reg[i] for i, (v, _) in enumerate(options)}
             missing, extra = [], []
+            unverified.add(f.id)
         placed[f.id] = (kind, options, {v: fine[sq] for v, sq in got.items()},
-                        missing, len(extra), verified)
+                        missing, len(extra))
     # a box whose outline a mark broke up: in a table of rows with the same options it
     # sits in its option's column, at its row's height (both taken from the other rows)
-    for fid, (kind, options, got_hi, missing, n_extra, verified) in placed.items():
+    for fid, (kind, options, got_hi, missing, n_extra) in placed.items():
         if missing and not n_extra and got_hi and kind == "single":
             for v in list(missing):
                 guess = _from_peers(fid, v, got_hi, placed)
@@ -534,8 +552,6 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
                                                   (sq[2] - sq[0] - 2) / hi_ppm,
                                                   (sq[3] - sq[1] - 2) / hi_ppm))
             m = B.measure_box(page, hi_ppm, pos)
-            if verified < len(options):
-                unverified.add(fid)
             measures.append(m)
             per_field.setdefault(fid, []).append((pos, m))
     # print crowds a "□" (its label, a cell's text and borders): ink around a box counts
@@ -547,7 +563,7 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
     line_floor = B.page_line_floor(measures)
     quality = T.legacy_location_quality
     for fid, items in per_field.items():
-        evs = [B.classify_box(m, pos.value, line_floor) for pos, m in items]
+        evs = _dense_is_mark([B.classify_box(m, pos.value, line_floor) for pos, m in items])
         if os.environ.get("FORMKIT_LEGACY_DEBUG"):
             print(fid, [(p.rect.as_list(), m.rect_px, round(m.ink, 3), m.ring_sides,
                          e.state.value) for (p, m), e in zip(items, evs, strict=True)])
