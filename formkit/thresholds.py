@@ -114,6 +114,7 @@ class Thresholds:
     legacy_location_quality: float = 0.92  # confidence factor: located by text, not marks
     legacy_unverified_factor: float = 0.9  # some boxes placed by order, label misread
     legacy_duplicate_bits: float = 10.0  # mean differing bits (of 64) per ticked box
+    legacy_peer_factor: float = 0.95  # a box placed from its column in the other rows
     legacy_dense_mark_confidence: float = 0.95  # a lone dense mark in a "□" glyph box
     legacy_region_max_mm: float = 22.0  # a question's boxes lie this close below its wording
 

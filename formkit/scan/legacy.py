@@ -375,7 +375,10 @@ def _dots_lines(img: np.ndarray, y0: int, y1: int, ppm: float
         if lines and abs(lines[-1][2] - y) < 1.5 * ppm:
             continue
         lines.append((int(xs[0]), int(xs[-1]), y))
-        for i in ids:
+    # every dot on a found line's height, also those the row grouping split off (a line
+    # that writing interrupts)
+    for i in small:
+        if any(abs(cent[i][1] + y0 - ly) < 0.8 * ppm for _, _, ly in lines):
             x, yy, w, h = stats[i, :4]
             mask[y0 + yy:y0 + yy + h, x:x + w] = 1
     return lines, mask
@@ -568,7 +571,7 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
             print(fid, [(p.rect.as_list(), m.rect_px, round(m.ink, 3), m.ring_sides,
                          e.state.value) for (p, m), e in zip(items, evs, strict=True)])
         q = quality * (T.legacy_unverified_factor if fid in unverified else 1.0) * \
-            (T.legacy_unverified_factor if fid in by_peers else 1.0)
+            (T.legacy_peer_factor if fid in by_peers else 1.0)
         res = B.decide_choice(spec, fid, evs, form_page, q, line_floor)
         res.note = "; ".join(n for n in (
             res.note, "boxes located by the form's wording",
