@@ -111,6 +111,16 @@ class Thresholds:
     text_prefill_confidence: float = 1.01
     # the review page groups tick items of one question and one machine reading by this many
     review_group_size: int = 30
+    # the department's own form read by its wording (formkit.scan.legacy, issue 19)
+    legacy_box_min_mm: float = 1.6  # a "□" glyph at 9 pt
+    legacy_box_max_mm: float = 5.5
+    legacy_label_min_score: float = 70.0  # fuzzy match of the words before a box
+    legacy_location_quality: float = 0.92  # confidence factor: located by text, not marks
+    legacy_unverified_factor: float = 0.9  # some boxes placed by order, label misread
+    legacy_duplicate_bits: float = 10.0  # mean differing bits (of 64) per ticked box
+    legacy_peer_factor: float = 0.95  # a box placed from its column in the other rows
+    legacy_dense_mark_confidence: float = 0.95  # a lone dense mark in a "□" glyph box
+    legacy_region_max_mm: float = 22.0  # a question's boxes lie this close below its wording
 
 
 T = Thresholds()

@@ -103,6 +103,7 @@ class PageRead:
     fields: dict[str, FieldResult] | None = None  # a read page's fields
     source: PageSource | None = None
     staged: list[tuple[str, str]] = field(default_factory=list)  # (temporary, final) paths
+    legacy: object | None = None  # formkit.scan.legacy.LegacyPage: read by its wording
 
 
 @dataclass
@@ -230,6 +231,10 @@ class BatchReader:
             return
         qr = find_qr(gray, ppm_scan, small)
         if qr is None:
+            from formkit.scan import legacy  # the department's own form, read by its wording
+
+            if legacy.analyse(self, pg, gray, ppm_scan, res):
+                return
             out.reason = ("no formkit QR code found: not a formkit form, or its QR code "
                           "(bottom right) is damaged or cut off; enter this sheet by hand")
             return
@@ -299,11 +304,20 @@ class BatchReader:
         if out.outcome != READ or ident is None or res.fields is None or res.source is None:
             _discard(res.staged)
             return out
+        if res.legacy is not None:
+            from formkit.scan import legacy
+
+            twin = legacy.duplicate_of(self, res.legacy)
+            if twin is not None:
+                return PageOutcome(out.file, out.page, DUPLICATE, twin, sha256=out.sha256,
+                                   form_page=ident.page, seconds=out.seconds)
         _publish(res)
         sheet = self._sheet_for(ident, Path(out.file))
         sheet.sheet.fields.update(res.fields)
         sheet.sheet.pages.append(res.source)
         sheet.pages_seen.add(ident.page)
+        if res.legacy is not None:  # a one-page print holds both parts of the form
+            sheet.pages_seen.update(res.legacy.parts)
         self.seen_pages.add((ident.copy_key, ident.page))
         self.seen_hashes.add(out.sha256)
         out.sheet = sheet.sheet.sheet_key
@@ -350,6 +364,8 @@ class BatchReader:
             o = self.open[key]
             layout = self.registry.get(o.sheet.layout)
             pages = len(layout.pages) if layout else len(o.pages_seen)
+            if o.sheet.layout == "theo-noi-dung":  # read by its wording: both parts needed
+                pages = 2
             o.sheet.complete = len(o.pages_seen) == pages
             if not o.sheet.serial and key[0] == "unnumbered":
                 # unnumbered sheets get a stable key from their first page's image hash
