@@ -274,7 +274,7 @@ def _write_text(img: np.ndarray, text: str, line: tuple[float, float, float], pp
     """A typed-looking answer sitting on the dotted line (PIL draws the diacritics)."""
     from PIL import Image, ImageDraw
 
-    from formkit.render.stamp import font
+    from formkit.spec.fonts import font
 
     x0, _x1, y = line
     size = int(3.6 * ppm)
@@ -358,7 +358,7 @@ def foreign_page(ppm: float) -> np.ndarray:
     """A page that is not the survey: a typed letter."""
     from PIL import Image, ImageDraw
 
-    from formkit.render.stamp import font
+    from formkit.spec.fonts import font
 
     w, h = int(210 * ppm), int(297 * ppm)
     pil = Image.new("L", (w, h), 255)
