@@ -71,6 +71,26 @@ def forms_build(
         console.print(f"[yellow]![/] {escape(note)}")
 
 
+@forms_app.command("cancel")
+def forms_cancel(
+    first: Annotated[int, typer.Option("--from", help="First serial to cancel", min=1)],
+    last: Annotated[int, typer.Option("--to", help="Last serial to cancel", min=1)],
+    reason: Annotated[str, typer.Option(help="Why (in hỏng, mất, không phát …)")],
+    form: Annotated[str, typer.Option("--form", "-f", help="05-02")] = "05-02",
+    year: Annotated[int, typer.Option(help="Year printed on the form")] = date.today().year,
+    unit: Annotated[str | None, typer.Option(help="Unit code from formkit.toml")] = None,
+    workspace: WorkspaceOpt = None,
+):
+    """Cancel issued numbered copies (spoilt, lost, never handed out): they are never issued
+    again and leave the response rate."""
+    from formkit.app.forms import cancel_copies
+
+    settings = _settings(workspace)
+    rec = cancel_copies(settings, form, year, unit, first, last, reason, None)
+    console.print(f"[green]✓[/] Đã hủy phiếu số {rec['first']:06d}–{rec['last']:06d} "
+                  f"({form} {year} {rec['unit'] or ''}): {rec['reason']}")
+
+
 @app.command()
 def read(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders: PDF, PNG, JPEG, TIFF, "

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -74,9 +76,7 @@ def _ledger_path(settings: Settings) -> Path:
     return settings.exports_dir / "forms" / LEDGER
 
 
-def issued_serials(settings: Settings, form: str, year: int, unit: str | None = None
-                   ) -> list[dict]:
-    """Every numbered batch issued (for response rates): form, year, unit, first, last."""
+def _ledger(settings: Settings, form: str, year: int, unit: str | None) -> list[dict]:
     path = _ledger_path(settings)
     if not path.exists():
         return []
@@ -93,8 +93,68 @@ def issued_serials(settings: Settings, form: str, year: int, unit: str | None = 
     return out
 
 
+def issued_serials(settings: Settings, form: str, year: int, unit: str | None = None
+                   ) -> list[dict]:
+    """Every numbered batch issued (for response rates): form, year, unit, first, last,
+    count; the count leaves out the serials of the batch cancelled since."""
+    recs = _ledger(settings, form, year, unit)
+    cancels = [r for r in recs if r.get("cancelled")]
+    out = []
+    for rec in (r for r in recs if not r.get("cancelled")):
+        first, last = int(rec["first"]), int(rec["last"])
+        gone = sum(max(0, min(last, int(c["last"])) - max(first, int(c["first"])) + 1)
+                   for c in cancels if c.get("unit", "") == rec.get("unit", ""))
+        out.append({**rec, "count": int(rec.get("count", last - first + 1)) - gone})
+    return out
+
+
+def cancelled_serials(settings: Settings, form: str, year: int, unit: str | None = None
+                      ) -> list[dict]:
+    """The ranges of issued serials cancelled (spoilt, lost, never handed out)."""
+    return [r for r in _ledger(settings, form, year, unit) if r.get("cancelled")]
+
+
+def cancel_serials(settings: Settings, form: str, year: int, unit: str, first: int,
+                   last: int, reason: str, actor: str | None = None) -> dict:
+    """Record serials first..last as cancelled: they stay in the ledger (never issued again)
+    and leave the count of copies handed out. Refused unless the whole range was issued
+    and none of it is cancelled already."""
+    from formkit.errors import InputError
+
+    reason = unicodedata.normalize("NFC", reason.strip())
+    if not reason:
+        raise InputError("A cancellation needs its reason.",
+                         hint="Say why, e.g. --reason \"in hỏng\".")
+    if first < 1 or last < first:
+        raise InputError(f"Serials {first}–{last} are not a range.",
+                         hint="Give the first and the last serial, first ≤ last.")
+    issued = [r for r in _ledger(settings, form, year, unit) if not r.get("cancelled")]
+    covered = set()
+    for r in issued:
+        covered.update(range(int(r["first"]), int(r["last"]) + 1))
+    missing = [n for n in range(first, last + 1) if n not in covered]
+    if missing:
+        raise InputError(f"Serial {missing[0]:06d} of {form} {year} {unit} was never issued.",
+                         hint="Only issued serials can be cancelled; see "
+                              "exports/forms/issued_serials.jsonl.")
+    for c in cancelled_serials(settings, form, year, unit):
+        if int(c["first"]) <= last and first <= int(c["last"]):
+            raise InputError(f"Serials {max(first, int(c['first'])):06d}… are already "
+                             "cancelled.", hint="Nothing was changed.")
+    rec = {"form": form, "year": year, "unit": unit, "first": first, "last": last,
+           "cancelled": True, "reason": reason, "by": actor or "",
+           "cancelled_at": datetime.now().isoformat(timespec="seconds")}
+    path = _ledger_path(settings)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return rec
+
+
 def next_serial(settings: Settings, form: str, year: int, unit: str) -> int:
-    recs = issued_serials(settings, form, year, unit)
+    """The serial after every one ever issued, cancelled ones included (never reused)."""
+    recs = _ledger(settings, form, year, unit)
     return 1 + max((int(r["last"]) for r in recs), default=0)
 
 

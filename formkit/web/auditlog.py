@@ -20,6 +20,7 @@ from formkit.store.models import AuditLog
 ACTIONS: dict[str, str] = {
     "web_login": "Đăng nhập",
     "web_login_failed": "Đăng nhập sai",
+    "serials_cancelled": "Hủy phiếu đã cấp số",
     "web_user_add": "Tạo tài khoản",
     "web_user_role": "Đổi vai trò tài khoản",
     "web_user_password": "Đặt mật khẩu mới",
