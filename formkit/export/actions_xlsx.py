@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from formkit.config import Settings
-from formkit.export.xlsx_common import put_text, row_height
+from formkit.export.xlsx_common import print_landscape, put_text, row_height
 from formkit.store.actions import status_label
 from formkit.store.rows import ActionRecord
 
@@ -72,9 +72,4 @@ def add_actions_sheet(wb: Workbook, settings: Settings, year: int,
         put_text(ws.cell(4, 1), f"Chưa mở hành động khắc phục nào trong năm {year}.")
         ws.cell(4, 1).font = Font(name="Times New Roman", italic=True, size=11)
     ws.freeze_panes = "B4"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "3:3"
+    print_landscape(ws, 3)

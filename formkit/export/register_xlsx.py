@@ -22,7 +22,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from formkit.analyze.classify import GroupRules, load_rules
 from formkit.config import Settings, issue_control
 from formkit.export.actions_xlsx import add_actions_sheet
-from formkit.export.xlsx_common import MM_PER_CHAR, put_text, row_height, save_atomically
+from formkit.export.xlsx_common import (
+    MM_PER_CHAR,
+    print_landscape,
+    put_text,
+    row_height,
+    save_atomically,
+)
 from formkit.spec import FormSpec, load_form, template_path
 from formkit.store import Store, open_store
 from formkit.store.actions import list_actions
@@ -152,12 +158,7 @@ def _title_rows(ws: Worksheet, settings: Settings, spec: FormSpec, year: int,
 
 
 def _print_setup(ws: Worksheet, settings: Settings) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages as the rows need
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    print_landscape(ws, HEADER_ROW)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5  # inches: 12.7 mm
     ws.page_margins.top = 0.8

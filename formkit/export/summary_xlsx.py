@@ -28,7 +28,7 @@ from formkit.analyze.stats import Change
 from formkit.analyze.tallies import CHUA_DAT, DAT, TOT, YearTallies
 from formkit.analyze.wording import MISSING, Period
 from formkit.config import Settings
-from formkit.export.xlsx_common import put_text, row_height, save_atomically
+from formkit.export.xlsx_common import print_landscape, put_text, row_height, save_atomically
 from formkit.textnorm import nfc
 from formkit.thresholds import T, Thresholds
 
@@ -106,12 +106,7 @@ def _sheet(wb: Workbook, key: str, title: str, note: str, cols: Sequence[Col],
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 2)
     # printed on landscape pages, one page wide (office users print the sheets)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    print_landscape(ws, HEADER_ROW)
     return ws
 
 

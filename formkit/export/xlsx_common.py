@@ -89,6 +89,17 @@ def write_csv_atomically(path: Path, header: Sequence[str], rows: Iterable[Seque
     return path
 
 
+def print_landscape(ws: Any, title_row: int) -> None:
+    """A4 landscape, one page wide and as many pages long as the rows need, the header row
+    repeated on every page: how the office prints formkit's sheets."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{title_row}:{title_row}"
+
+
 def save_atomically(wb: Workbook, path: Path) -> Path:
     """Save next to the target, then replace it: a crash never leaves half a workbook."""
     try:
