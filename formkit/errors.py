@@ -17,61 +17,89 @@ Exit codes (also in the README):
 
 from __future__ import annotations
 
+from formkit.catalogue import Message, render, say
+
 
 class FormkitError(Exception):
-    exit_code = 1
-    #: a short hint telling the user what to do; appended to the message
-    hint: str = ""
+    """`message` is a `catalogue.Message` (code + parameters), or plain text while a raise
+    site has not been given its code yet. `hint_code` names the catalogue's what-to-do line."""
 
-    def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if hint is not None:
-            self.hint = hint
+    exit_code = 1
+    hint_code: str = "hint.internal"
+
+    def __init__(self, message: Message | str, hint: Message | str | None = None):
+        self.msg: Message = message if isinstance(message, Message) else say("text",
+                                                                             text=message)
+        self.hint_msg: Message | None = (
+            (hint if isinstance(hint, Message) else say("text", text=hint)) if hint
+            else (say(self.hint_code) if hint is None and self.hint_code else None))
+        super().__init__(self.msg.en())
+
+    @property
+    def code(self) -> str:
+        return self.msg.code
+
+    @property
+    def message(self) -> str:
+        """What happened, in Vietnamese."""
+        return self.msg.vi()
+
+    @property
+    def hint(self) -> str:
+        """What to do, in Vietnamese ("" when the message says it already)."""
+        return self.hint_msg.vi() if self.hint_msg else ""
+
+    def text(self, lang: str = "vi") -> str:
+        """Message and hint as one text for a person (vi) or a script (en)."""
+        body = render(self.msg, lang)
+        tail = render(self.hint_msg, lang) if self.hint_msg else ""
+        return f"{body}\n→ {tail}" if tail else body
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "params": dict(self.msg.params), "exit_code": self.exit_code,
+                "vi": self.text("vi"), "en": self.text("en")}
 
     def __str__(self) -> str:
-        if self.hint:
-            return f"{self.message}\n→ {self.hint}"
-        return self.message
+        return self.text("vi")
 
 
 class ConfigError(FormkitError):
     exit_code = 3
-    hint = "Fix formkit.toml (or run `formkit init --force` to write a fresh one)."
+    hint_code = "hint.config"
 
 
 class TemplateError(FormkitError):
     exit_code = 4
-    hint = "Fix the form template named above; field ids and labels are listed in the README."
+    hint_code = "hint.template"
 
 
 class InputError(FormkitError):
     exit_code = 5
-    hint = "Check the file: it may be damaged, of another kind, or not a formkit form."
+    hint_code = "hint.input"
 
 
 class ExternalProgramError(FormkitError):
     exit_code = 6
-    hint = "Run `make setup` (it installs LibreOffice and Tesseract), then try again."
+    hint_code = "hint.external"
 
 
 class OutputError(FormkitError):
     exit_code = 7
-    hint = "Choose a folder you can write to, or free some disk space."
+    hint_code = "hint.output"
 
 
 class StoreError(FormkitError):
     exit_code = 8
-    hint = "Close other programs using the database and try again."
+    hint_code = "hint.store"
 
 
 class RefusedError(FormkitError):
     exit_code = 9
-    hint = ""
+    hint_code = ""
 
 
 class BatchIncomplete(FormkitError):
     """Raised by the CLI, not the API, when a batch has rejected pages or review items."""
 
     exit_code = 10
-    hint = "See the batch report for each page's reason."
+    hint_code = "hint.batch_incomplete"

@@ -1,0 +1,147 @@
+"""Messages as codes: what formkit tells a person is a code plus parameters, worded here once.
+
+Every page reason, field note, review reason and error is built with `say(code, **params)`.
+The stored form is the code and its parameters (`Message.to_json`); every face (terminal,
+web, workbook, report, JSON) renders it through `render`, in Vietnamese by default and in
+English for scripts. No face words a message itself and nothing translates English text.
+
+A catalogue entry is `code: (vietnamese, english)`; both are `str.format` templates over the
+same parameter names (a test holds every entry to that and every code used to an entry).
+Entries are grouped by the stage that says them: `page.*` the reader's page outcomes,
+`note.*` its notes on a field, `error.*` the errors of `formkit.errors`, `hint.*` what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from formkit.textnorm import nfc
+
+Lang = str  # "vi" (the office) or "en" (scripts, logs)
+
+#: code -> (Vietnamese template, English template). Append; a code once stored is never renamed.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- hints: what to do, appended to an error by its class -----------------------------
+    "hint.internal": (
+        "Đây là lỗi của chương trình: gửi thông báo này kèm tệp nhật ký cho người quản trị.",
+        "This is a bug: report it with the log file."),
+    "hint.config": (
+        "Sửa tệp formkit.toml (hoặc chạy `formkit init --force` để tạo tệp mới).",
+        "Fix formkit.toml (or run `formkit init --force` to write a fresh one)."),
+    "hint.template": (
+        "Sửa mẫu biểu mẫu nêu trên; mã và nhãn các trường có trong README.",
+        "Fix the form template named above; field ids and labels are listed in the README."),
+    "hint.input": (
+        "Kiểm tra tệp: tệp có thể bị hỏng, khác loại, hoặc không phải biểu mẫu của formkit.",
+        "Check the file: it may be damaged, of another kind, or not a formkit form."),
+    "hint.external": (
+        "Chạy `make setup` (cài LibreOffice và Tesseract) rồi thử lại.",
+        "Run `make setup` (it installs LibreOffice and Tesseract), then try again."),
+    "hint.output": (
+        "Chọn thư mục được phép ghi, hoặc giải phóng dung lượng đĩa.",
+        "Choose a folder you can write to, or free some disk space."),
+    "hint.store": (
+        "Đóng các chương trình khác đang dùng cơ sở dữ liệu rồi thử lại.",
+        "Close other programs using the database and try again."),
+    "hint.batch_incomplete": (
+        "Xem báo cáo của lô để biết lý do của từng trang.",
+        "See the batch report for each page's reason."),
+    # --- free text: an error whose wording is not (yet) in the catalogue -----------------
+    "text": ("{text}", "{text}"),
+    # --- page.* and note.*: the reader's page outcomes and its notes on a field ----------
+    # (section of the reader; append below this line)
+
+    # --- error.store.*, error.accounts.*: the store and the accounts ----------------------
+    # (section of the store; append below this line)
+
+    # --- page.legacy.*, note.legacy.*: the reader of forms without marks -----------------
+    # (section of the legacy reader; append below this line)
+
+    # --- error.*: every other error (config, input, forms, export, archive, web) ---------
+    # (section of the other stages; append below this line)
+
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A code and its parameters; rendered for a person by `render`."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def vi(self) -> str:
+        return render(self, "vi")
+
+    def en(self) -> str:
+        return render(self, "en")
+
+    def __str__(self) -> str:
+        return render(self, "vi")
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored form: code, parameters, and both texts for readers of the JSON."""
+        return {"code": self.code, "params": dict(self.params),
+                "vi": render(self, "vi"), "en": render(self, "en")}
+
+    def dumps(self) -> str:
+        """Compact form for a database column: code and parameters only."""
+        return json.dumps({"code": self.code, "params": self.params},
+                          ensure_ascii=False, sort_keys=True, default=str)
+
+
+def say(code: str, **params: Any) -> Message:
+    """The message `code` with its parameters. An unknown code is a bug: it fails here, where
+    it is said, rather than later where a person would read it."""
+    if code not in CATALOGUE:
+        raise KeyError(f"message code {code!r} is not in formkit.catalogue.CATALOGUE")
+    return Message(code, {k: (nfc(v) if isinstance(v, str) else v) for k, v in params.items()})
+
+
+def render(message: Message | str | None, lang: Lang = "vi") -> str:
+    """The message worded for a person (`vi`) or a script (`en`). A plain string (text stored
+    before codes existed) is shown as it is, so nothing is hidden."""
+    if message is None:
+        return ""
+    if isinstance(message, str):
+        return nfc(message)
+    vi, en = CATALOGUE.get(message.code, ("{code}", "{code}"))
+    template = vi if lang == "vi" else en
+    try:
+        return nfc(template.format_map(_Lenient(message.params, code=message.code)))
+    except (ValueError, IndexError):  # a malformed template is caught by the catalogue test
+        return nfc(f"{message.code} {message.params}")
+
+
+def loads(stored: str | None) -> Message | str | None:
+    """A stored message back: JSON from `Message.dumps`, else the plain text as stored."""
+    if not stored:
+        return None
+    if stored.startswith("{"):
+        try:
+            data = json.loads(stored)
+        except ValueError:
+            return stored
+        if isinstance(data, dict) and "code" in data:
+            return Message(str(data["code"]), dict(data.get("params") or {}))
+    return stored
+
+
+def placeholders(template: str) -> set[str]:
+    """The parameter names a template uses (for the catalogue's own test)."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+class _Lenient(dict):
+    """Parameters for format_map: a missing one shows as {name} instead of failing, so a
+    message stored by an older version still renders."""
+
+    def __init__(self, params: dict[str, Any], **extra: Any):
+        super().__init__(params)
+        self.update({k: v for k, v in extra.items() if k not in params})
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
