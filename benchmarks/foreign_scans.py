@@ -8,6 +8,7 @@ Floyd–Steinberg dithered and 600-dpi thresholded 1-bit TIFF (G4), "fit to page
 with rotation, a Letter-size PDF, 5 mm cut off two edges on a dark scanner lid, yellow
 paper with JPEG q45 at 150 dpi, upside down with a dark gamma, a scanner's "text enhance"
 sharpening, 120 dpi, a strong light gradient, a JPEG that claims 72 dpi, blur with noise,
+printing on both sides of thin paper (the reverse shows through), a yellow highlighter,
 grey recycled paper with low contrast, JPEG quality 15, turned 12°, a fold crease across
 the page, salt-and-pepper noise, a red "received" stamp; and two phone photos (4000 × 3000,
 the page's top edge 8 % or 15 % narrower than its bottom, turned, on a desk, light falling
@@ -213,6 +214,39 @@ def red_received_stamp(pgs: Pages, rng) -> tuple[Pages, str, int]:
     return out, "jpeg80", 200
 
 
+def duplex_bleed_through(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    """Printed on both sides of thin paper: each page shows its reverse, mirrored, at 12-22 %
+    of its darkness (the other page's print and answers seen through the sheet)."""
+    grey = [np.asarray(_at_dpi(p, 200).convert("L")).astype(np.float32) for p in pgs]
+    out = []
+    for i, a in enumerate(grey):
+        back = grey[len(grey) - 1 - i] if len(grey) > 1 else a
+        back = np.fliplr(back)[:a.shape[0], :a.shape[1]]
+        if back.shape != a.shape:
+            back = np.pad(back, ((0, a.shape[0] - back.shape[0]), (0, a.shape[1] - back.shape[1])),
+                          constant_values=255)
+        strength = rng.uniform(0.12, 0.22)
+        seen = 255 - (255 - back) * strength
+        out.append(_grey(np.minimum(a, seen) + rng.normal(0, 2, a.shape)))
+    return out, "jpeg80", 200
+
+
+def highlighter_over_rows(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    """Someone in the office ran a yellow highlighter across a few lines of each page: a wide
+    translucent band over print, boxes and marks (colour scan)."""
+    out = []
+    for p in pgs:
+        a = np.asarray(_at_dpi(p, 200).convert("RGB")).astype(np.float32)
+        h, w = a.shape[:2]
+        for _ in range(3):
+            y = int(rng.uniform(0.15, 0.85) * h)
+            x0, x1 = sorted(rng.uniform(0.05, 0.95, 2) * w)
+            band = a[y:y + 34, int(x0):int(x1)]
+            band *= np.array([1.0, 0.97, 0.45])
+        out.append(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)))
+    return out, "jpeg80", 200
+
+
 def _photo(pgs: Pages, rng, keystone: float, turn_deg: float) -> tuple[Pages, str, int]:
     """A phone held over the desk: the page fills ~85 % of a 4000 × 3000 frame, its top edge
     `keystone` narrower than its bottom (the phone tilted), turned, on a dark desk, with
@@ -255,7 +289,7 @@ VARIANTS: dict[str, Callable] = {f.__name__: f for f in (
     yellow_paper_jpeg45, upside_down_dark, text_enhance, dpi_120, light_gradient,
     jpeg_claims_72dpi, blur_and_noise, grey_recycled_paper, jpeg_quality_15,
     turned_12_degrees, fold_crease, salt_and_pepper, red_received_stamp, phone_keystone_8pct,
-    phone_keystone_15pct)}
+    phone_keystone_15pct, duplex_bleed_through, highlighter_over_rows)}
 
 
 def _write(folder: Path, stem: str, pages: Pages, container: str, dpi: int) -> None:
@@ -280,7 +314,7 @@ def ensure_clean(args: argparse.Namespace) -> Path:
     from formkit.config import load_settings
     from formkit_dev.simulate import simulate
 
-    src = (ROOT / "formkit" / "scan" / "simulate.py").read_bytes()
+    src = (ROOT / "formkit_dev" / "simulate.py").read_bytes()
     tag = hashlib.sha256(src + Path(__file__).read_bytes()).hexdigest()[:8]
     root = Path(args.cache) / f"foreign_s{args.seed}_n{args.sheets}_{tag}"
     if not (root / "clean" / "truth.json").exists():

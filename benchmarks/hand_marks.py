@@ -20,7 +20,10 @@ answers, as a respondent keeps one habit; 15 % of the rows are left blank.
   pages/s  reading speed on one core, OCR off
 
     .venv/bin/python benchmarks/hand_marks.py [--sheets-per-style 6] [--seed 11]
-        [--style NAME ...] [--level office|rough] [--cache DIR]
+        [--style NAME ...] [--level office|rough] [--degrade VARIANT] [--cache DIR]
+
+--degrade scans the filled pages with one of benchmarks/foreign_scans.py's degradations
+(1-bit TIFF, phone photo, reverse side showing through, …) instead of the office scanner.
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import foreign_scans  # noqa: E402  (its degradations, for --degrade)
+from PIL import Image  # noqa: E402
 
 from formkit_dev import handmarks  # noqa: E402
 
@@ -104,7 +110,9 @@ def make_sheets(args: argparse.Namespace, cache: Path, styles: list[str]
     copies = args.sheets_per_style * len(styles)
     ws, version, pdf_path = build_form(cache, copies)
     src = Path(handmarks.__file__).read_bytes() + Path(__file__).read_bytes()
-    key = repr((styles, args.seed, args.level, args.sheets_per_style))
+    key = repr((styles, args.seed, args.level, args.sheets_per_style, args.degrade))
+    if args.degrade:
+        src += Path(foreign_scans.__file__).read_bytes()
     tag = hashlib.sha256(src + key.encode()).hexdigest()[:10]
     folder = cache / f"scans_{tag}"
     truth_path = folder / "truth.json"
@@ -135,6 +143,7 @@ def make_sheets(args: argparse.Namespace, cache: Path, styles: list[str]
                 else:
                     answers[fid] = None if blank else str(rng.choice(values))
             pen = handmarks.PENS[str(rng.choice(["ballpoint", "blue_ballpoint", "gel"]))]
+            filled: list[np.ndarray] = []
             for i, page in enumerate(layout.pages):
                 img = pdf[len(layout.pages) * copy + i].render(
                     scale=RENDER_DPI / 72, grayscale=True).to_numpy().copy()
@@ -145,9 +154,16 @@ def make_sheets(args: argparse.Namespace, cache: Path, styles: list[str]
                         r = box.rect
                         handmarks.draw(img, style, (r.x, r.y, r.w, r.h),
                                        handmarks.label_rect(clean, r, ppm), ppm, rng, pen)
+                if args.degrade:
+                    filled.append(img)
+                    continue
                 scan = office_scan(img, rng, args.level)
                 cv2.imwrite(str(folder / f"s{copy + 1:03d}_p{i + 1}.jpg"), scan,
                             [cv2.IMWRITE_JPEG_QUALITY, 95])
+            if args.degrade:  # a scanner made elsewhere (benchmarks/foreign_scans.py)
+                pages = [Image.fromarray(p).convert("RGB") for p in filled]
+                out, container, dpi = foreign_scans.VARIANTS[args.degrade](pages, rng)
+                foreign_scans._write(folder, f"s{copy + 1:03d}", out, container, dpi)
             truth[str(copy + 1)] = {"style": style, "answers": answers}
     finally:
         pdf.close()
@@ -193,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--style", nargs="*", default=None)
     ap.add_argument("--level", choices=("office", "rough"), default="office")
+    ap.add_argument("--degrade", choices=sorted(foreign_scans.VARIANTS), default=None,
+                    help="scan with one of foreign_scans.py's degradations instead of --level")
     ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "formkit_bench"))
     ap.add_argument("--show-silent", type=int, default=20)
     args = ap.parse_args(argv)
@@ -214,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     read = report.count("read")
     by_style, silent = score(report, truth)
 
-    print(f"\nHand marks, level {args.level}: {read} of {pages} pages read, "
+    scanner = f"scan {args.degrade}" if args.degrade else f"level {args.level}"
+    print(f"\nHand marks, {scanner}: {read} of {pages} pages read, "
           f"{pages / seconds:.1f} pages/s on one core (OCR off), peak "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     head = f"{'style':<20} {'set':<9} {'fields':>6} {'clear flagged':>14} " \

@@ -63,7 +63,7 @@ PLAIN_STYLES = {"empty", "x", "tick", "slash", "dot", "scribble", "overshoot"}
 
 
 def _cache_dir(args: argparse.Namespace) -> Path:
-    src = (ROOT / "formkit" / "scan" / "simulate.py").read_bytes()
+    src = (ROOT / "formkit_dev" / "simulate.py").read_bytes()
     tag = hashlib.sha256(src).hexdigest()[:8]
     name = (f"omr_s{args.seed}_n{args.sheets}_{args.level}_{args.formats.replace(',', '-')}"
             f"_r{args.rescans:g}_{tag}")

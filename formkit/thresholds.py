@@ -66,6 +66,14 @@ class Thresholds:
     # reaches 0.3–0.5, paper noise of an office scan stays under 0.05
     question_ink_level: float = 0.2
     question_ink_sigmas: float = 5.0
+    # the page's faint background (show-through, scan.question.stray_ink): measured on
+    # bare paper of the question rows at least this far (mm) from print and dark ink, as
+    # this quantile of its darkness
+    show_through_clear_mm: float = 1.0
+    show_through_quantile: float = 0.995
+    # a checked box's darkest ink must stand this far (share of the print's black) above
+    # the page's show-through level, or the mark goes to review
+    show_through_margin: float = 0.12
     # a connected trace smaller than this (mm², or shorter than the extent in mm) is a speck
     question_speck_mm2: float = 0.25
     question_speck_extent_mm: float = 1.2

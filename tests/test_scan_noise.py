@@ -356,3 +356,36 @@ def test_a_tick_with_a_second_mark_by_another_option_goes_to_review(survey_spec)
     assert not r.needs_review
     weigh_stray_ink(r, StrayInk(9.0, {"chua_dat": 9.0}))  # a circle round another option
     assert r.value == "tot" and r.needs_review
+
+
+@pytest.mark.slow
+def test_reverse_side_showing_through_thin_paper_is_not_read_as_marks(built, tmp_path):
+    """A sheet printed on both sides: each page carries its reverse, mirrored, at a fifth of
+    its darkness, answers included. The reverse's marks and print behind an empty box must
+    not be read as an answer there; the page's own answers still read."""
+    res = built["survey"]
+    pages = [render_page(res.pdf, i, DPI) for i in range(2)]
+    fill_sheet(pages, res.layout, ANSWERS, DPI, "x")
+    seen = []
+    for i, img in enumerate(pages):
+        back = np.fliplr(pages[1 - i]).astype(np.float32)
+        back = cv2.resize(back, (img.shape[1], img.shape[0]))
+        through = 255 - (255 - back) * 0.2
+        seen.append(np.minimum(img.astype(np.float32), through).astype(np.uint8))
+    paths = []
+    for i, img in enumerate(seen):
+        paths.append(tmp_path / f"p{i}.png")
+        cv2.imwrite(str(paths[-1]), img)
+    sheet = read_paths(built["settings"], paths, ocr=False).sheets[0]
+    for fid, f in sheet.fields.items():
+        if f.kind == "text" or fid not in ANSWERS and f.status is Status.UNREADABLE:
+            continue
+        want = ANSWERS.get(fid)
+        if f.needs_review:
+            continue  # a person looks: never a silent error
+        if want is None:
+            assert f.status is Status.BLANK, f"{fid}: read {f.value!r} ({f.note})"
+        else:
+            assert f.value == want, f"{fid}: read {f.value!r}, answered {want!r} ({f.note})"
+    answered = [fid for fid in ANSWERS if ANSWERS[fid] is not None]
+    assert sum(not sheet.fields[fid].needs_review for fid in answered) >= len(answered) - 2

@@ -390,15 +390,16 @@ class BatchReader:
 
     # ---- fields -------------------------------------------------------------------------
     def _stray_ink(self, layout: Layout, page: PageLayout, aligned: AlignedPage,
-                   measures: list, marked: set[str]) -> dict[str, Q.StrayInk]:
+                   measures: list, marked: set[str]) -> tuple[dict[str, Q.StrayInk], float]:
         """Ink in each question row that is neither print nor inside a box (see
-        formkit.scan.question); empty when this layout has no reference page."""
+        formkit.scan.question), and the page's show-through level; nothing when this layout
+        has no reference page."""
         ref_path = self.registry.reference(layout, page.page)
         if ref_path is None or not measures:
-            return {}
+            return {}, 0.0
         ref = Q.load_reference(str(ref_path), aligned.shape)
         if ref is None:
-            return {}
+            return {}, 0.0
         rows = Q.rows_for(ref_path, ref, page, self.ppm)
         shifts: dict[str, list[tuple[float, float]]] = {}
         for box, m in measures:
@@ -421,7 +422,18 @@ class BatchReader:
             by_field.setdefault(box.field, []).append((box, m, ev))
         marked = {box.key for box, _m, ev in (i for v in by_field.values() for i in v)
                   if ev.state is not BoxState.EMPTY}
-        stray = self._stray_ink(layout, page, aligned, measures, marked)
+        stray, haze = self._stray_ink(layout, page, aligned, measures, marked)
+        pale_level = haze + T.show_through_margin
+        if pale_level > T.question_ink_level:
+            # the reverse shows through: pale ink and faint strokes count only above it
+            # (measured again, on such pages only)
+            for items in by_field.values():
+                for i, (box, _m, _ev) in enumerate(items):
+                    m = B.measure_box(aligned, self.ppm, box, pale_level)
+                    items[i] = (box, m, B.classify_box(m, box.value, max(line_floor, haze)))
+        for items in by_field.values():
+            for i, (box, m, ev) in enumerate(items):
+                items[i] = (box, m, B.doubt_pale_mark(ev, m, haze))
         results: dict[str, FieldResult] = {}
         for fid, items in by_field.items():
             res = B.decide_choice(spec, fid, [ev for _, _, ev in items], ident.page, quality,

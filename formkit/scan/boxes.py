@@ -46,6 +46,7 @@ class BoxMeasure:
     rect_px: tuple[int, int, int, int]  # refined box (x0, y0, x1, y1) in aligned px
     line: float = 0.0  # strongest straight faint stroke (mean darkness along a line)
     crossing: int = 0  # sides where a stroke runs from inside the box out through its border
+    peak: float = 1.0  # darkness of the mark's darkest part (0 paper … 1 the printed black)
 
 
 def _quantile(a: np.ndarray, q: float) -> float:
@@ -67,7 +68,11 @@ def _best_pair(profile: np.ndarray, gap: int, lo: int, hi: int, expected: int) -
     return best_x
 
 
-def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
+def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos,
+                pale_level: float = 0.2) -> BoxMeasure:
+    """The evidence of one box. `pale_level` is how dark (share of the print's black) ink
+    must be to count as a pale mark: a fifth on a clean page, more on a page whose reverse
+    shows through (scan.question.stray_ink measures that)."""
     r = box.rect
     search = int(round(T.box_search_mm * ppm))
     ring_pad = int(round(2.6 * ppm))
@@ -117,7 +122,11 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
                    np.clip(rows - np.median(rows), 0, None)) / black)[inner]
     if pale.size == 0:
         pale = np.zeros((1, 1), np.float32)
-    light = float((pale > 0.2).mean())
+    light = float((pale > pale_level).mean())
+    # how dark the mark itself is at its darkest (its top 2 % of pixels): a pen or pencil
+    # stroke reaches well into the print's black; the other side of the sheet seen through
+    # thin paper, or a copy's grey haze, never does
+    peak = _quantile(pale, 0.98)
     # faint marks (a hard pencil, a pale ballpoint): smooth harder so paper noise and JPEG
     # ringing average out while a stroke 0.3 mm wide survives
     smooth = cv2.GaussianBlur(pale, (5, 5), 0)
@@ -128,7 +137,7 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
     # up into blobs: measure the extent of the largest connected trace
     faint = 0.0
     if core.size:
-        mask = (core > 0.09).astype(np.uint8)
+        mask = (core > pale_level - 0.11).astype(np.uint8)
         n, _lab, stats, _c = cv2.connectedComponentsWithStats(mask, connectivity=8)
         if n > 1:
             big = stats[1:, cv2.CC_STAT_AREA].argmax() + 1
@@ -137,7 +146,7 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
     ih, iw = pale.shape
     cy0, cx0 = int(ih * 0.22), int(iw * 0.22)
     center_part = pale[cy0:ih - cy0, cx0:iw - cx0]
-    center = float((center_part > 0.2).mean()) if center_part.size else 0.0
+    center = float((center_part > pale_level).mean()) if center_part.size else 0.0
 
     # a band 0.5–2.0 mm around the box, in eleven segments (three along the top, the
     # bottom and the right side, and the two right corners; the left side carries the
@@ -152,7 +161,8 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
         segments.append(norm[thirds_y[i]:thirds_y[i + 1], x + bw + o1:x + bw + o2])
     segments.append(norm[max(0, y - o2):max(0, y - o1), x + bw + o1:x + bw + o2])
     segments.append(norm[y + bh + o1:y + bh + o2, x + bw + o1:x + bw + o2])
-    sides = sum(1 for seg in segments if seg.size and (seg > 0.25).mean() > 0.04)
+    sides = sum(1 for seg in segments
+                if seg.size and (seg > max(0.25, pale_level)).mean() > 0.04)
     rect = (wx0 + x, wy0 + y, wx0 + x + bw, wy0 + y + bh)
     # straight-stroke evidence, darkness clipped: a toner speck is dark but tiny, a pencil
     # stroke pale but long
@@ -161,7 +171,7 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos) -> BoxMeasure:
     line = _line_response(np.minimum(contrast, LINE_CLIP)) if contrast.size else 0.0
     crossing = _border_crossings(norm, x, y, bw, bh, border_px, inset, ppm)
     return BoxMeasure(ink, light, center, faint, sides, ((x - ex) / ppm, (y - ey) / ppm), rect,
-                      line, crossing)
+                      line, crossing, peak)
 
 
 def _border_crossings(norm: np.ndarray, x: int, y: int, bw: int, bh: int, border_px: int,
@@ -325,6 +335,16 @@ def classify_box(m: BoxMeasure, value: str, line_floor: float | None = None) -> 
         return BoxEvidence(value, BoxState.EMPTY, m.ink, score, conf)
     # between empty and checked, or ink that stays at the edges: ask a person
     return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.3)
+
+
+def doubt_pale_mark(ev: BoxEvidence, m: BoxMeasure, show_through: float) -> BoxEvidence:
+    """A checked box whose darkest ink is no darker than the page's faint background
+    (`show_through`, scan.question.stray_ink) plus a margin may be the other side of the
+    sheet seen through the paper, or a copy's haze: a person decides. Pale ink on a clean
+    page (a pencil tick) stands well above that background and is left as it is."""
+    if ev.state is not BoxState.CHECKED or m.peak >= show_through + T.show_through_margin:
+        return ev
+    return BoxEvidence(ev.value, BoxState.UNCERTAIN, ev.fill, ev.score, 0.35, faint=True)
 
 
 def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],

@@ -177,12 +177,16 @@ def _distance(cx: float, cy: float, rect: tuple[int, int, int, int]) -> float:
 def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
               box_rects: dict[str, tuple[int, int, int, int]],
               shifts: dict[str, tuple[float, float]], ppm: float,
-              marked: set[str] = frozenset()) -> dict[str, StrayInk]:
-    """Stray ink per question row of one page. `box_rects` are the boxes as found on the
-    scan (aligned px, by BoxPos.key), `shifts` each field's median box shift (px): the
-    print in that row lies that far from its layout place; `marked` the keys of boxes
-    that hold a mark of their own (a trace touching one of them and an empty box is the
-    marked box's stroke running on)."""
+              marked: set[str] = frozenset()) -> tuple[dict[str, StrayInk], float]:
+    """Stray ink per question row of one page, and the page's show-through level: how
+    dark its faint background is where it should be bare paper (away from print and from
+    any dark ink, which is the respondent's), as a share of the print's black. A clean
+    scan gives its noise; a sheet printed on both sides of thin paper gives the darkness of
+    the reverse seen through it, and a mark must stand out above that to count as one.
+    `box_rects` are the boxes as found on the scan (aligned px, by BoxPos.key), `shifts`
+    each field's median box shift (px): the print in that row lies that far from its
+    layout place; `marked` the keys of boxes that hold a mark of their own (a trace
+    touching one of them and an empty box is the marked box's stroke running on)."""
     centres = sorted({r.centre_y for r in rows})
     out: dict[str, StrayInk] = {}
     pad = 64
@@ -197,6 +201,10 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
     paper_px = max(3, int(round(_PAPER_MM * ppm / 4)) | 1)  # on the quarter-size image
     paper_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (paper_px, paper_px))
     label_ink: list[tuple[str, str, int, int]] = []  # field, option, scan ink, print px
+    near = max(1, int(round(T.show_through_clear_mm * ppm)))
+    near_kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * near + 1, 2 * near + 1))
+    background: list[np.ndarray] = []
+    prepared = []
     for row in rows:
         x0, y0, x1, y1 = row.window
         dx, dy = shifts.get(row.field, (0.0, 0.0))
@@ -228,7 +236,17 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
             sigma = 1.4826 * _rank(np.abs(free - med), 0.5)
         else:
             sigma = 0.0
-        level = max(T.question_ink_level, T.question_ink_sigmas * sigma)
+        busy = cv2.dilate((printed | (norm > 0.5)).astype(np.uint8)[::2, ::2], near_kernel)
+        background.append(norm[::2, ::2][busy == 0])
+        prepared.append((row, scan, refw, printed, norm, sigma, dx, dy, idx, idy))
+    bare = np.concatenate(background) if background else np.zeros(0, np.float32)
+    haze = _rank(bare, T.show_through_quantile) if bare.size >= 500 else 0.0
+    for row, scan, refw, printed, norm, sigma, dx, dy, idx, idy in prepared:
+        x0, y0, x1, y1 = row.window
+        hh, ww = scan.shape
+        # ink must stand out of the paper's noise and of what shows through from the back
+        level = max(T.question_ink_level, T.question_ink_sigmas * sigma,
+                    haze + T.show_through_margin)
         inked = norm > level
         chunk = int(round(_LABEL_CHUNK_MM * ppm))
         for value, (lx0, ly0, lx1, ly1) in row.labels:
@@ -292,7 +310,7 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
             result.largest_mm2 = max(result.largest_mm2, mm2)
         out[row.field] = result
     _marks_on_labels(out, label_ink, ppm)
-    return out
+    return out, haze
 
 
 def _marks_on_labels(out: dict[str, StrayInk], label_ink: list[tuple[str, str, int, int]],
@@ -305,16 +323,18 @@ def _marks_on_labels(out: dict[str, StrayInk], label_ink: list[tuple[str, str, i
     if len(ratios) < 5:
         return
     page_typical = float(np.median(ratios))
-    # a phone photo's blur and light change across the page: the row's own labels say best
-    # how thick its print reads, when it has enough of them
-    by_row: dict[str, list[float]] = {}
-    for fid, _v, s, r in label_ink:
+    # a phone photo's blur and light change across the page: the row's other labels say
+    # best how thick its print reads, when it has enough of them. Never the label's own
+    # pieces: a long label ("Không" beside "Có") is most of its row, and a mark across it
+    # would set the row's typical ink itself
+    by_row: dict[str, list[tuple[str, float]]] = {}
+    for fid, value, s, r in label_ink:
         if r > 20:
-            by_row.setdefault(fid, []).append(s / r)
+            by_row.setdefault(fid, []).append((value, s / r))
     best: dict[tuple[str, str], float] = {}
     for fid, value, scan_px, print_px in label_ink:
-        row_ratios = by_row.get(fid, [])
-        typical = float(np.median(row_ratios)) if len(row_ratios) >= 3 else page_typical
+        others = [ratio for v, ratio in by_row.get(fid, []) if v != value]
+        typical = float(np.median(others)) if len(others) >= 2 else page_typical
         excess = (scan_px - typical * print_px) / (ppm * ppm)
         if excess >= T.label_ink_excess_mm2 and \
                 scan_px >= (1 + T.label_ink_excess_share) * typical * print_px:
