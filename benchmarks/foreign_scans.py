@@ -9,6 +9,7 @@ with rotation, a Letter-size PDF, 5 mm cut off two edges on a dark scanner lid, 
 paper with JPEG q45 at 150 dpi, upside down with a dark gamma, a scanner's "text enhance"
 sharpening, 120 dpi, a strong light gradient, a JPEG that claims 72 dpi, blur with noise,
 printing on both sides of thin paper (the reverse shows through), a yellow highlighter,
+a sheet that does not lie flat (its middle moves 2.5 mm), a scanner's rollers slipping,
 grey recycled paper with low contrast, JPEG quality 15, turned 12°, a fold crease across
 the page, salt-and-pepper noise, a red "received" stamp; and two phone photos (4000 × 3000,
 the page's top edge 8 % or 15 % narrower than its bottom, turned, on a desk, light falling
@@ -247,6 +248,51 @@ def highlighter_over_rows(pgs: Pages, rng) -> tuple[Pages, str, int]:
     return out, "jpeg80", 200
 
 
+def _remap(a: np.ndarray, dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
+    import cv2
+
+    h, w = a.shape[:2]
+    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    return cv2.remap(a, xs + dx.astype(np.float32), ys + dy.astype(np.float32),
+                     cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
+def paper_curl(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    """A sheet that does not lie flat (it was rolled, or fetched from a damp drawer): the
+    middle of the page bulges and moves up to 2.5 mm against its corners, so no single
+    plane maps the page."""
+    out = []
+    for p in pgs:
+        a = np.asarray(_at_dpi(p, 200).convert("L"))
+        h, w = a.shape
+        mm = 200 / 25.4
+        ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+        bulge = np.sin(np.pi * xs / w) * np.sin(np.pi * ys / h)
+        amp = rng.uniform(1.8, 2.5) * mm
+        angle = rng.uniform(0, 2 * np.pi)
+        out.append(Image.fromarray(_remap(a, amp * np.cos(angle) * bulge,
+                                          amp * np.sin(angle) * bulge)))
+    return out, "jpeg80", 200
+
+
+def roller_slip(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    """A sheet-feed scanner whose rollers slip for a moment: over 25 mm somewhere in the
+    middle of the page the paper runs slower, so everything below lies 1.5-2.5 mm lower
+    than a straight feed would put it."""
+    out = []
+    for p in pgs:
+        a = np.asarray(_at_dpi(p, 200).convert("L"))
+        h, w = a.shape
+        mm = 200 / 25.4
+        start = rng.uniform(0.35, 0.6) * h
+        slip = rng.uniform(1.5, 2.5) * mm
+        ys = np.arange(h, dtype=np.float32)
+        shift = np.clip((ys - start) / (25 * mm), 0, 1) * slip
+        dy = np.repeat(-shift[:, None], w, axis=1)
+        out.append(Image.fromarray(_remap(a, np.zeros_like(dy), dy)))
+    return out, "jpeg80", 200
+
+
 def _photo(pgs: Pages, rng, keystone: float, turn_deg: float) -> tuple[Pages, str, int]:
     """A phone held over the desk: the page fills ~85 % of a 4000 × 3000 frame, its top edge
     `keystone` narrower than its bottom (the phone tilted), turned, on a dark desk, with
@@ -289,7 +335,8 @@ VARIANTS: dict[str, Callable] = {f.__name__: f for f in (
     yellow_paper_jpeg45, upside_down_dark, text_enhance, dpi_120, light_gradient,
     jpeg_claims_72dpi, blur_and_noise, grey_recycled_paper, jpeg_quality_15,
     turned_12_degrees, fold_crease, salt_and_pepper, red_received_stamp, phone_keystone_8pct,
-    phone_keystone_15pct, duplex_bleed_through, highlighter_over_rows)}
+    phone_keystone_15pct, duplex_bleed_through, highlighter_over_rows, paper_curl,
+    roller_slip)}
 
 
 def _write(folder: Path, stem: str, pages: Pages, container: str, dpi: int) -> None:

@@ -20,6 +20,10 @@ class Thresholds:
     mark_search_mm: float = 14.0  # radius around a predicted mark centre
     max_mark_residual_mm: float = 1.2  # homography fit error above which a page is suspect
     box_search_mm: float = 1.6  # how far a printed box may be from its layout place
+    # a box whose shift differs from the page's smooth shift surface (boxes.shift_field)
+    # by more than this (mm) was not found where its neighbours say: it does not vote
+    shift_field_residual_mm: float = 0.5
+    box_wide_search_mm: float = 3.2  # the search when a page's boxes all lie far off
 
     # ---- tick boxes (score = ink share of the box interior after border removal)
     box_empty_max: float = 0.035  # at most this much ink: empty
@@ -66,6 +70,8 @@ class Thresholds:
     # reaches 0.3–0.5, paper noise of an office scan stays under 0.05
     question_ink_level: float = 0.2
     question_ink_sigmas: float = 5.0
+    # on a page that does not lie flat a row's print is placed in pieces this wide (mm)
+    question_piece_mm: float = 30.0
     # the page's faint background (show-through, scan.question.stray_ink): measured on
     # bare paper of the question rows at least this far (mm) from print and dark ink, as
     # this quantile of its darkness

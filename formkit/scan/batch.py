@@ -406,8 +406,16 @@ class BatchReader:
             shifts.setdefault(box.field, []).append(m.shift_mm)
         med = {f: (float(np.median([s[0] for s in v])) * self.ppm,
                    float(np.median([s[1] for s in v])) * self.ppm) for f, v in shifts.items()}
+        local = None
+        if any(m.offset_mm != (0.0, 0.0) for _, m in measures):
+            # the page does not lie flat: the print moves along a row too, box by box
+            local = {}
+            for box, m in measures:
+                local.setdefault(box.field, []).append(
+                    ((m.rect_px[0] + m.rect_px[2]) / 2, m.shift_mm[0] * self.ppm,
+                     m.shift_mm[1] * self.ppm))
         return Q.stray_ink(aligned, ref, rows, page, {b.key: m.rect_px for b, m in measures},
-                           med, self.ppm, marked)
+                           med, self.ppm, marked, local)
 
     def _read_fields(self, spec: FormSpec, layout: Layout, page: PageLayout,
                      aligned: AlignedPage, quality: float, files: _FileNames,
@@ -415,6 +423,18 @@ class BatchReader:
                      ) -> dict[str, FieldResult]:
         by_field: dict[str, list] = {}
         measures = [(box, B.measure_box(aligned, self.ppm, box)) for box in page.boxes]
+        page_mm = (aligned.shape[1] / self.ppm, aligned.shape[0] / self.ppm)
+        expected = B.shift_field(list(page.boxes), [m for _, m in measures], page_mm)
+        if expected is None and np.median([np.hypot(*m.shift_mm) for _, m in measures]) \
+                > T.box_search_mm / 2:
+            # boxes found at the edge of their search may lie further still: look wider to
+            # learn how the page moved
+            wide = [B.measure_box(aligned, self.ppm, box, search_mm=T.box_wide_search_mm)
+                    for box in page.boxes]
+            expected = B.shift_field(list(page.boxes), wide, page_mm, T.box_wide_search_mm)
+        if expected is not None:  # the page does not lie flat: search where it has moved
+            measures = [(box, B.measure_box(aligned, self.ppm, box, offset_mm=offset))
+                        for box, offset in zip(page.boxes, expected, strict=True)]
         quality = B.alignment_quality(quality, [m for _, m in measures])
         line_floor = B.page_line_floor([m for _, m in measures])
         for box, m in measures:
@@ -429,7 +449,7 @@ class BatchReader:
             # (measured again, on such pages only)
             for items in by_field.values():
                 for i, (box, _m, _ev) in enumerate(items):
-                    m = B.measure_box(aligned, self.ppm, box, pale_level)
+                    m = B.measure_box(aligned, self.ppm, box, pale_level, _m.offset_mm)
                     items[i] = (box, m, B.classify_box(m, box.value, max(line_floor, haze)))
         for items in by_field.values():
             for i, (box, m, ev) in enumerate(items):

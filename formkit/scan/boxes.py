@@ -47,6 +47,7 @@ class BoxMeasure:
     line: float = 0.0  # strongest straight faint stroke (mean darkness along a line)
     crossing: int = 0  # sides where a stroke runs from inside the box out through its border
     peak: float = 1.0  # darkness of the mark's darkest part (0 paper … 1 the printed black)
+    offset_mm: tuple[float, float] = (0.0, 0.0)  # where the search was centred (shift_field)
 
 
 def _quantile(a: np.ndarray, q: float) -> float:
@@ -69,15 +70,20 @@ def _best_pair(profile: np.ndarray, gap: int, lo: int, hi: int, expected: int) -
 
 
 def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos,
-                pale_level: float = 0.2) -> BoxMeasure:
+                pale_level: float = 0.2,
+                offset_mm: tuple[float, float] = (0.0, 0.0),
+                search_mm: float | None = None) -> BoxMeasure:
     """The evidence of one box. `pale_level` is how dark (share of the print's black) ink
     must be to count as a pale mark: a fifth on a clean page, more on a page whose reverse
-    shows through (scan.question.stray_ink measures that)."""
+    shows through (scan.question.stray_ink measures that). `offset_mm` moves the search
+    from the layout place to where the page's other boxes say this one lies (shift_field);
+    `search_mm` widens the search (to find how far a page that does not lie flat moved)."""
     r = box.rect
-    search = int(round(T.box_search_mm * ppm))
+    search = int(round((search_mm or T.box_search_mm) * ppm))
     ring_pad = int(round(2.6 * ppm))
     pad = max(search, ring_pad) + 2
-    bx0, by0 = int(round(r.x * ppm)), int(round(r.y * ppm))
+    bx0 = int(round((r.x + offset_mm[0]) * ppm))
+    by0 = int(round((r.y + offset_mm[1]) * ppm))
     bw, bh = int(round(r.w * ppm)), int(round(r.h * ppm))
     h, w = aligned.shape
     wx0, wy0 = max(0, bx0 - pad), max(0, by0 - pad)
@@ -170,8 +176,9 @@ def measure_box(aligned: AlignedPage, ppm: float, box: BoxPos,
     contrast = (_minus(dark, cols, rows) / black)[inner]
     line = _line_response(np.minimum(contrast, LINE_CLIP)) if contrast.size else 0.0
     crossing = _border_crossings(norm, x, y, bw, bh, border_px, inset, ppm)
-    return BoxMeasure(ink, light, center, faint, sides, ((x - ex) / ppm, (y - ey) / ppm), rect,
-                      line, crossing, peak)
+    shift = ((x - ex) / ppm + offset_mm[0], (y - ey) / ppm + offset_mm[1])
+    return BoxMeasure(ink, light, center, faint, sides, shift, rect, line, crossing, peak,
+                      offset_mm)
 
 
 def _border_crossings(norm: np.ndarray, x: int, y: int, bw: int, bh: int, border_px: int,
@@ -241,13 +248,54 @@ def alignment_quality(mark_quality: float, measures: list[BoxMeasure]) -> float:
     mark was lost (cropped, stained); when they were not, confidence drops."""
     if not measures:
         return mark_quality
-    shifts = np.array([np.hypot(*m.shift_mm) for m in measures])
+    # measured from where each search was centred: a page that does not lie flat moves its
+    # boxes smoothly, and once shift_field has followed that, the boxes are where it says
+    shifts = np.array([np.hypot(m.shift_mm[0] - m.offset_mm[0], m.shift_mm[1] - m.offset_mm[1])
+                       for m in measures])
     median, worst = float(np.median(shifts)), float(shifts.max())
     if median <= 0.5 and worst <= T.box_search_mm * 0.9:
         return max(mark_quality, 0.97)
     if median > 1.0:
         return min(mark_quality, 0.5)
     return mark_quality
+
+
+def shift_field(boxes: list[BoxPos], measures: list[BoxMeasure], page_mm: tuple[float, float],
+                search_mm: float | None = None) -> list[tuple[float, float]] | None:
+    """Where each box lies when the page does not lie flat (curled, damp, a roller slip):
+    the registration marks at the corners place the page, but its middle may move a few mm
+    more, smoothly. The boxes found near their places say how: a quadratic surface in x
+    and y is fitted to their shifts (robustly: boxes that disagree are left out) and gives
+    each box's expected shift. None when the page is flat (every box found close to its
+    place) or when the boxes do not agree on a smooth surface."""
+    shifts = np.array([m.shift_mm for m in measures], np.float64)
+    if len(boxes) < 2:
+        return None
+    size = np.hypot(shifts[:, 0], shifts[:, 1])
+    if float(np.median(size)) <= 0.5 and float(size.max()) <= T.box_search_mm * 0.6:
+        return None
+    w, h = page_mm
+    cx = np.array([(b.rect.x + b.rect.w / 2) / w - 0.5 for b in boxes])
+    cy = np.array([(b.rect.y + b.rect.h / 2) / h - 0.5 for b in boxes])
+    design = np.stack([np.ones_like(cx), cx, cy, cx * cx, cx * cy, cy * cy], axis=1)
+    if len(boxes) < 6:  # a few boxes close together: they move as one
+        design = design[:, :1]
+    elif len(boxes) < 12 or np.ptp(cx) < 0.2:  # too few, or one column: a plane at most
+        design = design[:, :3]
+    # a shift at the edge of the search may be further still: it does not vote
+    use = (np.abs(shifts) < (search_mm or T.box_search_mm) * 0.9).all(axis=1)
+    for _ in range(3):
+        if use.sum() < design.shape[1] + (1 if design.shape[1] == 1 else 3):
+            return None
+        coef, *_ = np.linalg.lstsq(design[use], shifts[use], rcond=None)
+        residual = np.hypot(*(design @ coef - shifts).T)
+        keep = use & (residual <= T.shift_field_residual_mm)
+        if keep.sum() == use.sum():
+            break
+        use = keep
+    if use.sum() < 0.6 * len(boxes):
+        return None
+    return [(float(dx), float(dy)) for dx, dy in design @ coef]
 
 
 _LINE_KERNELS: dict[int, list[np.ndarray]] = {}

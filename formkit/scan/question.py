@@ -174,10 +174,55 @@ def _distance(cx: float, cy: float, rect: tuple[int, int, int, int]) -> float:
     return float(np.hypot(dx, dy))
 
 
+def _settle(refp: np.ndarray, pad: int, scan: np.ndarray, x0: int, y0: int, idx: int,
+            idy: int) -> tuple[int, int]:
+    """The print's shift over `scan` (placed at x0, y0): the boxes' shift is good to a pixel
+    or two; the print's own position settles it."""
+    hh, ww = scan.shape
+    s = _SEARCH_PX
+    big = refp[y0 + pad - idy - s:y0 + pad - idy + hh + s,
+               x0 + pad - idx - s:x0 + pad - idx + ww + s]
+    if big.shape == (hh + 2 * s, ww + 2 * s):
+        fit = cv2.matchTemplate(255 - big.astype(np.float32), 255 - scan, cv2.TM_CCORR_NORMED)
+        _, _, _, (bx, by) = cv2.minMaxLoc(fit)
+        idx, idy = idx + s - bx, idy + s - by
+    return idx, idy
+
+
+def _placed_print_by_piece(refp: np.ndarray, pad: int, scan: np.ndarray,
+                           window: tuple[int, int, int, int],
+                           boxes: list[tuple[float, float, float]], ppm: float
+                           ) -> tuple[np.ndarray, int, int]:
+    """The row's print placed piece by piece (pieces about a label wide), each starting from
+    the shift of the box nearest to it and settled on its own: on a page that does not lie
+    flat the print moves along the row. Also the shift at the row's middle."""
+    x0, y0, x1, _y1 = window
+    hh, ww = scan.shape
+    n = max(1, int(round(ww / (T.question_piece_mm * ppm))))
+    edges = np.linspace(0, ww, n + 1).astype(int)
+    refw = np.full((hh, ww), 255, np.uint8)
+    middle = (0, 0)
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        centre = x0 + (a + b) / 2
+        _cx, dx, dy = min(boxes, key=lambda t: abs(t[0] - centre))
+        idx = int(np.clip(round(dx), -pad + 1 + _SEARCH_PX, pad - 1 - _SEARCH_PX))
+        idy = int(np.clip(round(dy), -pad + 1 + _SEARCH_PX, pad - 1 - _SEARCH_PX))
+        idx, idy = _settle(refp, pad, scan[:, a:b], x0 + a, y0, idx, idy)
+        piece = refp[y0 + pad - idy:y0 + pad - idy + hh,
+                     x0 + a + pad - idx:x0 + b + pad - idx]
+        if piece.shape == (hh, b - a):
+            refw[:, a:b] = piece
+        if a <= ww // 2 < b:
+            middle = (idx, idy)
+    return refw, middle[0], middle[1]
+
+
 def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
               box_rects: dict[str, tuple[int, int, int, int]],
               shifts: dict[str, tuple[float, float]], ppm: float,
-              marked: set[str] = frozenset()) -> tuple[dict[str, StrayInk], float]:
+              marked: set[str] = frozenset(),
+              local: dict[str, list[tuple[float, float, float]]] | None = None
+              ) -> tuple[dict[str, StrayInk], float]:
     """Stray ink per question row of one page, and the page's show-through level: how
     dark its faint background is where it should be bare paper (away from print and from
     any dark ink, which is the respondent's), as a share of the print's black. A clean
@@ -186,7 +231,9 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
     `box_rects` are the boxes as found on the scan (aligned px, by BoxPos.key), `shifts`
     each field's median box shift (px): the print in that row lies that far from its
     layout place; `marked` the keys of boxes that hold a mark of their own (a trace
-    touching one of them and an empty box is the marked box's stroke running on)."""
+    touching one of them and an empty box is the marked box's stroke running on). `local`,
+    for a page that does not lie flat: each field's boxes as (centre x, shift x, shift y)
+    in px; the print of a row is then placed piece by piece, by the nearest box's shift."""
     centres = sorted({r.centre_y for r in rows})
     out: dict[str, StrayInk] = {}
     pad = 64
@@ -212,15 +259,12 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
         idx, idy = int(np.clip(idx, -pad + 1, pad - 1)), int(np.clip(idy, -pad + 1, pad - 1))
         scan = aligned.crop(x0, y0, x1, y1).astype(np.float32)
         hh, ww = scan.shape
-        # the boxes' shift is good to a pixel or two; the print's own position settles it
-        s = _SEARCH_PX
-        big = refp[y0 + pad - idy - s:y0 + pad - idy + hh + s,
-                   x0 + pad - idx - s:x0 + pad - idx + ww + s]
-        if big.shape == (hh + 2 * s, ww + 2 * s):
-            fit = cv2.matchTemplate(255 - big.astype(np.float32), 255 - scan, cv2.TM_CCORR_NORMED)
-            _, _, _, (bx, by) = cv2.minMaxLoc(fit)
-            idx, idy = idx + s - bx, idy + s - by
-        refw = refp[y0 + pad - idy:y0 + pad - idy + hh, x0 + pad - idx:x0 + pad - idx + ww]
+        if local and local.get(row.field):
+            refw, idx, idy = _placed_print_by_piece(refp, pad, scan, row.window,
+                                                    local[row.field], ppm)
+        else:
+            idx, idy = _settle(refp, pad, scan, x0, y0, idx, idy)
+            refw = refp[y0 + pad - idy:y0 + pad - idy + hh, x0 + pad - idx:x0 + pad - idx + ww]
         printed = cv2.dilate((refw < _PRINT_LEVEL).astype(np.uint8), kernel) > 0
         # the paper's own level around each pixel (the lightest within a few mm, smoothed):
         # a phone photo's light falls off across a row, which one level for the whole row
