@@ -10,6 +10,7 @@ paper with JPEG q45 at 150 dpi, upside down with a dark gamma, a scanner's "text
 sharpening, 120 dpi, a strong light gradient, a JPEG that claims 72 dpi, blur with noise,
 printing on both sides of thin paper (the reverse shows through), a yellow highlighter,
 a sheet that does not lie flat (its middle moves 2.5 mm), a scanner's rollers slipping,
+a printer low on toner, a huge "BẢN SAO" watermark, punched holes and a staple, a coffee ring,
 grey recycled paper with low contrast, JPEG quality 15, turned 12°, a fold crease across
 the page, salt-and-pepper noise, a red "received" stamp; and two phone photos (4000 × 3000,
 the page's top edge 8 % or 15 % narrower than its bottom, turned, on a desk, light falling
@@ -293,6 +294,78 @@ def roller_slip(pgs: Pages, rng) -> tuple[Pages, str, int]:
     return out, "jpeg80", 200
 
 
+def faded_toner(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    """A printer low on toner: the print (boxes included) at 35-45 % of its darkness, the
+    respondent's pen as dark as ever. (Print and pen are told apart by the clean page.)"""
+    out = []
+    for p in pgs:
+        a = np.asarray(_at_dpi(p, 200).convert("L")).astype(np.float32)
+        out.append(_grey(255 - (255 - a) * rng.uniform(0.35, 0.45)))
+    return out, "jpeg80", 200
+
+
+def watermark_diagonal(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    """A copy stamped "BẢN SAO" in huge grey letters across the page, over the rows."""
+    from PIL import ImageDraw, ImageFont
+
+    font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+    out = []
+    for p in pgs:
+        q = _at_dpi(p, 200).convert("L")
+        layer = Image.new("L", (q.width * 2, q.height // 3), 0)
+        draw = ImageDraw.Draw(layer)
+        try:
+            font = ImageFont.truetype(font_path, 260)
+        except OSError:
+            font = ImageFont.load_default()
+        draw.text((q.width // 2, 40), "BẢN SAO", fill=255, font=font)
+        layer = layer.rotate(rng.uniform(25, 40), expand=True)
+        layer = layer.resize((q.width, round(layer.height * q.width / layer.width)))
+        mask = np.zeros((q.height, q.width), np.float32)
+        y = int(rng.uniform(0.2, 0.5) * q.height)
+        part = np.asarray(layer, np.float32)[:q.height - y] / 255
+        mask[y:y + part.shape[0], :] = part
+        a = np.asarray(q).astype(np.float32)
+        out.append(_grey(np.minimum(a, 255 - mask * rng.uniform(45, 70))))
+    return out, "jpeg80", 200
+
+
+def punch_holes_staple(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    """Filed in a ring binder and stapled: two punched holes in the left margin (black: the
+    scanner lid behind them) and a staple across the top-left corner."""
+    import cv2
+
+    out = []
+    for p in pgs:
+        a = np.asarray(_at_dpi(p, 200).convert("L")).copy()
+        h, w = a.shape
+        mm = 200 / 25.4
+        for fy in (0.38, 0.62):
+            cv2.circle(a, (int(12 * mm), int(fy * h)), int(3 * mm), 25, -1, cv2.LINE_AA)
+        x0, y0 = int(rng.uniform(6, 14) * mm), int(rng.uniform(6, 14) * mm)
+        cv2.line(a, (x0, y0 + int(10 * mm)), (x0 + int(10 * mm), y0), 70, int(0.8 * mm))
+        out.append(Image.fromarray(a))
+    return out, "png", 200
+
+
+def coffee_stain(pgs: Pages, rng) -> tuple[Pages, str, int]:
+    """A cup set down on the sheet: a brown ring and a pale brown wash, somewhere over the
+    questions (colour scan)."""
+    out = []
+    for p in pgs:
+        a = np.asarray(_at_dpi(p, 200).convert("RGB")).astype(np.float32)
+        h, w = a.shape[:2]
+        cx, cy = rng.uniform(0.3, 0.7) * w, rng.uniform(0.3, 0.7) * h
+        r = rng.uniform(0.07, 0.1) * w
+        ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+        d = np.hypot(xs - cx, ys - cy)
+        ring = np.exp(-((d - r) / 6.0) ** 2) * 0.35 + (d < r) * 0.08
+        tint = np.array([0.35, 0.55, 0.8])  # what is left of white: brown
+        a = a * (1 - ring[..., None] * (1 - tint))
+        out.append(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)))
+    return out, "jpeg80", 200
+
+
 def _photo(pgs: Pages, rng, keystone: float, turn_deg: float) -> tuple[Pages, str, int]:
     """A phone held over the desk: the page fills ~85 % of a 4000 × 3000 frame, its top edge
     `keystone` narrower than its bottom (the phone tilted), turned, on a dark desk, with
@@ -336,7 +409,7 @@ VARIANTS: dict[str, Callable] = {f.__name__: f for f in (
     jpeg_claims_72dpi, blur_and_noise, grey_recycled_paper, jpeg_quality_15,
     turned_12_degrees, fold_crease, salt_and_pepper, red_received_stamp, phone_keystone_8pct,
     phone_keystone_15pct, duplex_bleed_through, highlighter_over_rows, paper_curl,
-    roller_slip)}
+    roller_slip, faded_toner, watermark_diagonal, punch_holes_staple, coffee_stain)}
 
 
 def _write(folder: Path, stem: str, pages: Pages, container: str, dpi: int) -> None:

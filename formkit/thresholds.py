@@ -76,10 +76,13 @@ class Thresholds:
     # bare paper of the question rows at least this far (mm) from print and dark ink, as
     # this quantile of its darkness
     show_through_clear_mm: float = 1.0
-    show_through_quantile: float = 0.995
+    show_through_quantile: float = 0.99
     # a checked box's darkest ink must stand this far (share of the print's black) above
     # the page's show-through level, or the mark goes to review
     show_through_margin: float = 0.12
+    # stray ink outside the boxes must stand this far above it (less: a mark missed there
+    # is a silent blank, one too many is a row for review)
+    show_through_stray_margin: float = 0.04
     # a connected trace smaller than this (mm², or shorter than the extent in mm) is a speck
     question_speck_mm2: float = 0.25
     question_speck_extent_mm: float = 1.2
@@ -93,7 +96,10 @@ class Thresholds:
     label_ink_excess_share: float = 0.25
     # a row read as unanswered with at least this much stray ink (mm²) is not blank: an
     # underline is 2–3 mm², a tick beside a box 3–6, a circle 8–20
-    stray_ink_min_mm2: float = 1.0
+    stray_ink_min_mm2: float = 0.5
+    # a trace outside the boxes counts for every row whose centre line is at most this much
+    # (mm) further from it than the nearest row's: a mark in the gap between two rows
+    stray_row_tie_mm: float = 1.5
     # an answered row with this much stray ink (mm²) by another option goes to review
     stray_other_min_mm2: float = 2.5
     # share of a row's stray ink by one option for the reader to name that option

@@ -285,12 +285,17 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
         prepared.append((row, scan, refw, printed, norm, sigma, dx, dy, idx, idy))
     bare = np.concatenate(background) if background else np.zeros(0, np.float32)
     haze = _rank(bare, T.show_through_quantile) if bare.size >= 500 else 0.0
-    for row, scan, refw, printed, norm, sigma, dx, dy, idx, idy in prepared:
+    for (row, scan, refw, printed, norm, sigma, dx, dy, idx, idy), row_bare in zip(
+            prepared, background, strict=True):
         x0, y0, x1, y1 = row.window
         hh, ww = scan.shape
         # ink must stand out of the paper's noise and of what shows through from the back
+        # (only just: stray ink sends a row to a person, a mark missed here is a silent
+        # blank). The row's own background when it is lighter: a watermark or a stain over
+        # part of the page must not hide marks elsewhere
+        row_haze = _rank(row_bare, T.show_through_quantile) if row_bare.size >= 200 else haze
         level = max(T.question_ink_level, T.question_ink_sigmas * sigma,
-                    haze + T.show_through_margin)
+                    min(haze, row_haze) + T.show_through_stray_margin)
         inked = norm > level
         chunk = int(round(_LABEL_CHUNK_MM * ppm))
         for value, (lx0, ly0, lx1, ly1) in row.labels:
@@ -339,14 +344,22 @@ def stray_ink(aligned, ref: np.ndarray, rows: list[_Row], page: PageLayout,
                 counts = np.bincount(touched)
                 ids = [k for k in range(1, len(counts)) if counts[k]]
                 best = max(ids, key=lambda k: (owners[k - 1][2], counts[k]))
-                fid, value, _ = owners[best - 1]
+                fid, value, best_marked = owners[best - 1]
                 if fid != row.field:
-                    continue  # it runs out of another question's box
+                    # it runs out of another question's box; unless it touches one of ours
+                    # too and neither holds a mark of its own (a tick drawn in the gap
+                    # between two rows' boxes): then it is a mark for both, a person decides
+                    mine = [k for k in ids if owners[k - 1][0] == row.field]
+                    if not mine or best_marked or any(owners[k - 1][2] for k in mine):
+                        continue
+                    value = owners[max(mine, key=lambda k: counts[k]) - 1][1]
             else:
                 cx, cy = cents[i][0] + x0, cents[i][1] + y0
-                nearest = min(centres, key=lambda c: abs(c - cy))
-                if nearest != row.centre_y:
+                nearest = min(abs(c - cy) for c in centres)
+                if abs(row.centre_y - cy) > nearest + T.stray_row_tie_mm * ppm:
                     continue  # closer to another question's row: its mark, not ours
+                # (a mark about as near to this row as to the next, as a tick drawn in the
+                # gap above a box, counts for both: a person decides whose it is)
                 value = min(row.zones, key=lambda z: _distance(cx - dx, cy - dy, z[1]))[0]
             mm2 = area / (ppm * ppm)
             result.area_mm2 += mm2
