@@ -15,7 +15,7 @@ from formkit.errors import InputError, RefusedError
 from formkit.store import REVIEW_INVALID, SCHEMA_VERSION, open_store
 from formkit.store import core as store_core
 from formkit.store import register as reg
-from formkit.store.models import Answer, Response, ReviewItem, Sheet
+from formkit.store.models import Answer, Page, Response, ReviewItem, Sheet
 from formkit.store.review import VALID_STATUSES
 
 from .records_helpers import make_sheet, report_for
@@ -133,7 +133,7 @@ def test_a_batch_cut_off_midway_leaves_whole_sheets_and_its_rerun_completes_it(
     def crash_on_second(self, s, batch_id, sheet, batch_dir, channel):
         calls["n"] += 1
         if calls["n"] == 2:
-            s.add(store_core.Page(batch_id=batch_id, file="x", page_index=1, page_key="half",
+            s.add(Page(batch_id=batch_id, file="x", page_index=1, page_key="half",
                                   outcome="read", reason="", created=store_core.now()))
             raise KeyboardInterrupt  # the operator pressed Ctrl+C mid-sheet
         return real_save(self, s, batch_id, sheet, batch_dir, channel)
