@@ -13,9 +13,9 @@ import pytest
 
 from formkit.errors import FormkitError
 from formkit.store import open_store
-from formkit.store import register as reg
 from formkit.store.backup import restore
 
+from . import register_kit as reg
 from .records_helpers import make_sheet, report_for
 
 

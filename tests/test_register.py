@@ -9,8 +9,8 @@ import pytest
 
 from formkit.errors import InputError
 from formkit.store import open_store
-from formkit.store import register as reg
 
+from . import register_kit as reg
 from .records_helpers import make_sheet, report_for
 
 TODAY = date(2025, 12, 31)

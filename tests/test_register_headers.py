@@ -14,7 +14,8 @@ import pytest
 from openpyxl import Workbook
 
 from formkit.store import open_store
-from formkit.store import register as reg
+
+from . import register_kit as reg
 
 
 @pytest.fixture

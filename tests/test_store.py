@@ -14,10 +14,10 @@ from formkit.analyze.records import ResponseRecord
 from formkit.errors import InputError, RefusedError
 from formkit.store import REVIEW_INVALID, SCHEMA_VERSION, open_store
 from formkit.store import core as store_core
-from formkit.store import register as reg
 from formkit.store.models import Answer, Page, Response, ReviewItem, Sheet
 from formkit.store.review import VALID_STATUSES
 
+from . import register_kit as reg
 from .records_helpers import make_sheet, report_for
 
 

@@ -13,8 +13,9 @@ from sqlalchemy import inspect
 from formkit.config import load_settings
 from formkit.errors import StoreError
 from formkit.store import SCHEMA_VERSION, open_store
-from formkit.store import register as reg
 from formkit.store.models import Base
+
+from . import register_kit as reg
 
 # The schema of formkit's first release, as an old installation has it on disk. Written by
 # hand on purpose: it must not follow later changes of the code.

@@ -14,8 +14,8 @@ from formkit.export.register_xlsx import export_register
 from formkit.scan.result import FieldResult, Status
 from formkit.store import actions as act
 from formkit.store import open_store
-from formkit.store import register as reg
 
+from . import register_kit as reg
 from .records_helpers import make_sheet, report_for
 
 

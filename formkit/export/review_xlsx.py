@@ -33,7 +33,7 @@ from formkit.errors import InputError
 from formkit.export.xlsx_common import put_text, save_atomically
 from formkit.spec.model import Field
 from formkit.store import Store, open_store
-from formkit.store.register import check_spreadsheet_file, read_xlsx_rows
+from formkit.store.register_import import check_spreadsheet_file, read_xlsx_rows
 from formkit.store.review import (
     BLANK_LABEL,
     ILLEGIBLE_LABEL,
