@@ -56,6 +56,38 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
     # --- error.store.*, error.accounts.*: the store and the accounts ----------------------
     # (section of the store; append below this line)
+    "error.accounts.name_taken": (
+        "Tài khoản “{name}” đã có; không tạo thêm.",
+        "The account “{name}” exists already; nothing was created."),
+    "error.accounts.name_taken.hint": (
+        "Chọn tên khác, hoặc đặt lại mật khẩu của tài khoản đó.",
+        "Choose another name, or set a new password for that account."),
+    "error.accounts.no_user": (
+        "Không có tài khoản số {id}.",
+        "There is no account number {id}."),
+    "error.accounts.last_admin_role": (
+        "Đây là quản trị viên cuối cùng; không đổi vai trò được.",
+        "This is the last administrator; the role cannot be changed."),
+    "error.accounts.last_admin_role.hint": (
+        "Tạo hoặc cấp quyền quản trị cho người khác trước.",
+        "Create another administrator, or give someone else the admin role, first."),
+    "error.accounts.last_admin_lock": (
+        "Đây là quản trị viên cuối cùng; không khóa được.",
+        "This is the last administrator; the account cannot be locked."),
+    "error.accounts.last_admin_lock.hint": (
+        "Cấp quyền quản trị cho người khác trước.",
+        "Give someone else the admin role first."),
+    "error.accounts.bad_name": (
+        "Tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch nối; 2–40 ký tự "
+        "(ví dụ: lan.nguyen).",
+        "A login name has letters without accents, digits, dots and hyphens; 2–40 "
+        "characters (e.g. lan.nguyen)."),
+    "error.accounts.bad_role": (
+        "Vai trò không hợp lệ: {role!r}.",
+        "Not a role: {role!r}."),
+    "error.accounts.bad_role.hint": (
+        "Chọn: {roles}.",
+        "Choose: {roles}."),
 
     # --- page.legacy.*, note.legacy.*: the reader of forms without marks -----------------
     # (section of the legacy reader; append below this line)
