@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Sequence
@@ -30,6 +31,8 @@ from formkit.store.register import (
     searchable,
 )
 from formkit.textnorm import fold, nfc
+
+log = logging.getLogger(__name__)
 
 #: register columns: id → (required, header aliases; the first is the official wording)
 HEADERS: dict[str, tuple[bool, tuple[str, ...]]] = {
@@ -296,7 +299,8 @@ def read_xlsx_formulas(path: Path, sheet: str) -> dict[int, list[tuple[int, str]
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception:  # noqa: BLE001 - read_xlsx_rows already opened it; nothing more here
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds; read_xlsx_rows opened it
+        log.warning("%s: formulas not checked (%s: %s)", path.name, type(exc).__name__, exc)
         return {}
     try:
         out: dict[int, list[tuple[int, str]]] = {}
@@ -308,7 +312,9 @@ def read_xlsx_formulas(path: Path, sheet: str) -> dict[int, list[tuple[int, str]
             if found:
                 out[i] = found
         return out
-    except Exception:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged sheet
+        log.warning("%s: formulas of “%s” not checked (%s: %s)", path.name, sheet,
+                    type(exc).__name__, exc)
         return {}
     finally:
         wb.close()
