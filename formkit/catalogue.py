@@ -88,6 +88,102 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.accounts.bad_role.hint": (
         "Chọn: {roles}.",
         "Choose: {roles}."),
+    "error.store.database": (
+        "Lỗi cơ sở dữ liệu {where}: {text}.",
+        "Database error in {where}: {text}."),
+    "error.store.path_is_folder": (
+        "Đường dẫn cơ sở dữ liệu {path} là một thư mục.",
+        "The database path {path} is a folder."),
+    "error.store.path_is_folder.hint": (
+        "Ghi một tên tệp ở mục [paths] database trong formkit.toml.",
+        "Point [paths] database in formkit.toml at a file name."),
+    "error.store.cannot_open": (
+        "Không mở được cơ sở dữ liệu {where}: {text}.",
+        "Cannot open the database {where}: {text}."),
+    "error.store.bad_url": (
+        "Địa chỉ cơ sở dữ liệu {url!r} không phải một URL SQLAlchemy hợp lệ.",
+        "The database address {url!r} is not a valid SQLAlchemy URL."),
+    "error.store.bad_url.hint": (
+        "Sửa mục [paths] database trong formkit.toml, ví dụ database = "
+        "\"sqlite:///formkit.db\".",
+        "Fix [paths] database in formkit.toml, e.g. database = \"sqlite:///formkit.db\"."),
+    "error.store.no_driver": (
+        "Không có trình điều khiển cho cơ sở dữ liệu {url}: {text}.",
+        "No database driver for {url}: {text}."),
+    "error.store.no_driver.hint": (
+        "Cài trình điều khiển cho loại cơ sở dữ liệu đó, hoặc dùng tệp SQLite mặc định.",
+        "Install the driver for that database, or use the default SQLite file."),
+    "error.store.no_folder": (
+        "Không tạo được thư mục của cơ sở dữ liệu {path}: {text}.",
+        "Cannot create the folder of the database {path}: {text}."),
+    "error.store.no_folder.hint": (
+        "Kiểm tra mục [paths] database trong formkit.toml và quyền ghi của thư mục.",
+        "Check [paths] database in formkit.toml and the folder's permissions."),
+    "error.store.locked": (
+        "Cơ sở dữ liệu {where} đang bị chương trình khác khóa ({text}); chưa có gì thay "
+        "đổi. Chờ một lát rồi thử lại.",
+        "The database {where} is locked by another program or formkit process ({text}). "
+        "Nothing was changed."),
+    "error.store.locked.hint": (
+        "Chờ lệnh formkit kia chạy xong (hoặc đóng chương trình đang mở cơ sở dữ liệu), "
+        "rồi chạy lại lệnh.",
+        "Wait until the other formkit command has finished (or close the program that has the "
+        "database open), then run the command again."),
+    "error.store.damaged": (
+        "Cơ sở dữ liệu {where} bị hỏng hoặc không phải cơ sở dữ liệu của formkit ({text}). "
+        "Chưa có gì thay đổi.",
+        "The database {where} is damaged or is not a formkit database ({text}). Nothing was "
+        "changed."),
+    "error.store.damaged.hint": (
+        "Khôi phục cơ sở dữ liệu từ bản sao lưu gần nhất, hoặc ghi tệp khác ở mục [paths] "
+        "database trong formkit.toml. Giữ lại tệp hỏng để kiểm tra.",
+        "Restore the database from the latest backup, or point [paths] database in "
+        "formkit.toml at another file. Keep the damaged file for inspection."),
+    "error.store.read_only": (
+        "Không mở được cơ sở dữ liệu {where} để ghi ({text}).",
+        "The database {where} cannot be opened for writing ({text})."),
+    "error.store.read_only.hint": (
+        "Kiểm tra thư mục có tồn tại và được phép ghi.",
+        "Check that the folder exists and that you may write to it."),
+    "error.store.disk_full": (
+        "Không đủ chỗ trên đĩa: không ghi được cơ sở dữ liệu {where}; thư mục {folder} chỉ còn "
+        "trống {free}. Không có gì bị lưu dở (giao dịch đã được hủy).",
+        "Không đủ chỗ trên đĩa / no space left: the database {where} could not be written; "
+        "folder {folder} has {free} free. Nothing was half-stored (the transaction was rolled "
+        "back)."),
+    "error.store.disk_full.hint": (
+        "Giải phóng dung lượng đĩa rồi chạy lại đúng lệnh đó: lệnh sẽ làm nốt phần còn lại.",
+        "Free some disk space, then run the same command again: it completes the work."),
+    "error.store.not_written": (
+        "Không ghi được cơ sở dữ liệu {where} ({text}). Chưa có gì thay đổi.",
+        "The database {where} could not be written ({text}). Nothing was changed."),
+    "error.store.not_written.hint": (
+        "Giải phóng dung lượng đĩa rồi chạy lại lệnh.",
+        "Free some disk space and run the command again."),
+    "error.store.no_batch": (
+        "Không có lô số {id} trong {where}.",
+        "There is no batch {id} in {where}."),
+    "error.store.no_batch.hint": (
+        "Kiểm tra số lô trong báo cáo của lô.",
+        "Check the batch number in the batch report."),
+    "error.store.no_review_item": (
+        "Không có mục kiểm tra số {id} trong {where}.",
+        "There is no review item {id} in {where}."),
+    "error.store.no_review_item.hint": (
+        "Xem danh sách cần kiểm tra bằng `formkit review export`.",
+        "List the queue with `formkit review export`."),
+    "error.store.no_reviewer": (
+        "Cần ghi tên người kiểm tra.",
+        "A review needs the reviewer's name."),
+    "error.store.no_reviewer.hint": (
+        "Ghi --reviewer TÊN (tên được lưu cùng mỗi chỉnh sửa).",
+        "Give --reviewer NAME (it is kept with each correction)."),
+    "error.store.already_decided": (
+        "Mục kiểm tra số {id} ({field}) đã được {reviewer} quyết định; chưa áp dụng gì.",
+        "Review item {id} ({field}) was already decided by {reviewer}; nothing was applied."),
+    "error.store.already_decided.hint": (
+        "Xuất lại danh sách cần kiểm tra để xem các mục còn chờ.",
+        "Export the review queue again to see what is still pending."),
 
     # --- page.legacy.*, note.legacy.*: the reader of forms without marks -----------------
     # (section of the legacy reader; append below this line)

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import FormkitError, StoreError, TemplateError
 from formkit.spec import Field, FormSpec, load_form, template_path
@@ -169,7 +170,7 @@ class StoreBase:
         except (DBAPIError, sqlite3.DatabaseError) as exc:
             raise describe_db_error(exc, self.where) from exc
         except SQLAlchemyError as exc:
-            raise StoreError(f"Database error in {self.where}: {exc}.") from exc
+            raise StoreError(say("error.store.database", where=self.where, text=exc)) from exc
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
@@ -182,7 +183,7 @@ class StoreBase:
         except (DBAPIError, sqlite3.DatabaseError) as exc:
             raise describe_db_error(exc, self.where) from exc
         except SQLAlchemyError as exc:
-            raise StoreError(f"Database error in {self.where}: {exc}.") from exc
+            raise StoreError(say("error.store.database", where=self.where, text=exc)) from exc
 
     def close(self) -> None:
         self.engine.dispose()

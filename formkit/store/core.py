@@ -14,6 +14,7 @@ import sqlite3
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import FormkitError, StoreError
 from formkit.store import migrations
@@ -55,8 +56,8 @@ def open_store(settings: Settings, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S)
     path = sqlite_path(url)
     where = str(path) if path is not None else url.render_as_string(hide_password=True)
     if path is not None and path.exists() and path.is_dir():
-        raise StoreError(f"The database path {path} is a folder.",
-                         hint="Point [paths] database in formkit.toml at a file name.")
+        raise StoreError(say("error.store.path_is_folder", path=path),
+                         hint=say("error.store.path_is_folder.hint"))
     engine = make_engine(url, busy_timeout)
     try:
         migrations.upgrade(engine, where, backup_path=path if path and path.exists() else None)
@@ -68,5 +69,5 @@ def open_store(settings: Settings, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S)
         raise describe_db_error(exc, where) from exc
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise StoreError(f"Cannot open the database {where}: {exc}.") from exc
+        raise StoreError(say("error.store.cannot_open", where=where, text=exc)) from exc
     return Store(engine, settings, where)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from formkit.catalogue import say
 from formkit.errors import InputError, RefusedError
 from formkit.store.base import (
     StoreBase,
@@ -43,8 +44,8 @@ class ReviewQueue(StoreBase):
         with self.read_session() as s:
             item = s.get(ReviewItem, item_id)
             if item is None:
-                raise InputError(f"There is no review item {item_id} in {self.where}.",
-                                 hint="List the queue with `formkit review export`.")
+                raise InputError(say("error.store.no_review_item", id=item_id, where=self.where),
+                                 hint=say("error.store.no_review_item.hint"))
             sheet = s.get(Sheet, item.sheet_id)
             assert sheet is not None
             return self._review_record(item, sheet)
@@ -109,8 +110,8 @@ class ReviewQueue(StoreBase):
         beside the old one (the caller checks the person may do that), else it is refused."""
         reviewer = (reviewer or "").strip()
         if not reviewer:
-            raise InputError("A review needs the reviewer's name.",
-                             hint="Give --reviewer NAME (it is kept with each correction).")
+            raise InputError(say("error.store.no_reviewer"),
+                             hint=say("error.store.no_reviewer.hint"))
         checked: list[tuple[int, Any, str]] = []
         for item_id, value, note in decisions:
             item = self.review_item(item_id)
@@ -125,9 +126,9 @@ class ReviewQueue(StoreBase):
                     # someone else decided it since we looked (the write transaction holds
                     # the lock, so this check cannot race): apply nothing at all
                     raise RefusedError(
-                        f"Review item {item_id} ({item.field}) was already decided by "
-                        f"{item.reviewer or 'someone else'}; nothing was applied.",
-                        hint="Export the review queue again to see what is still pending.")
+                        say("error.store.already_decided", id=item_id, field=item.field,
+                            reviewer=item.reviewer or "someone else"),
+                        hint=say("error.store.already_decided.hint"))
                 if again and not s.scalar(select(func.count()).select_from(ReviewDecision)
                                           .where(ReviewDecision.item_id == item_id)):
                     # decided before decisions were kept (schema < 3): keep that one first

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from formkit.catalogue import say
 from formkit.errors import InputError
 from formkit.store.base import (
     PAPER_CHANNEL,
@@ -341,8 +342,8 @@ class SheetStore(StoreBase):
         with self.read_session() as s:
             b = s.get(Batch, batch_id)
             if b is None:
-                raise InputError(f"There is no batch {batch_id} in {self.where}.",
-                                 hint="Check the batch number in the batch report.")
+                raise InputError(say("error.store.no_batch", id=batch_id, where=self.where),
+                                 hint=say("error.store.no_batch.hint"))
             return self._batch_summary(b)
 
     def batches(self) -> list[BatchSummary]:
