@@ -88,6 +88,181 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.accounts.bad_role.hint": (
         "Chọn: {roles}.",
         "Choose: {roles}."),
+    "error.store.register.bad_columns": (
+        "--columns {part!r}: viết CỘT=CHỖ, với CỘT là một trong {columns} và CHỖ là một chữ "
+        "cái (B), một số (2) hoặc chữ ở dòng tiêu đề.",
+        "--columns {part!r}: write COLUMN=WHERE with COLUMN one of {columns} and WHERE a "
+        "letter (B), a number (2) or the header text."),
+    "error.store.file_not_found": (
+        "{path}: không tìm thấy tệp.",
+        "{path}: file not found."),
+    "error.store.file_unreadable": (
+        "{path}: không đọc được tệp ({text}).",
+        "{path}: cannot be read ({text})."),
+    "error.store.sheetfile.password": (
+        "{file} được đặt mật khẩu nên formkit không đọc được. Chưa nhập gì.",
+        "{file} is protected with a password, so formkit cannot read it. Nothing was imported."),
+    "error.store.sheetfile.password.hint": (
+        "Mở tệp bằng Excel hoặc LibreOffice, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc "
+        "/ Lưu thành không mật khẩu) rồi nhập bản đã lưu.",
+        "Open it in Excel or LibreOffice, remove the password (File → Info → Protect Workbook "
+        "/ Save As without password) and import the saved copy."),
+    "error.store.sheetfile.old_xls": (
+        "{file} là tệp Excel 97–2003 (.xls) cũ hoặc tệp Office nhị phân khác. Chưa nhập gì.",
+        "{file} is an old Excel 97–2003 (.xls) or other Office binary file. Nothing was "
+        "imported."),
+    "error.store.sheetfile.old_xls.hint": (
+        "Mở tệp bằng Excel hoặc LibreOffice, lưu thành .xlsx (hoặc .csv UTF-8) rồi nhập tệp đó.",
+        "Open it in Excel or LibreOffice and save it as .xlsx (or .csv UTF-8), then import "
+        "that file."),
+    "error.store.sheetfile.ods": (
+        "{file} là bảng tính OpenDocument (.ods). Chưa nhập gì.",
+        "{file} is an OpenDocument spreadsheet (.ods). Nothing was imported."),
+    "error.store.sheetfile.ods.hint": (
+        "Lưu thành .xlsx (Excel 2007-365) hoặc .csv (UTF-8) rồi nhập tệp đó.",
+        "Save it as .xlsx (Excel 2007-365) or .csv (UTF-8) and import that."),
+    "error.store.sheetfile.bad_zip": (
+        "{file} bị hỏng hoặc không phải sổ làm việc Excel (vỏ nén zip không đầy đủ). Chưa nhập "
+        "gì.",
+        "{file} is damaged or is not an Excel workbook (the zip container is incomplete). "
+        "Nothing was imported."),
+    "error.store.sheetfile.bad_zip.hint": (
+        "Mở tệp bằng Excel hoặc LibreOffice; nếu mở được, lưu lại thành .xlsx. Nếu không, dùng "
+        "bản tốt gần nhất.",
+        "Open it in Excel or LibreOffice; if it opens, save it again as .xlsx. Otherwise take "
+        "the last good copy."),
+    "error.store.sheetfile.not_xlsx": (
+        "{file} bị hỏng hoặc không phải sổ làm việc Excel (nội dung không bắt đầu như một sổ "
+        "Excel). Chưa nhập gì.",
+        "{file} is damaged or is not an Excel workbook (its content does not start like one). "
+        "Nothing was imported."),
+    "error.store.sheetfile.not_xlsx.hint": (
+        "Mở tệp bằng Excel hoặc LibreOffice rồi lưu lại thành .xlsx, hoặc dùng bản tốt gần "
+        "nhất.",
+        "Open it in Excel or LibreOffice and save it again as .xlsx, or take the last good "
+        "copy."),
+    "error.store.sheetfile.cannot_open": (
+        "Không mở được {file} như một sổ làm việc ({kind}: {text}). Chưa nhập gì.",
+        "{file} cannot be opened as a workbook ({kind}: {text}). Nothing was imported."),
+    "error.store.sheetfile.save_again_xlsx": (
+        "Mở tệp bằng Excel hoặc LibreOffice rồi lưu lại thành .xlsx.",
+        "Open it in Excel or LibreOffice and save it again as .xlsx."),
+    "error.store.sheetfile.bad_sheet": (
+        "{file}: không đọc được một trang tính ({text}). Chưa nhập gì.",
+        "{file}: a sheet cannot be read ({text}). Nothing was imported."),
+    "error.store.sheetfile.save_again": (
+        "Mở tệp bằng Excel hoặc LibreOffice rồi lưu lại.",
+        "Open it in Excel or LibreOffice and save it again."),
+    "error.store.sheetfile.encoding": (
+        "{file} không phải văn bản UTF-8 hay Windows-1258. Chưa nhập gì.",
+        "{file} is neither UTF-8 nor Windows-1258 text. Nothing was imported."),
+    "error.store.sheetfile.encoding.hint": (
+        "Lưu thành “CSV UTF-8” trong Excel, hoặc thành .xlsx.",
+        "Save it as “CSV UTF-8” in Excel, or as .xlsx."),
+    "error.store.sheetfile.not_text": (
+        "{file} không phải tệp văn bản (CSV). Chưa nhập gì.",
+        "{file} is not a text (CSV) file. Nothing was imported."),
+    "error.store.sheetfile.not_text.hint": (
+        "Nhập một tệp .xlsx hoặc CSV (UTF-8).",
+        "Import an .xlsx or a CSV (UTF-8) file."),
+    "error.store.sheetfile.bad_csv": (
+        "{file}: không phải CSV hợp lệ ({text}). Chưa nhập gì.",
+        "{file}: not valid CSV ({text}). Nothing was imported."),
+    "error.store.register.no_header": (
+        "{file} không giống Sổ ghi nhận ý kiến: trong {rows} dòng đầu của {sheets} không có "
+        "dòng nào mang tiêu đề các cột. Cần có: {expected}. Chưa nhập gì.",
+        "{file} does not look like a register (Sổ ghi nhận ý kiến): no row in the first {rows} "
+        "rows of {sheets} has the column headers. Expected: {expected}. Nothing was imported."),
+    "error.store.register.no_header.hint": (
+        "Kiểm tra dòng tiêu đề dùng các tên này (có dấu hay không, chữ hoa hay thường đều "
+        "được), hoặc chỉ chỗ các cột, ví dụ --columns \"ngay=A,khach_hang=B,noi_dung=C\".",
+        "Check that the header row uses these names (any accents or capitals), or say where "
+        "the columns are, e.g. --columns \"ngay=A,khach_hang=B,noi_dung=C\"."),
+    "error.store.register.bad_rows": (
+        "{file} (trang tính “{sheet}”): {count} dòng không nhập được, nên chưa nhập "
+        "gì:\n{rows}\nCột: {columns}",
+        "{file} (sheet “{sheet}”): {count} row(s) cannot be imported, so nothing was "
+        "imported:\n{rows}\nColumns: {columns}"),
+    "error.store.register.bad_rows.hint": (
+        "Sửa các dòng này trong tệp rồi nhập lại, hoặc nhập các dòng tốt với --skip-bad.",
+        "Correct these rows in the file and import it again, or import the good rows "
+        "with --skip-bad."),
+    "error.store.register.unknown_source": (
+        "Nguồn ý kiến {typed!r} không hợp lệ.",
+        "Unknown source {typed!r} (Nguồn)."),
+    "error.store.register.use_one_of": (
+        "Dùng một trong: {known}",
+        "Use one of: {known}"),
+    "error.store.register.unknown_status": (
+        "Tình trạng {typed!r} không hợp lệ.",
+        "Unknown status {typed!r} (Tình trạng)."),
+    "error.store.register.unknown_status.hint": (
+        "Ghi “Đã xử lý” hoặc “Chưa xử lý”.",
+        "Use “Đã xử lý” (handled) or “Chưa xử lý” (pending)."),
+    "error.store.register.unknown_unit": (
+        "Không có đơn vị {typed!r} trong formkit.toml.",
+        "Unknown unit {typed!r} (Đơn vị)."),
+    "error.store.register.unknown_unit.hint": (
+        "Dùng một đơn vị có trong formkit.toml: {known}.",
+        "Use a unit of formkit.toml: {known}."),
+    "error.store.register.bad_date": (
+        "Ngày tháng không hợp lệ: {text}.",
+        "Date (Ngày tháng): {text}."),
+    "error.store.register.bad_date.hint": (
+        "Viết theo dạng dd/mm/yyyy, ví dụ 05/03/2026.",
+        "Write the date as dd/mm/yyyy, e.g. 05/03/2025."),
+    "error.store.register.no_content": (
+        "Chưa nhập nội dung ý kiến.",
+        "The feedback content (Nội dung ý kiến) is empty."),
+    "error.store.register.duplicate": (
+        "Ý kiến này đã có trong sổ (mục #{id}); không thêm lần nữa.",
+        "This entry is already in the register (entry #{id}); nothing was added."),
+    "error.store.register.duplicate.hint": (
+        "Xem mục đó bằng `formkit register list`, hoặc sửa lại nếu đây là một ý kiến khác.",
+        "List it with `formkit register list`, or change the entry if it is a different piece "
+        "of feedback."),
+    "error.store.register.no_entry": (
+        "Không có mục #{id} trong sổ.",
+        "There is no register entry #{id}."),
+    "error.store.register.no_entry.hint": (
+        "Xem danh sách bằng `formkit register list`.",
+        "List the entries with `formkit register list`."),
+    "error.store.register.same_as": (
+        "Sau khi sửa, mục #{id} sẽ trùng với mục #{other}; chưa thay đổi gì.",
+        "After this change entry #{id} would be the same as entry #{other}; nothing was "
+        "changed."),
+    "error.store.register.same_as.hint": (
+        "Kiểm tra hai mục; hủy một mục nếu cần.",
+        "Check the two entries; remove one if needed."),
+    "error.store.register.unknown_group": (
+        "Nhóm ý kiến {typed!r} không có.",
+        "Unknown opinion group {typed!r} (Nhóm ý kiến)."),
+    "error.store.register.unknown_group.hint": (
+        "Dùng một trong: {known}. Các nhóm có trong {source}.",
+        "Use one of: {known}. Groups are listed in {source}."),
+    "error.store.register.bad_handled_date": (
+        "Ngày xử lý không hợp lệ: {text}.",
+        "Handled on (Ngày xử lý): {text}."),
+    "error.store.register.bad_handled_date.hint": (
+        "Viết ngày theo dạng dd/mm/yyyy.",
+        "Write the date as dd/mm/yyyy."),
+    "error.store.register.handled_before": (
+        "Mục #{id} được tiếp nhận ngày {received}; không thể đã xử lý trước đó, vào ngày "
+        "{handled}.",
+        "Entry #{id} was received on {received}; it cannot have been handled before, on "
+        "{handled}."),
+    "error.store.register.handled_before.hint": (
+        "Kiểm tra lại ngày xử lý.",
+        "Check the date handled."),
+    "error.store.register.void_reason": (
+        "Ghi lý do hủy mục (ít nhất 5 ký tự).",
+        "Give the reason for voiding the entry (at least 5 characters)."),
+    "error.store.register.void_reason.hint": (
+        "Ví dụ: “Ghi trùng với mục #12”.",
+        "e.g. “Ghi trùng với mục #12”."),
+    "error.store.register.already_voided": (
+        "Mục #{id} đã bị hủy ngày {on} bởi {by}; không thay đổi gì.",
+        "Entry #{id} was already voided on {on} by {by}; nothing changed."),
     "error.store.database": (
         "Lỗi cơ sở dữ liệu {where}: {text}.",
         "Database error in {where}: {text}."),

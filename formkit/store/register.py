@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 
+from formkit.catalogue import say
 from formkit.errors import InputError
 from formkit.store.core import Store, current_user, now
 from formkit.store.models import RegisterEntry
@@ -111,18 +112,17 @@ def parse_source(typed: str) -> str:
     """A source code from its code or Vietnamese label (accent-insensitive)."""
     code = _SOURCE_INDEX.get(fold(typed))
     if code is None:
-        raise InputError(
-            f"Unknown source {typed!r} (Nguồn).",
-            hint="Use one of: " + "; ".join(f"{c} ({label})" for c, label in SOURCES.items()),
-        )
+        raise InputError(say("error.store.register.unknown_source", typed=typed),
+                         hint=say("error.store.register.use_one_of", known="; ".join(
+                             f"{c} ({label})" for c, label in SOURCES.items())))
     return code
 
 
 def parse_status(typed: str) -> str:
     code = _STATUS_INDEX.get(fold(typed))
     if code is None:
-        raise InputError(f"Unknown status {typed!r} (Tình trạng).",
-                         hint="Use “Đã xử lý” (handled) or “Chưa xử lý” (pending).")
+        raise InputError(say("error.store.register.unknown_status", typed=typed),
+                         hint=say("error.store.register.unknown_status.hint"))
     return code
 
 
@@ -136,8 +136,8 @@ def parse_unit(store: Store, typed: str | None) -> str:
         if wanted in (fold(u.code), fold(u.name)):
             return u.code
     known = ", ".join(f"{u.code} ({u.name})" for u in store.settings.units) or "(none)"
-    raise InputError(f"Unknown unit {text!r} (Đơn vị).",
-                     hint=f"Use a unit of formkit.toml: {known}.")
+    raise InputError(say("error.store.register.unknown_unit", typed=text),
+                     hint=say("error.store.register.unknown_unit.hint", known=known))
 
 
 _DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})$")
@@ -226,11 +226,11 @@ def _typed_values(store: Store, entry_date: date | str, content: str, customer: 
     try:
         day = parse_date(entry_date)
     except ValueError as exc:
-        raise InputError(f"Date (Ngày tháng): {exc}.",
-                         hint="Write the date as dd/mm/yyyy, e.g. 05/03/2025.") from None
+        raise InputError(say("error.store.register.bad_date", text=exc),
+                         hint=say("error.store.register.bad_date.hint")) from None
     content = nfc(content)
     if not content:
-        raise InputError("The feedback content (Nội dung ý kiến) is empty.", hint=hint)
+        raise InputError(say("error.store.register.no_content"), hint=hint)
     return {"entry_date": day, "content": content, "customer": nfc(customer),
             "receiver": nfc(receiver), "unit": parse_unit(store, unit),
             "source": parse_source(source), "confirmation": nfc(confirmation)}
@@ -256,11 +256,8 @@ def add_entry(store: Store, *, entry_date: date | str, content: str, customer: s
     with store.write_session() as s:
         existing = s.scalar(select(RegisterEntry.id).where(RegisterEntry.fingerprint == fp))
         if existing is not None:
-            raise InputError(
-                f"This entry is already in the register (entry #{existing}); nothing was added.",
-                hint="List it with `formkit register list`, or change the entry if it is a "
-                "different piece of feedback.",
-            )
+            raise InputError(say("error.store.register.duplicate", id=existing),
+                             hint=say("error.store.register.duplicate.hint"))
         e = RegisterEntry(
             entry_date=day, customer=customer, content=content, receiver=receiver,
             unit=unit_code, source=source_code, confirmation=confirmation, status=status_code,
@@ -293,14 +290,13 @@ def update_entry(store: Store, entry_id: int, *, entry_date: date | str, content
     with store.write_session() as s:
         e = s.get(RegisterEntry, entry_id)
         if e is None:
-            raise InputError(f"There is no register entry #{entry_id}.",
-                             hint="List the entries with `formkit register list`.")
+            raise InputError(say("error.store.register.no_entry", id=entry_id),
+                             hint=say("error.store.register.no_entry.hint"))
         other = s.scalar(select(RegisterEntry.id).where(RegisterEntry.fingerprint == fp,
                                                         RegisterEntry.id != entry_id))
         if other is not None:
-            raise InputError(
-                f"After this change entry #{entry_id} would be the same as entry #{other}; "
-                "nothing was changed.", hint="Check the two entries; remove one if needed.")
+            raise InputError(say("error.store.register.same_as", id=entry_id, other=other),
+                             hint=say("error.store.register.same_as.hint"))
         changed = [k for k, v in values.items() if getattr(e, k) != v]
         for k, v in values.items():
             setattr(e, k, v)
@@ -316,8 +312,9 @@ def _resolve_group(rules: Grouping, typed: str) -> str:
     code = rules.resolve(typed)
     if code is None:
         known = "; ".join(f"{c} ({n})" for c, n in rules.labels().items())
-        raise InputError(f"Unknown opinion group {typed!r} (Nhóm ý kiến).",
-                         hint=f"Use one of: {known}. Groups are listed in {rules.source}.")
+        raise InputError(say("error.store.register.unknown_group", typed=typed),
+                         hint=say("error.store.register.unknown_group.hint", known=known,
+                                  source=rules.source))
     return code
 
 
@@ -357,8 +354,8 @@ def get_entry(store: Store, entry_id: int) -> RegisterRecord:
     with store.read_session() as s:
         e = s.get(RegisterEntry, entry_id)
         if e is None:
-            raise InputError(f"There is no register entry #{entry_id}.",
-                             hint="List the entries with `formkit register list`.")
+            raise InputError(say("error.store.register.no_entry", id=entry_id),
+                             hint=say("error.store.register.no_entry.hint"))
         return _record(e)
 
 
@@ -370,7 +367,7 @@ def set_group(store: Store, entry_id: int, group: str | None, actor: str | None 
     with store.write_session() as s:
         e = s.get(RegisterEntry, entry_id)
         if e is None:
-            raise InputError(f"There is no register entry #{entry_id}.")
+            raise InputError(say("error.store.register.no_entry", id=entry_id))
         before = e.group_override
         e.group_override = code
         e.updated = now()
@@ -390,16 +387,17 @@ def set_status(store: Store, entry_id: int, status: str,
         try:
             day = parse_date(handled_on) if handled_on is not None else date.today()
         except ValueError as exc:
-            raise InputError(f"Handled on (Ngày xử lý): {exc}.",
-                             hint="Write the date as dd/mm/yyyy.") from None
+            raise InputError(say("error.store.register.bad_handled_date", text=exc),
+                             hint=say("error.store.register.bad_handled_date.hint")) from None
     with store.write_session() as s:
         e = s.get(RegisterEntry, entry_id)
         if e is None:
-            raise InputError(f"There is no register entry #{entry_id}.")
+            raise InputError(say("error.store.register.no_entry", id=entry_id))
         if day is not None and day < e.entry_date:
-            raise InputError(f"Entry #{entry_id} was received on {e.entry_date:%d/%m/%Y}; it "
-                             f"cannot have been handled before, on {day:%d/%m/%Y}.",
-                             hint="Check the date handled.")
+            raise InputError(say("error.store.register.handled_before",
+                                 id=entry_id, received=f"{e.entry_date:%d/%m/%Y}",
+                                 handled=f"{day:%d/%m/%Y}"),
+                             hint=say("error.store.register.handled_before.hint"))
         before = e.status
         e.status = code
         if code != "handled":
@@ -418,16 +416,16 @@ def void_entry(store: Store, entry_id: int, reason: str,
     The audit log keeps the reason (typed by staff about the entry, not customer text)."""
     reason = nfc(reason)
     if len(reason) < 5:
-        raise InputError("Give the reason for voiding the entry (at least 5 characters).",
-                         hint="e.g. “Ghi trùng với mục #12”.")
+        raise InputError(say("error.store.register.void_reason"),
+                         hint=say("error.store.register.void_reason.hint"))
     actor = actor if actor is not None else current_user()
     with store.write_session() as s:
         e = s.get(RegisterEntry, entry_id)
         if e is None:
-            raise InputError(f"There is no register entry #{entry_id}.")
+            raise InputError(say("error.store.register.no_entry", id=entry_id))
         if e.voided_at is not None:
-            raise InputError(f"Entry #{entry_id} was already voided on "
-                             f"{e.voided_at:%d/%m/%Y} by {e.voided_by}; nothing changed.")
+            raise InputError(say("error.store.register.already_voided", id=entry_id,
+                                 on=f"{e.voided_at:%d/%m/%Y}", by=e.voided_by))
         e.voided_at, e.voided_by, e.void_reason = now(), actor, reason[:500]
         e.updated = e.voided_at
         # the same feedback may be entered again correctly: free its fingerprint

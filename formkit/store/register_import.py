@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from formkit.catalogue import Message, say
 from formkit.errors import InputError
 from formkit.store.core import Store, current_user, now
 from formkit.store.models import RegisterEntry
@@ -115,10 +116,8 @@ def parse_columns(text: str | None) -> dict[str, str]:
         col, sep, target = part.partition("=")
         col = col.strip()
         if not sep or col not in HEADERS or not target.strip():
-            raise InputError(
-                f"--columns {part.strip()!r}: write COLUMN=WHERE with COLUMN one of "
-                f"{', '.join(HEADERS)} and WHERE a letter (B), a number (2) or the header "
-                "text.")
+            raise InputError(say("error.store.register.bad_columns", part=part.strip(),
+                                 columns=", ".join(HEADERS)))
         out[col] = target.strip()
     return out
 
@@ -145,7 +144,8 @@ class ImportReport:
 class RegisterImportError(InputError):
     """A register file with bad rows; `problems` lists each row and its reason."""
 
-    def __init__(self, message: str, problems: Sequence[RowProblem], hint: str | None = None):
+    def __init__(self, message: Message | str, problems: Sequence[RowProblem],
+                 hint: Message | str | None = None):
         super().__init__(message, hint)
         self.problems = list(problems)
 
@@ -156,24 +156,18 @@ def check_spreadsheet_file(path: Path) -> str:
         with path.open("rb") as fh:
             head = fh.read(8)
     except FileNotFoundError:
-        raise InputError(f"{path}: file not found.") from None
+        raise InputError(say("error.store.file_not_found", path=path)) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}).") from exc
+        raise InputError(say("error.store.file_unreadable", path=path, text=exc.strerror)) from exc
     suffix = path.suffix.lower()
     if head.startswith(_OLE_MAGIC):
         data = path.read_bytes()
         if "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data \
                 or "EncryptedPackage".encode("utf-16-le") in data:
-            raise InputError(
-                f"{path.name} is protected with a password, so formkit cannot read it. "
-                "Nothing was imported.",
-                hint="Open it in Excel or LibreOffice, remove the password (File → Info → "
-                "Protect Workbook / Save As without password) and import the saved copy.")
-        raise InputError(
-            f"{path.name} is an old Excel 97–2003 (.xls) or other Office binary file. "
-            "Nothing was imported.",
-            hint="Open it in Excel or LibreOffice and save it as .xlsx (or .csv UTF-8), then "
-            "import that file.")
+            raise InputError(say("error.store.sheetfile.password", file=path.name),
+                             hint=say("error.store.sheetfile.password.hint"))
+        raise InputError(say("error.store.sheetfile.old_xls", file=path.name),
+                         hint=say("error.store.sheetfile.old_xls.hint"))
     if head.startswith(b"PK"):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -183,20 +177,13 @@ def check_spreadsheet_file(path: Path) -> str:
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "content.xml" in names:
-            raise InputError(
-                f"{path.name} is an OpenDocument spreadsheet (.ods). Nothing was imported.",
-                hint="Save it as .xlsx (Excel 2007-365) or .csv (UTF-8) and import that.")
-        raise InputError(
-            f"{path.name} is damaged or is not an Excel workbook (the zip container is "
-            "incomplete). Nothing was imported.",
-            hint="Open it in Excel or LibreOffice; if it opens, save it again as .xlsx. "
-            "Otherwise take the last good copy.")
+            raise InputError(say("error.store.sheetfile.ods", file=path.name),
+                             hint=say("error.store.sheetfile.ods.hint"))
+        raise InputError(say("error.store.sheetfile.bad_zip", file=path.name),
+                         hint=say("error.store.sheetfile.bad_zip.hint"))
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        raise InputError(
-            f"{path.name} is damaged or is not an Excel workbook (its content does not "
-            "start like one). Nothing was imported.",
-            hint="Open it in Excel or LibreOffice and save it again as .xlsx, or take the "
-            "last good copy.")
+        raise InputError(say("error.store.sheetfile.not_xlsx", file=path.name),
+                         hint=say("error.store.sheetfile.not_xlsx.hint"))
     return "csv"
 
 
@@ -206,10 +193,9 @@ def read_xlsx_rows(path: Path) -> list[tuple[str, list[tuple[int, list[Any]]]]]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise InputError(
-            f"{path.name} cannot be opened as a workbook ({type(exc).__name__}: {exc}). "
-            "Nothing was imported.",
-            hint="Open it in Excel or LibreOffice and save it again as .xlsx.") from exc
+        raise InputError(say("error.store.sheetfile.cannot_open", file=path.name,
+                             kind=type(exc).__name__, text=exc),
+                         hint=say("error.store.sheetfile.save_again_xlsx")) from exc
     try:
         sheets = []
         for ws in wb.worksheets:
@@ -217,8 +203,8 @@ def read_xlsx_rows(path: Path) -> list[tuple[str, list[tuple[int, list[Any]]]]]:
             sheets.append((ws.title, rows))
         return sheets
     except Exception as exc:
-        raise InputError(f"{path.name}: a sheet cannot be read ({exc}). Nothing was imported.",
-                         hint="Open it in Excel or LibreOffice and save it again.") from exc
+        raise InputError(say("error.store.sheetfile.bad_sheet", file=path.name, text=exc),
+                         hint=say("error.store.sheetfile.save_again")) from exc
     finally:
         wb.close()
 
@@ -232,12 +218,11 @@ def read_csv_rows(path: Path) -> list[tuple[str, list[tuple[int, list[Any]]]]]:
         try:
             text = data.decode("cp1258")
         except UnicodeDecodeError:
-            raise InputError(
-                f"{path.name} is neither UTF-8 nor Windows-1258 text. Nothing was imported.",
-                hint="Save it as “CSV UTF-8” in Excel, or as .xlsx.") from None
+            raise InputError(say("error.store.sheetfile.encoding", file=path.name),
+                             hint=say("error.store.sheetfile.encoding.hint")) from None
     if "\x00" in text:
-        raise InputError(f"{path.name} is not a text (CSV) file. Nothing was imported.",
-                         hint="Import an .xlsx or a CSV (UTF-8) file.")
+        raise InputError(say("error.store.sheetfile.not_text", file=path.name),
+                         hint=say("error.store.sheetfile.not_text.hint"))
     sample = text[:20000]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -247,7 +232,7 @@ def read_csv_rows(path: Path) -> list[tuple[str, list[tuple[int, list[Any]]]]]:
     try:
         rows = [(i, list(r)) for i, r in enumerate(reader, start=1)]
     except csv.Error as exc:
-        raise InputError(f"{path.name}: not valid CSV ({exc}). Nothing was imported.") from exc
+        raise InputError(say("error.store.sheetfile.bad_csv", file=path.name, text=exc)) from exc
     return [(path.stem, rows)]
 
 
@@ -320,6 +305,11 @@ def read_xlsx_formulas(path: Path, sheet: str) -> dict[int, list[tuple[int, str]
         wb.close()
 
 
+def _in_english(exc: InputError) -> str:
+    """A row's reason as the import report has always written it (message and hint)."""
+    return f"{exc.msg.en()} {exc.hint_msg.en() if exc.hint_msg else ''}"
+
+
 def _expected_headers() -> str:
     parts = []
     for _col, (req, aliases) in HEADERS.items():
@@ -364,12 +354,10 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
             break
     if found is None:
         names = ", ".join(f"“{t}”" for t, _r in sheets)
-        raise InputError(
-            f"{path.name} does not look like a register (Sổ ghi nhận ý kiến): no row in the "
-            f"first {HEADER_SCAN_ROWS} rows of {names} has the column headers. "
-            f"Expected: {_expected_headers()}. Nothing was imported.",
-            hint="Check that the header row uses these names (any accents or capitals), or "
-            "say where the columns are, e.g. --columns \"ngay=A,khach_hang=B,noi_dung=C\".")
+        raise InputError(say("error.store.register.no_header", file=path.name,
+                             rows=HEADER_SCAN_ROWS, sheets=names,
+                             expected=_expected_headers()),
+                         hint=say("error.store.register.no_header.hint"))
     title, rows, (header_index, columns_at) = found
     header_cells = rows[header_index][1] if header_index >= 0 else []
     formulas = read_xlsx_formulas(path, title) if kind == "xlsx" else {}
@@ -420,17 +408,17 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
             if texts.get("nguon"):
                 source = parse_source(texts["nguon"])
         except InputError as exc:
-            reasons.append(f"{exc.message} {exc.hint}")
+            reasons.append(_in_english(exc))
         try:
             if texts.get("don_vi"):
                 unit = parse_unit(store, texts["don_vi"])
         except InputError as exc:
-            reasons.append(f"{exc.message} {exc.hint}")
+            reasons.append(_in_english(exc))
         try:
             if texts.get("tinh_trang"):
                 status = parse_status(texts["tinh_trang"])
         except InputError as exc:
-            reasons.append(f"{exc.message} {exc.hint}")
+            reasons.append(_in_english(exc))
         handled_on = None
         if texts.get("ngay_xu_ly"):
             try:
@@ -477,13 +465,11 @@ def import_register(store: Store, path: Path | str, skip_bad: bool = False,
         shown = "\n".join(f"  row {p.row}: {p.reason}" for p in report.problems[:30])
         more = len(report.problems) - 30
         raise RegisterImportError(
-            f"{path.name} (sheet “{title}”): {len(report.problems)} row(s) cannot be "
-            f"imported, so nothing was imported:\n{shown}"
-            + (f"\n  … and {more} more" if more > 0 else "")
-            + "\nColumns: " + "; ".join(f"{c} ← {w}" for c, w in report.mapping.items()),
-            report.problems,
-            hint="Correct these rows in the file and import it again, or import the good rows "
-            "with --skip-bad.")
+            say("error.store.register.bad_rows", file=path.name, sheet=title,
+                count=len(report.problems),
+                rows=shown + (f"\n  … and {more} more" if more > 0 else ""),
+                columns="; ".join(f"{c} ← {w}" for c, w in report.mapping.items())),
+            report.problems, hint=say("error.store.register.bad_rows.hint"))
     report.skipped_bad = len(report.problems)
 
     created = now()
