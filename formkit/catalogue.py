@@ -88,6 +88,156 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.accounts.bad_role.hint": (
         "Chọn: {roles}.",
         "Choose: {roles}."),
+    "error.store.directory.no_names": (
+        "{file}: không thấy tên tổ chức nào dưới dòng tiêu đề.",
+        "{file}: no organisation names found under the header."),
+    "error.store.directory.no_names.hint": (
+        "Cột tên có tiêu đề 'Tên tổ chức' (hoặc 'Tên').",
+        "The name column is headed 'Tên tổ chức' (or 'Tên')."),
+    "error.store.directory.damaged": (
+        "Danh bạ tổ chức {path} bị hỏng ({text}).",
+        "The directory of organisations {path} is damaged ({text})."),
+    "error.store.directory.damaged.hint": (
+        "Nhập lại tệp XLSX/CSV (formkit directory import TỆP).",
+        "Import the XLSX/CSV again (formkit directory import FILE)."),
+    "error.store.backup.backend": (
+        "formkit sao lưu cơ sở dữ liệu SQLite và PostgreSQL, không sao lưu {backend}.",
+        "formkit backs up SQLite and PostgreSQL databases, not {backend}."),
+    "error.store.backup.backend.hint": (
+        "Dùng công cụ sao lưu riêng của cơ sở dữ liệu đó.",
+        "Use that database's own backup tool."),
+    "error.store.backup.exists": (
+        "{target} đã có; bản sao lưu không bao giờ ghi đè lên tệp.",
+        "{target} already exists; a backup never overwrites a file."),
+    "error.store.backup.exists.hint": (
+        "Ghi tên tệp khác với --out.",
+        "Give another file name with --out."),
+    "error.store.backup.no_folder": (
+        "Không tạo được thư mục {folder}: {text}.",
+        "Cannot create the folder {folder}: {text}."),
+    "error.store.backup.nothing": (
+        "Chưa có cơ sở dữ liệu ở {path}: không có gì để sao lưu.",
+        "There is no database at {path} yet: nothing to back up."),
+    "error.store.backup.failed": (
+        "Sao lưu {source} không thành công ({text}).",
+        "The backup of {source} failed ({text})."),
+    "error.store.backup.failed.hint": (
+        "Kiểm tra dung lượng đĩa còn trống rồi sao lưu lại.",
+        "Check the free disk space, then run the backup again."),
+    "error.store.backup.foreign": (
+        "{path} không phải cơ sở dữ liệu của formkit ({text}).",
+        "{path} is not a formkit database ({text})."),
+    "error.store.backup.foreign.hint": (
+        "Chọn một tệp do `formkit backup` tạo ra.",
+        "Choose a file written by `formkit backup`."),
+    "error.store.backup.damaged": (
+        "{path} bị hỏng ({text}).",
+        "{path} is damaged ({text})."),
+    "error.store.backup.damaged.hint": (
+        "Chọn một bản sao lưu khác.",
+        "Choose another backup."),
+    "error.store.backup.newer": (
+        "{path} có phiên bản lược đồ {version}; formkit này chỉ đọc đến {known}.",
+        "{path} has schema version {version}; this formkit reads up to {known}."),
+    "error.store.backup.newer.hint": (
+        "Cập nhật formkit, hoặc chọn bản sao lưu khác.",
+        "Update formkit, or choose another backup."),
+    "error.store.backup.not_file": (
+        "{source} không phải một tệp.",
+        "{source} is not a file."),
+    "error.store.backup.not_file.hint": (
+        "Ghi đường dẫn của một tệp sao lưu.",
+        "Give the path of a backup file."),
+    "error.store.backup.not_dump": (
+        "{source} không phải bản sao lưu PostgreSQL (định dạng custom của pg_dump).",
+        "{source} is not a PostgreSQL backup (pg_dump custom format)."),
+    "error.store.backup.not_dump.hint": (
+        "Chọn một tệp .dump do `formkit backup` tạo ra.",
+        "Choose a .dump file written by `formkit backup`."),
+    "error.store.backup.restore_failed": (
+        "Khôi phục {source} vào {path} không thành công ({text}); cơ sở dữ liệu không thay đổi.",
+        "Restoring {source} into {path} failed ({text}); the database is unchanged."),
+    "error.store.backup.restore_failed.hint": (
+        "Dừng các tiến trình formkit khác rồi thử lại.",
+        "Stop formkit's other processes and try again."),
+    "error.store.actions.missing": (
+        "Chưa có {what}.",
+        "{what} is missing."),
+    "error.store.actions.bad_date": (
+        "{what} không hợp lệ: {text}.",
+        "{what}: {text}."),
+    "error.store.actions.empty": (
+        "Chưa ghi {what}; chưa lưu gì.",
+        "{what} is empty; nothing was saved."),
+    "error.store.actions.empty.hint": (
+        "Một hành động khắc phục cần có vấn đề, biện pháp, người thực hiện và thời hạn "
+        "(QT.SCT.04).",
+        "A corrective action needs its problem, action, owner and due date (QT.SCT.04)."),
+    "error.store.actions.not_criterion": (
+        "{field!r} không phải một tiêu chí được đánh giá của phiếu khảo sát.",
+        "{field!r} is not a rated criterion of the survey."),
+    "error.store.actions.one_origin": (
+        "Một hành động khắc phục được mở từ một mục trong sổ hoặc một tiêu chí của phiếu khảo "
+        "sát (chỉ một trong hai).",
+        "A corrective action is opened from one register entry or one survey criterion (not "
+        "both, not neither)."),
+    "error.store.actions.one_origin.hint": (
+        "Ghi --entry N hoặc --criterion TRƯỜNG.",
+        "Give --entry N or --criterion FIELD."),
+    "error.store.actions.due_before": (
+        "Thời hạn {due} sớm hơn ngày mở hành động ({opened}).",
+        "The due date {due} is before the day the action is opened ({opened})."),
+    "error.store.actions.due_before.hint": (
+        "Kiểm tra lại thời hạn.",
+        "Check the due date."),
+    "error.store.actions.no_entry": (
+        "Không có mục #{id} trong sổ (hoặc mục đã bị hủy).",
+        "There is no register entry #{id} (or it was voided)."),
+    "error.store.actions.cannot_change": (
+        "Không sửa được {fields} của một hành động khắc phục.",
+        "Cannot change {fields} of a corrective action."),
+    "error.store.actions.cannot_change.hint": (
+        "Sửa được: {allowed}.",
+        "Changeable: {allowed}."),
+    "error.store.actions.already_closed": (
+        "Hành động khắc phục #{id} đã đóng ngày {on}; không thay đổi gì.",
+        "Corrective action #{id} was already closed on {on}; nothing changed."),
+    "error.store.actions.close_before": (
+        "Hành động #{id} mở ngày {opened}; không thể đóng trước đó, vào ngày {day}.",
+        "Action #{id} was opened on {opened}; it cannot close before, on {day}."),
+    "error.store.actions.no_action": (
+        "Không có hành động khắc phục #{id}.",
+        "There is no corrective action #{id}."),
+    "error.store.actions.no_action.hint": (
+        "Xem danh sách bằng `formkit actions list`.",
+        "List them with `formkit actions list`."),
+    "error.store.actions.unknown_status": (
+        "Tình trạng hành động {status!r} không hợp lệ.",
+        "Unknown action status {status!r}."),
+    "error.store.directory.bad_workbook": (
+        "Không đọc được sổ làm việc {path}: {text}.",
+        "Cannot read the workbook {path}: {text}."),
+    "error.store.directory.bad_workbook.hint": (
+        "Lưu lại từ Excel thành .xlsx rồi thử lại.",
+        "Save it again from Excel as .xlsx and retry."),
+    "error.store.directory.kind": (
+        "{file}: danh bạ tổ chức phải là tệp .xlsx hoặc .csv.",
+        "{file}: a directory of organisations must be .xlsx or .csv."),
+    "error.store.directory.kind.hint": (
+        "Xuất danh sách từ Excel thành .xlsx hoặc CSV (UTF-8).",
+        "Export the list from Excel as .xlsx or CSV (UTF-8)."),
+    "error.store.directory.no_file": (
+        "Không có tệp {path}.",
+        "There is no file {path}."),
+    "error.store.directory.no_file.hint": (
+        "Kiểm tra đường dẫn rồi thử lại.",
+        "Check the path and try again."),
+    "error.store.directory.empty": (
+        "{file} không có tên nào.",
+        "{file} holds no names."),
+    "error.store.directory.empty.hint": (
+        "Mỗi dòng một tổ chức: tên, rồi mã số thuế.",
+        "Put one organisation per row: name, then tax code."),
     "error.store.register.bad_columns": (
         "--columns {part!r}: viết CỘT=CHỖ, với CỘT là một trong {columns} và CHỖ là một chữ "
         "cái (B), một số (2) hoặc chữ ở dòng tiêu đề.",
