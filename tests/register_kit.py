@@ -10,6 +10,7 @@ from typing import Any
 from formkit.app.register import grouping
 from formkit.store import Store
 from formkit.store import register as _reg
+from formkit.store import register_groups as _groups
 from formkit.store import register_import as _import
 from formkit.store import register_surveys as _surveys
 from formkit.store.register import (  # noqa: F401  (the tests' namespace)
@@ -47,7 +48,7 @@ def set_group(store: Store, entry_id: int, group: str | None, **kw: Any) -> Any:
 
 
 def classify(store: Store, *args: Any, **kw: Any) -> Any:
-    return _reg.classify(store, *args, **_rules(store, kw))
+    return _groups.classify(store, *args, **_rules(store, kw))
 
 
 def import_register(store: Store, path: Any, **kw: Any) -> Any:

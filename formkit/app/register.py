@@ -19,16 +19,17 @@ from formkit.export.register_xlsx import build_register_workbook, export_registe
 from formkit.spec import load_form, template_path
 from formkit.store import Store
 from formkit.store import register as _reg
+from formkit.store import register_groups as _groups
 from formkit.store import register_import as _import
 from formkit.store import register_surveys as _surveys
 from formkit.store.register import (
     SOURCES,
     STATUSES,
-    EntryClassification,
     parse_date,
     source_label,
     status_label,
 )
+from formkit.store.register_groups import EntryClassification
 from formkit.store.register_import import ImportReport, RegisterImportError
 from formkit.store.register_surveys import CommentsReport
 from formkit.store.rows import RegisterRecord
@@ -129,7 +130,7 @@ def classify(settings: Settings, actor: str | None, *, year: int | None = None,
              explain: bool = False, rules: GroupRules | None = None,
              store: Store | None = None) -> list[EntryClassification]:
     with session(settings, store) as st:
-        return _reg.classify(st, year=year, explain=explain, rules=grouping(settings, rules),
+        return _groups.classify(st, year=year, explain=explain, rules=grouping(settings, rules),
                              actor=actor)
 
 

@@ -162,22 +162,21 @@ class StoreBase:
     def write_session(self) -> Iterator[Session]:
         """A write transaction: committed at the end of the block, rolled back on any error.
         Database failures become StoreError."""
-        try:
-            with self._sessions.begin() as session:
-                yield session
-        except FormkitError:
-            raise
-        except (DBAPIError, sqlite3.DatabaseError) as exc:
-            raise describe_db_error(exc, self.where) from exc
-        except SQLAlchemyError as exc:
-            raise StoreError(say("error.store.database", where=self.where, text=exc)) from exc
+        with self.worded_errors(), self._sessions.begin() as session:
+            yield session
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
+        with self.worded_errors(), self._read_sessions() as session:
+            yield session
+            session.rollback()
+
+    @contextmanager
+    def worded_errors(self) -> Iterator[None]:
+        """Database failures inside the block become a StoreError that says what to do
+        (formkit's own errors pass as they are)."""
         try:
-            with self._read_sessions() as session:
-                yield session
-                session.rollback()
+            yield
         except FormkitError:
             raise
         except (DBAPIError, sqlite3.DatabaseError) as exc:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 
@@ -23,42 +22,9 @@ from formkit.errors import InputError
 from formkit.store.core import Store, current_user, now
 from formkit.store.models import RegisterEntry
 from formkit.store.records import FeedbackTiming
+from formkit.store.register_groups import Grouping, needs_groups, resolve_group
 from formkit.store.rows import RegisterRecord
 from formkit.textnorm import fold, nfc
-
-# ---- the opinion groups, handed over by the application layer ---------------------------
-
-class GroupMatch(Protocol):
-    """The group a text falls in and why (formkit.analyze.classify.GroupMatch)."""
-
-    @property
-    def code(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def rule(self) -> str: ...
-    @property
-    def explanation(self) -> str: ...
-
-
-class Grouping(Protocol):
-    """What the register needs of the opinion groups: the store stores the group a text is
-    given, it classifies nothing itself (formkit.app.register.grouping builds one from the
-    workspace's rules file)."""
-
-    @property
-    def source(self) -> str: ...
-    def match(self, text: str) -> GroupMatch: ...
-    def resolve(self, typed: str) -> str | None: ...
-    def labels(self) -> dict[str, str]: ...
-    def name(self, code: str | None) -> str: ...
-
-
-def needs_groups(rules: Grouping | None, what: str) -> Grouping:
-    if rules is None:  # a caller's mistake, not the user's: the app layer always gives them
-        raise TypeError(f"{what} needs the opinion groups (rules=formkit.app.register.grouping)")
-    return rules
-
 
 # ---- vocabularies ----------------------------------------------------------------------
 
@@ -249,7 +215,7 @@ def add_entry(store: Store, *, entry_date: date | str, content: str, customer: s
     unit_code, source_code, confirmation = v["unit"], v["source"], v["confirmation"]
     rules = needs_groups(rules, "add_entry")
     status_code = parse_status(status)
-    override = _resolve_group(rules, group) if group else None
+    override = resolve_group(rules, group) if group else None
     fp = fingerprint(day, customer, content, receiver, unit_code, source_code)
     match = rules.match(content)
     actor = actor if actor is not None else current_user()
@@ -308,16 +274,6 @@ def update_entry(store: Store, entry_id: int, *, entry_date: date | str, content
         return _record(e)
 
 
-def _resolve_group(rules: Grouping, typed: str) -> str:
-    code = rules.resolve(typed)
-    if code is None:
-        known = "; ".join(f"{c} ({n})" for c, n in rules.labels().items())
-        raise InputError(say("error.store.register.unknown_group", typed=typed),
-                         hint=say("error.store.register.unknown_group.hint", known=known,
-                                  source=rules.source))
-    return code
-
-
 def list_entries(store: Store, year: int | None = None, unit: str | None = None,
                  source: str | None = None, group: str | None = None,
                  status: str | None = None, text: str | None = None,
@@ -345,7 +301,7 @@ def list_entries(store: Store, year: int | None = None, unit: str | None = None,
             q = q.where(RegisterEntry.search_text.like(pattern, escape="\\"))
         records = [_record(e) for e in s.scalars(q).all()]
     if group:
-        code = _resolve_group(needs_groups(rules, "list_entries(group=)"), group)
+        code = resolve_group(needs_groups(rules, "list_entries(group=)"), group)
         records = [r for r in records if r.group == code]
     return records
 
@@ -362,7 +318,7 @@ def get_entry(store: Store, entry_id: int) -> RegisterRecord:
 def set_group(store: Store, entry_id: int, group: str | None, actor: str | None = None,
               rules: Grouping | None = None) -> RegisterRecord:
     """A person's group for an entry (kept over the rules); None gives it back to the rules."""
-    code = _resolve_group(needs_groups(rules, "set_group"), group) if group else None
+    code = resolve_group(needs_groups(rules, "set_group"), group) if group else None
     actor = actor if actor is not None else current_user()
     with store.write_session() as s:
         e = s.get(RegisterEntry, entry_id)
@@ -432,56 +388,6 @@ def void_entry(store: Store, entry_id: int, reason: str,
         e.fingerprint = f"voided:{e.id}:{e.fingerprint}"[:100]
         store.audit(s, "register_void", actor, entry=entry_id, reason=reason[:500])
         return _record(e)
-
-
-# ---- classification ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class EntryClassification:
-    entry_id: int
-    group: str  # the effective group
-    name: str
-    by: str  # "rules" or "person" (override kept)
-    changed: bool  # the rules' group differs from what was stored
-    explanation: str | None = None  # which rule matched (explain=True)
-
-
-def classify(store: Store, year: int | None = None, explain: bool = False,
-             rules: Grouping | None = None,
-             actor: str | None = None) -> list[EntryClassification]:
-    """Apply the rules file to the entries (of `year`, or all): each gets a group, "Khác"
-    when nothing matches. Entries a person has grouped keep their group. Anonymised
-    entries (no text left) keep the group they had."""
-    rules = needs_groups(rules, "classify")
-    actor = actor if actor is not None else current_user()
-    out: list[EntryClassification] = []
-    changed = 0
-    with store.write_session() as s:
-        q = select(RegisterEntry).order_by(RegisterEntry.entry_date, RegisterEntry.id)
-        if year is not None:
-            first, last = _year_bounds(year)
-            q = q.where(RegisterEntry.entry_date >= first, RegisterEntry.entry_date <= last)
-        for e in s.scalars(q).all():
-            if e.fingerprint.startswith("anonymized:"):
-                continue
-            match = rules.match(e.content)
-            is_change = (match.code, match.rule) != (e.group_code, e.group_rule)
-            if is_change:
-                e.group_code, e.group_rule = match.code, match.rule
-                changed += 1
-            if e.group_override:
-                out.append(EntryClassification(
-                    e.id, e.group_override, rules.name(e.group_override), "person", False,
-                    f"chọn bởi người dùng (quy tắc: {match.code} – {match.explanation})"
-                    if explain else None))
-            else:
-                out.append(EntryClassification(e.id, match.code, match.name, "rules",
-                                               is_change,
-                                               match.explanation if explain else None))
-        store.audit(s, "register_classify", actor, year=year, entries=len(out),
-                    changed=changed, rules=rules.source)
-    return out
-
 
 
 def source_label(code: str) -> str:

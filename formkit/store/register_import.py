@@ -4,11 +4,7 @@ anything is written, rows already in the register skipped. The file is only read
 
 from __future__ import annotations
 
-import csv
-import io
-import logging
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,18 +18,21 @@ from formkit.errors import InputError
 from formkit.store.core import Store, current_user, now
 from formkit.store.models import RegisterEntry
 from formkit.store.register import (
-    Grouping,
     fingerprint,
-    needs_groups,
     parse_date,
     parse_source,
     parse_status,
     parse_unit,
     searchable,
 )
+from formkit.store.register_groups import Grouping, needs_groups
+from formkit.store.spreadsheets import (
+    check_spreadsheet_file,
+    read_csv_rows,
+    read_xlsx_formulas,
+    read_xlsx_rows,
+)
 from formkit.textnorm import fold, nfc
-
-log = logging.getLogger(__name__)
 
 #: register columns: id → (required, header aliases; the first is the official wording)
 HEADERS: dict[str, tuple[bool, tuple[str, ...]]] = {
@@ -58,7 +57,6 @@ HEADERS: dict[str, tuple[bool, tuple[str, ...]]] = {
                            "Ngày hoàn thành", "Ngày xử lý xong")),
 }
 HEADER_SCAN_ROWS = 30
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _header_key(value: Any) -> str:
@@ -150,92 +148,6 @@ class RegisterImportError(InputError):
         self.problems = list(problems)
 
 
-def check_spreadsheet_file(path: Path) -> str:
-    """'xlsx' or 'csv'; InputError for encrypted, old-format, ODS or damaged files."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except FileNotFoundError:
-        raise InputError(say("error.store.file_not_found", path=path)) from None
-    except OSError as exc:
-        raise InputError(say("error.store.file_unreadable", path=path, text=exc.strerror)) from exc
-    suffix = path.suffix.lower()
-    if head.startswith(_OLE_MAGIC):
-        data = path.read_bytes()
-        if "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data \
-                or "EncryptedPackage".encode("utf-16-le") in data:
-            raise InputError(say("error.store.sheetfile.password", file=path.name),
-                             hint=say("error.store.sheetfile.password.hint"))
-        raise InputError(say("error.store.sheetfile.old_xls", file=path.name),
-                         hint=say("error.store.sheetfile.old_xls.hint"))
-    if head.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-        except zipfile.BadZipFile:
-            names = set()
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "content.xml" in names:
-            raise InputError(say("error.store.sheetfile.ods", file=path.name),
-                             hint=say("error.store.sheetfile.ods.hint"))
-        raise InputError(say("error.store.sheetfile.bad_zip", file=path.name),
-                         hint=say("error.store.sheetfile.bad_zip.hint"))
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        raise InputError(say("error.store.sheetfile.not_xlsx", file=path.name),
-                         hint=say("error.store.sheetfile.not_xlsx.hint"))
-    return "csv"
-
-
-def read_xlsx_rows(path: Path) -> list[tuple[str, list[tuple[int, list[Any]]]]]:
-    import openpyxl  # local: only needed here
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise InputError(say("error.store.sheetfile.cannot_open", file=path.name,
-                             kind=type(exc).__name__, text=exc),
-                         hint=say("error.store.sheetfile.save_again_xlsx")) from exc
-    try:
-        sheets = []
-        for ws in wb.worksheets:
-            rows = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
-            sheets.append((ws.title, rows))
-        return sheets
-    except Exception as exc:
-        raise InputError(say("error.store.sheetfile.bad_sheet", file=path.name, text=exc),
-                         hint=say("error.store.sheetfile.save_again")) from exc
-    finally:
-        wb.close()
-
-
-def read_csv_rows(path: Path) -> list[tuple[str, list[tuple[int, list[Any]]]]]:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Vietnamese Windows saves "CSV" in the Windows-1258 code page
-        try:
-            text = data.decode("cp1258")
-        except UnicodeDecodeError:
-            raise InputError(say("error.store.sheetfile.encoding", file=path.name),
-                             hint=say("error.store.sheetfile.encoding.hint")) from None
-    if "\x00" in text:
-        raise InputError(say("error.store.sheetfile.not_text", file=path.name),
-                         hint=say("error.store.sheetfile.not_text.hint"))
-    sample = text[:20000]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        rows = [(i, list(r)) for i, r in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        raise InputError(say("error.store.sheetfile.bad_csv", file=path.name, text=exc)) from exc
-    return [(path.stem, rows)]
-
-
 def _find_header(rows: list[tuple[int, list[Any]]], override: dict[str, str] | None = None
                  ) -> tuple[int, dict[str, int]] | None:
     """(index in rows, column id → cell index) of the first row naming the required
@@ -275,34 +187,6 @@ def _column_letter(ci: int) -> str:
         ci, r = divmod(ci - 1, 26)
         out = chr(65 + r) + out
     return out
-
-
-def read_xlsx_formulas(path: Path, sheet: str) -> dict[int, list[tuple[int, str]]]:
-    """row number → [(cell index, formula)] of one sheet: a formula's cached result (a
-    link text, #VALUE!) must not be imported as if someone had typed it."""
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds; read_xlsx_rows opened it
-        log.warning("%s: formulas not checked (%s: %s)", path.name, type(exc).__name__, exc)
-        return {}
-    try:
-        out: dict[int, list[tuple[int, str]]] = {}
-        ws = wb[sheet]
-        for i, row in enumerate(ws.iter_rows(), start=1):
-            # data_type "f": a real formula; text typed as "=…" (data_type "s") is text
-            found = [(ci, str(c.value)) for ci, c in enumerate(row)
-                     if getattr(c, "data_type", None) == "f"]
-            if found:
-                out[i] = found
-        return out
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged sheet
-        log.warning("%s: formulas of “%s” not checked (%s: %s)", path.name, sheet,
-                    type(exc).__name__, exc)
-        return {}
-    finally:
-        wb.close()
 
 
 def _in_english(exc: InputError) -> str:

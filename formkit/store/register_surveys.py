@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from formkit.store.core import Store, current_user, loads, now
 from formkit.store.models import Answer, RegisterEntry, Response, ReviewItem, Sheet
-from formkit.store.register import COMMENT_FIELDS, NAME_FIELD, Grouping, needs_groups, searchable
+from formkit.store.register import COMMENT_FIELDS, NAME_FIELD, searchable
+from formkit.store.register_groups import Grouping, needs_groups
 from formkit.textnorm import nfc
 
 
