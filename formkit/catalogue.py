@@ -471,8 +471,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Kiểm tra thư mục có tồn tại và được phép ghi.",
         "Check that the folder exists and that you may write to it."),
     "error.store.disk_full": (
-        "Không đủ chỗ trên đĩa: không ghi được cơ sở dữ liệu {where}; thư mục {folder} chỉ còn "
-        "trống {free}. Không có gì bị lưu dở (giao dịch đã được hủy).",
+        # the opening words as fsutil's full-disk errors (and LOCAL_REASONS) have them
+        "Không đủ chỗ trên đĩa / no space left: không ghi được cơ sở dữ liệu {where}; thư mục "
+        "{folder} chỉ còn trống {free}. Không có gì bị lưu dở (giao dịch đã được hủy).",
         "Không đủ chỗ trên đĩa / no space left: the database {where} could not be written; "
         "folder {folder} has {free} free. Nothing was half-stored (the transaction was rolled "
         "back)."),
