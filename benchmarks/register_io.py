@@ -75,10 +75,9 @@ def generate(path: Path, rows: int) -> None:
 
 
 def _step(name: str, workspace: str, book: str, rows: int, queue) -> None:
+    from formkit.app import register as reg
     from formkit.config import load_settings
     from formkit.export.register_xlsx import export_register
-    from formkit.store import open_store
-    from formkit.store import register as reg
 
     settings = load_settings(Path(workspace))
     started, cpu_started = time.perf_counter(), _cpu_seconds()
@@ -87,12 +86,10 @@ def _step(name: str, workspace: str, book: str, rows: int, queue) -> None:
         generate(Path(book), rows)
         detail = f"{Path(book).stat().st_size / 1e6:.1f} MB workbook"
     elif name == "import":
-        with open_store(settings) as store:
-            report = reg.import_register(store, Path(book))
+        report = reg.import_register(settings, Path(book), None)
         detail = f"{report.added} rows added"
     elif name == "import again":
-        with open_store(settings) as store:
-            report = reg.import_register(store, Path(book))
+        report = reg.import_register(settings, Path(book), None)
         detail = f"{report.added} added, {report.duplicates} duplicates"
     elif name == "export":
         path = export_register(settings, YEAR)

@@ -36,10 +36,10 @@ import urllib.request
 from pathlib import Path
 
 from formkit import api
+from formkit.app import register as reg
 from formkit.config import load_settings
 from formkit.scan.result import FieldResult, PageSource, SheetResult, Status
 from formkit.store import open_store
-from formkit.store import register as reg
 from formkit.web import create_app, users
 from formkit_dev.synthetic import synthetic_responses
 
@@ -92,10 +92,10 @@ def seed(ws: Path, responses: int) -> None:
                             + synthetic_responses(YEAR - 1, responses, seed=2, p_tot=0.6))
         rng = random.Random(3)
         for i in range(400):
-            reg.add_entry(store, entry_date=f"{rng.randint(1, 28):02d}/{rng.randint(1, 10):02d}"
-                          f"/{YEAR - (i % 2)}", customer=f"Khách hàng {i}",
-                          content=f"{rng.choice(CONTENTS)} (lần {i})", unit="QLCN",
-                          actor="bench")
+            day = f"{rng.randint(1, 28):02d}/{rng.randint(1, 10):02d}/{YEAR - (i % 2)}"
+            reg.add_entry(store.settings, "bench", store=store, entry_date=day,
+                          customer=f"Khách hàng {i}",
+                          content=f"{rng.choice(CONTENTS)} (lần {i})", unit="QLCN")
         sheets = review_sheets(300)
         store.save_batch({"started": f"{YEAR}-03-01T08:00:00", "inputs": ["bench.pdf"]},
                          sheets, actor="bench")
@@ -152,7 +152,8 @@ def time_pages(ws: Path, runs: int) -> tuple[list[tuple[str, float, float, float
     # a change to the records: the overview answers at once with the figures it had and
     # recomputes them in the background
     store = app.extensions["formkit"].store
-    reg.add_entry(store, entry_date=f"01/02/{YEAR}", content="Một ý kiến mới", actor="bench")
+    reg.add_entry(store.settings, "bench", store=store, entry_date=f"01/02/{YEAR}",
+                  content="Một ý kiến mới")
     t0 = time.perf_counter()
     client.get(PAGES[0][1])
     changed = 1000 * (time.perf_counter() - t0)
@@ -163,8 +164,8 @@ def time_pages(ws: Path, runs: int) -> tuple[list[tuple[str, float, float, float
     ms, fresh = first_overview(ws)
     rows.append((f"Tổng quan, khởi động lại ({FIGURES[fresh]})", ms, ms, ms, 200))
     with open_store(load_settings(ws)) as store:  # a change while the server is down
-        reg.add_entry(store, entry_date=f"02/02/{YEAR}", content="Ý kiến khi máy chủ tắt",
-                      actor="bench")
+        reg.add_entry(store.settings, "bench", store=store, entry_date=f"02/02/{YEAR}",
+                      content="Ý kiến khi máy chủ tắt")
     ms, fresh = first_overview(ws)
     rows.append((f"Tổng quan, khởi động lại sau thay đổi ({FIGURES[fresh]})", ms, ms, ms,
                  200))

@@ -18,10 +18,10 @@ from formkit.archive.collect import collect_year_files
 from formkit.export.register_xlsx import export_register
 from formkit.export.review_xlsx import export_review
 from formkit.store import open_store
-from formkit.store import register as reg
 from formkit.store.db import resolve_url, sqlite_path
 from formkit.store.migrations import backup_sqlite
 
+from . import register_kit as reg
 from .records_helpers import make_sheet, report_for
 
 NAMES_2026 = ["Công ty TNHH Hải Đăng Tám", "Trần Thị Bích Ngọc Xyz",

@@ -19,10 +19,10 @@ from formkit.export.annual import evaluate_from_store
 from formkit.scan.result import FieldResult, Status
 from formkit.store import actions as act
 from formkit.store import open_store
-from formkit.store import register as reg
 from formkit.store.models import Answer, Sheet
 from formkit.textnorm import fold
 
+from . import register_kit as reg
 from .records_helpers import make_sheet, report_for
 
 RESPONDENTS = ("Nguyễn Văn Bình", "Công ty TNHH Hoa Sen Đắk Lắk", "Hợp tác xã Ea Kar Xanh")

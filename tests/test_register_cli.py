@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 from formkit.cli_parts.records import export_register_cmd, register_app, review_app
 from formkit.errors import InputError
 from formkit.store import open_store
-from formkit.store import register as reg
+
+from . import register_kit as reg
 
 runner = CliRunner(env={"COLUMNS": "200"})
 

@@ -14,7 +14,9 @@ import pytest
 from openpyxl import Workbook
 
 from formkit.store import open_store
-from formkit.store import register as reg
+
+from . import register_kit as reg
+from .errors_kit import english, raises_en
 
 
 @pytest.fixture
@@ -56,13 +58,13 @@ def test_nfd_header_with_semicolons_and_a_bom_is_recognised(store, tmp_path):
 
 def test_columns_override_takes_unnamed_columns_and_the_mapping_is_shown(store, tmp_path):
     path = _csv(tmp_path / "so.csv", "A1,B1,C1,D1", ["05/01/2026,x,Nguyễn Văn An,Chậm quá"])
-    with pytest.raises(Exception, match="does not look like a register"):
+    with raises_en(Exception, "does not look like a register"):
         reg.import_register(store, path)
     report = reg.import_register(store, path, columns="ngay=A,khach_hang=C,noi_dung=D1")
     assert report.added == 1
     assert report.mapping == {"ngay": "A “A1”", "khach_hang": "C “C1”",
                               "noi_dung": "D “D1”"}
-    with pytest.raises(Exception, match="COLUMN=WHERE"):
+    with raises_en(Exception, "COLUMN=WHERE"):
         reg.import_register(store, path, columns="ngày=A")
 
 
@@ -72,8 +74,9 @@ def test_bad_rows_are_named_by_their_row_number(store, tmp_path):
     with pytest.raises(reg.RegisterImportError) as err:
         reg.import_register(store, path)
     assert [p.row for p in err.value.problems] == [4, 6]
-    assert "row 4:" in err.value.message and "row 6:" in err.value.message
-    assert "Columns: ngay ← A “Ngày”" in err.value.message
+    assert "row 4:" in english(err.value) and "row 6:" in english(err.value)
+    assert "Columns: ngay ← A “Ngày”" in english(err.value)
+    assert "Cột: ngay ← A “Ngày”" in err.value.message  # the Vietnamese a person reads
 
 
 def test_register_import_cli_shows_the_column_mapping(workspace, tmp_path):

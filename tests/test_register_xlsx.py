@@ -13,7 +13,8 @@ import pytest
 from formkit.errors import OutputError
 from formkit.export.register_xlsx import HEADER_ROW, export_register, register_path
 from formkit.store import open_store
-from formkit.store import register as reg
+
+from . import register_kit as reg
 
 OFFICIAL = ["Ngày tháng", "Tên khách hàng", "Nội dung ý kiến phản ánh của khách hàng",
             "Người tiếp nhận", "Xác nhận của trưởng phòng/đơn vị"]

@@ -277,7 +277,7 @@ def test_the_directory_is_uploaded_on_the_transcription_page_and_by_the_cli(web,
     assert c.get("/kiem-tra/goi-y?q=thang loi").get_json()[0]["tax_code"] == "6000111222"
     bad = CliRunner().invoke(app, ["directory", "import", str(tmp_path / "nope.csv"),
                                    "-w", str(web.settings.workspace)])
-    assert bad.exit_code != 0 and "There is no file" in str(bad.exception)
+    assert bad.exit_code != 0 and "Không có tệp" in str(bad.exception)
 
 
 def test_without_a_value_the_grid_guesses_from_the_boxes_a_person_then_confirms():

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from formkit.config import load_settings
 from formkit.store import open_store
-from formkit.store import register as reg
 
+from . import register_kit as reg
 from .records_helpers import make_sheet, report_for
 
 SHEETS = 60

@@ -13,8 +13,10 @@ from sqlalchemy import inspect
 from formkit.config import load_settings
 from formkit.errors import StoreError
 from formkit.store import SCHEMA_VERSION, open_store
-from formkit.store import register as reg
 from formkit.store.models import Base
+
+from . import register_kit as reg
+from .errors_kit import english, raises_en
 
 # The schema of formkit's first release, as an old installation has it on disk. Written by
 # hand on purpose: it must not follow later changes of the code.
@@ -120,9 +122,9 @@ def test_a_database_from_a_newer_formkit_is_refused_and_left_untouched(workspace
     conn.commit()
     conn.close()
     before = _db(workspace).read_bytes()
-    with pytest.raises(StoreError, match="newer formkit") as err:
+    with raises_en(StoreError, "newer formkit") as err:
         open_store(workspace)
-    assert "Update formkit" in str(err.value)
+    assert "Update formkit" in english(err.value)
     assert _db(workspace).read_bytes() == before
 
 
@@ -130,9 +132,9 @@ def test_a_database_from_a_newer_formkit_is_refused_and_left_untouched(workspace
 def test_a_corrupt_database_file_is_refused_and_left_untouched(workspace):
     garbage = b"This is not SQLite. " * 300
     _db(workspace).write_bytes(garbage)
-    with pytest.raises(StoreError, match="damaged") as err:
+    with raises_en(StoreError, "damaged") as err:
         open_store(workspace)
-    assert "backup" in str(err.value)
+    assert "backup" in english(err.value)
     assert _db(workspace).read_bytes() == garbage
 
 
@@ -142,7 +144,7 @@ def test_another_programs_database_is_refused(workspace):
     conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
     conn.commit()
     conn.close()
-    with pytest.raises(StoreError, match="not a formkit one"):
+    with raises_en(StoreError, "not a formkit one"):
         open_store(workspace)
 
 
@@ -154,9 +156,9 @@ def test_a_locked_database_gives_a_clear_error_and_loses_nothing(workspace):
     locker.execute("BEGIN EXCLUSIVE")
     try:
         with open_store(workspace, busy_timeout=0.2) as store:
-            with pytest.raises(StoreError, match="locked") as err:
+            with raises_en(StoreError, "locked") as err:
                 reg.add_entry(store, entry_date="02/02/2025", content="Phản ánh thứ hai")
-            assert "Wait until the other" in str(err.value)
+            assert "Wait until the other" in english(err.value)
     finally:
         locker.execute("ROLLBACK")
         locker.close()
@@ -166,7 +168,7 @@ def test_a_locked_database_gives_a_clear_error_and_loses_nothing(workspace):
 
 def test_an_invalid_database_url_is_a_store_error(workspace):
     workspace.database_url = "not a url at all"
-    with pytest.raises(StoreError, match="not a valid SQLAlchemy URL"):
+    with raises_en(StoreError, "not a valid SQLAlchemy URL"):
         open_store(workspace)
 
 

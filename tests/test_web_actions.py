@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from formkit.store import actions as act
-from formkit.store import register as reg
 
+from . import register_kit as reg
 from .web_helpers import close_web, make_web
 
 

@@ -15,9 +15,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from formkit.store import register as reg
 from formkit_dev.synthetic import synthetic_responses
 
+from . import register_kit as reg
 from .web_helpers import PASSWORDS, make_web_workspace, sample_scans, start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from formkit.store import register as reg
-
+from . import register_kit as reg
 from .web_helpers import close_web, hidden, make_web, tokens
 
 

@@ -119,7 +119,7 @@ def _with_cookie(web, value: str):
 
 
 def test_a_cookie_kept_from_before_logout_reads_and_writes_nothing(web):
-    from formkit.store import register as reg
+    from . import register_kit as reg
 
     a = web.client("staff")
     kept = _cookie(a)
@@ -142,13 +142,14 @@ def test_idle_sessions_end_after_the_idle_timeout(web):
 
     from sqlalchemy import update
 
-    from formkit.web import users as U
+    from formkit.store.accounts import web_sessions
+    from formkit.store.base import now
 
     c = web.client("staff")
     assert c.get("/so-ghi-nhan/").status_code == 200
     with web.store.write_session() as s:
-        s.execute(update(U.web_sessions).values(
-            last_seen=U.now() - timedelta(minutes=web.app.config["FORMKIT_IDLE_MINUTES"] + 1)))
+        s.execute(update(web_sessions).values(
+            last_seen=now() - timedelta(minutes=web.app.config["FORMKIT_IDLE_MINUTES"] + 1)))
     r = c.get("/so-ghi-nhan/")
     assert r.status_code == 302 and "/dang-nhap" in r.headers["Location"]
     assert "Phiên làm việc đã kết thúc" in c.get(r.headers["Location"]).get_data(as_text=True)
@@ -221,7 +222,7 @@ def test_every_route_answers_hostile_values_without_a_server_error(web):
     """Walks app.url_map: every route, hostile path values, every known query and form
     field with each hostile value, GET and POST (with valid CSRF and one-time tokens, so the
     values reach the views). No answer may be 5xx; every refusal is a Vietnamese page."""
-    from formkit.store import register as reg
+    from . import register_kit as reg
 
     reg.add_entry(web.store, entry_date="05/02/2026", content="Trả kết quả trễ hạn",
                   actor="staff")
@@ -372,7 +373,7 @@ def test_good_passphrases_pass_the_password_rules():
 
 
 def test_a_post_from_a_foreign_origin_is_refused_even_with_valid_tokens(web):
-    from formkit.store import register as reg
+    from . import register_kit as reg
 
     c = web.client("staff")
     form = {**tokens(c, "/so-ghi-nhan/them"), "date": "05/02/2026", "content": "từ trang lạ"}
@@ -397,14 +398,14 @@ def test_downloads_are_no_store(web):
 # ---- no lost edits ----------------------------------------------------------------------------
 
 def _entry(web):
-    from formkit.store import register as reg
+    from . import register_kit as reg
 
     return reg.add_entry(web.store, entry_date="05/02/2026", customer="Cty Hoa Sen",
                          content="Trả kết quả trễ hạn", actor="staff")
 
 
 def test_a_group_change_from_an_older_page_does_not_revert_the_status(web):
-    from formkit.store import register as reg
+    from . import register_kit as reg
 
     e = _entry(web)
     url = f"/so-ghi-nhan/{e.id}"
@@ -433,7 +434,7 @@ def test_a_group_change_from_an_older_page_does_not_revert_the_status(web):
 
 
 def test_a_text_save_from_an_older_page_does_not_overwrite_the_first_save(web):
-    from formkit.store import register as reg
+    from . import register_kit as reg
 
     e = _entry(web)
     url = f"/so-ghi-nhan/{e.id}/sua"
@@ -464,7 +465,7 @@ def test_a_text_save_from_an_older_page_does_not_overwrite_the_first_save(web):
 
 
 def test_a_form_without_its_version_is_treated_as_stale(web):
-    from formkit.store import register as reg
+    from . import register_kit as reg
 
     e = _entry(web)
     c = web.client("staff")
@@ -530,7 +531,7 @@ def test_numbered_copies_are_issued_only_after_a_confirmation(web):
 
 
 def test_voiding_an_entry_keeps_it_marked_in_the_register_and_out_of_the_counts(web):
-    from formkit.store import register as reg
+    from . import register_kit as reg
 
     e = _entry(web)
     other = reg.add_entry(web.store, entry_date="06/02/2026", content="Lệ phí cao",
@@ -568,7 +569,7 @@ def test_staff_export_the_register_they_filter(web):
 
     import openpyxl
 
-    from formkit.store import register as reg
+    from . import register_kit as reg
 
     _entry(web)
     reg.add_entry(web.store, entry_date="06/02/2026", content="Lệ phí cao", unit="QLCN",

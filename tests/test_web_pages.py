@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 
 from formkit.analyze.records import ResponseRecord
-from formkit.store import register as reg
 from formkit_dev.synthetic import synthetic_responses
 
+from . import register_kit as reg
 from .web_helpers import Web, close_web, hidden, make_web, tokens
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from formkit.store import register as reg
-
+from . import register_kit as reg
 from .web_helpers import close_web, make_web, tokens
 
 SCRIPT = '<script>alert("xss")</script><img src=x onerror="alert(1)">'

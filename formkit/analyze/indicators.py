@@ -33,6 +33,7 @@ from typing import Protocol
 from formkit.analyze.tallies import DAT, TOT, YearTallies
 from formkit.analyze.wording import num, pct
 from formkit.config import Settings
+from formkit.store.records import FeedbackTiming  # a record the register hands over
 
 # ---- the documented mapping -------------------------------------------------------------
 LEVEL_MAPPING = ("Thang đo 3 mức của phiếu: “Tốt” và “Đạt yêu cầu” được tính là hài lòng; "
@@ -72,18 +73,6 @@ SAMPLE_FORMULA = "n = N / (1 + N·e²), làm tròn lên"
 
 
 # ---- records and results ------------------------------------------------------------------
-@dataclass(frozen=True)
-class FeedbackTiming:
-    """A register entry with what the on-time ratios need (not voided)."""
-
-    entry_id: int
-    received: date
-    handled: bool
-    handled_on: date | None  # None: not handled, or handled before the date was kept
-    group: str
-    source: str
-
-
 class ActionLike(Protocol):
     opened_on: date
     due_on: date

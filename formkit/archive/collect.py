@@ -77,11 +77,9 @@ def collect_year_files(settings: Settings, year: int, store: Any | None = None,
         if found:
             files.setdefault(category, []).extend(found)
 
-    try:
-        from formkit.export.register_xlsx import register_path
-        add("register", [register_path(settings, year)])
-    except ImportError:
-        pass
+    from formkit.export.register_xlsx import register_path
+
+    add("register", [register_path(settings, year)])
     add("summary", [summary_path(settings, year)])
     rep = report_path(settings, year)
     add("report", [rep, rep.with_suffix(".pdf")])

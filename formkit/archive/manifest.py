@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -23,7 +24,7 @@ from typing import Any
 from formkit import fsutil
 from formkit.archive import signing
 from formkit.config import Settings
-from formkit.errors import InputError, OutputError, RefusedError
+from formkit.errors import FormkitError, InputError, OutputError, RefusedError
 
 FORMAT = "formkit-archive/1"
 MANIFEST = "manifest.json"
@@ -41,6 +42,8 @@ CATEGORIES: dict[str, tuple[str, bool]] = {
     "summary": ("Bảng tổng hợp kết quả khảo sát", False),
     "report": ("Báo cáo kết quả khảo sát", False),
 }
+
+log = logging.getLogger(__name__)
 
 
 def category_name(category: str) -> str:
@@ -266,7 +269,9 @@ def _settings_for(folder: Path) -> Settings | None:
         if (parent / CONFIG_NAME).is_file():
             try:
                 return load_settings(parent)
-            except Exception:  # noqa: BLE001 - a broken config only loses the key check
+            except FormkitError as exc:  # a broken config only loses the key check
+                log.warning("%s: the key check is skipped: %s", parent / CONFIG_NAME,
+                            exc.text("en"))
                 return None
     return None
 

@@ -1,5 +1,5 @@
 """Command-line part: `formkit actions …`, corrective actions under QT.SCT.04 and the survey
-answers that ask for handling (formkit.store.actions, formkit.store.register.survey_alerts).
+answers that ask for handling (formkit.store.actions, formkit.store.register_surveys.survey_alerts).
 
 Wired into formkit/cli.py by:  actions_cli.register(app)
 """

@@ -5,6 +5,7 @@ charts, PDF). The API and the CLI call these; the analysis itself stays in formk
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,12 +25,14 @@ from formkit.analyze.tallies import (
 )
 from formkit.analyze.wording import Period
 from formkit.config import Settings
-from formkit.errors import RefusedError
+from formkit.errors import RefusedError, TemplateError
 from formkit.export.report_docx import RecordState, ReportResult, write_report
 from formkit.export.summary_xlsx import write_summary
 from formkit.spec import load_form, template_path
 from formkit.spec.model import FieldKind
 from formkit.thresholds import T, Thresholds
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -70,7 +73,8 @@ def survey_comments(settings: Settings, store: Any, year: int,
 
     try:
         rules = load_rules(settings=settings)
-    except Exception:  # a broken rules file: the classifier reports it; comments go unsorted
+    except TemplateError as exc:  # a broken rules file must not stop the report
+        log.warning("survey comments left unsorted: %s", exc.text("en"))
         rules = None
     spec = load_form(template_path(settings.templates_dir, "05-02"))
     text_fields = [fid for fid, f in spec.fields.items()
@@ -100,22 +104,19 @@ def report_path(settings: Settings, year: int) -> Path:
 
 
 def _group_labels(settings: Settings) -> dict[str, str] | None:
-    # the classifier's editable group list when it is there; the built-in fallback otherwise
-    try:
-        from formkit.analyze.classify import group_labels
-    except ImportError:
-        return None
+    # the classifier's editable group list; the built-in fallback when it cannot be read
+    from formkit.analyze.classify import group_labels
+
     try:
         return group_labels(settings)
-    except Exception:  # a broken rules file must not stop the report; the classifier reports it
+    except TemplateError as exc:  # a broken rules file must not stop the report
+        log.warning("built-in opinion groups used: %s", exc.text("en"))
         return None
 
 
 def _source_labels() -> dict[str, str] | None:
-    try:
-        from formkit.store.register import SOURCES
-    except ImportError:
-        return None
+    from formkit.store.register import SOURCES
+
     return dict(SOURCES)
 
 

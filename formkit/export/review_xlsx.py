@@ -33,7 +33,6 @@ from formkit.errors import InputError
 from formkit.export.xlsx_common import put_text, save_atomically
 from formkit.spec.model import Field
 from formkit.store import Store, open_store
-from formkit.store.register import check_spreadsheet_file, read_xlsx_rows
 from formkit.store.review import (
     BLANK_LABEL,
     ILLEGIBLE_LABEL,
@@ -47,6 +46,7 @@ from formkit.store.review import (
     value_label,
 )
 from formkit.store.rows import ReviewRecord
+from formkit.store.spreadsheets import check_spreadsheet_file, read_xlsx_rows
 from formkit.textnorm import fold, nfc
 
 SHEET_TITLE = "Duyệt phiếu"

@@ -6,8 +6,13 @@ channel and the register BM.QT.SCT.05-01, in one SQLAlchemy database (SQLite by 
         batch_id = store.save_batch(report, sheets)
         records = store.responses(2025)
 
-Register functions (add, list, import, classify, survey comments) are in
-formkit.store.register; review values and labels in formkit.store.review.
+The Store (formkit.store.core) is made of parts by concern: sessions and the audit line
+(base), batches and sheets (sheets), responses (responses), the review queue (queue) and
+retention (retention). Register entries are in formkit.store.register (its import in
+register_import, its groups in register_groups, survey answers in register_surveys);
+spreadsheet files in spreadsheets; corrective actions in actions; web accounts and the audit
+log's page in accounts; review values and labels in formkit.store.review. The store imports
+no stage: what it needs computed (the opinion groups) the application layer hands in.
 """
 
 from formkit.store.core import PAPER_CHANNEL, Store, open_store

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from formkit.catalogue import say
 from formkit.errors import InputError
 from formkit.store.core import Store, current_user, now
 from formkit.store.models import CorrectiveAction, RegisterEntry
@@ -33,21 +34,22 @@ def _record(a: CorrectiveAction) -> ActionRecord:
 def _day(value: date | str | None, what: str, default: date | None = None) -> date:
     if value is None or value == "":
         if default is None:
-            raise InputError(f"{what} is missing.", hint="Write the date as dd/mm/yyyy.")
+            raise InputError(say("error.store.actions.missing", what=what),
+                             hint=say("error.store.register.bad_handled_date.hint"))
         return default
     try:
         # a due date may lie in the future: only the lower bound of parse_date applies
         return parse_date(value, today=date(9999, 12, 31))
     except ValueError as exc:
-        raise InputError(f"{what}: {exc}.", hint="Write the date as dd/mm/yyyy.") from None
+        raise InputError(say("error.store.actions.bad_date", what=what, text=exc),
+                         hint=say("error.store.register.bad_handled_date.hint")) from None
 
 
 def _text(value: str | None, what: str, required: bool = True) -> str:
     text = nfc(value or "").strip()
     if required and not text:
-        raise InputError(f"{what} is empty; nothing was saved.",
-                         hint="A corrective action needs its problem, action, owner and due "
-                         "date (QT.SCT.04).")
+        raise InputError(say("error.store.actions.empty", what=what),
+                         hint=say("error.store.actions.empty.hint"))
     return text
 
 
@@ -58,8 +60,8 @@ def criterion_label(store: Store, field_id: str) -> str:
     if f is None or {o.value for o in f.options} != {"tot", "dat", "chua_dat"}:
         rows = [fid for fid, fl in (spec.fields.items() if spec else ())
                 if {o.value for o in fl.options} == {"tot", "dat", "chua_dat"}]
-        raise InputError(f"{field_id!r} is not a rated criterion of the survey.",
-                         hint="Use one of: " + ", ".join(rows))
+        raise InputError(say("error.store.actions.not_criterion", field=field_id),
+                         hint=say("error.store.register.use_one_of", known=", ".join(rows)))
     return f.label
 
 
@@ -72,14 +74,14 @@ def open_action(store: Store, *, action: str, owner: str, due_on: date | str,
     (`criterion`, a field id such as c4.dung_thoi_han). The problem defaults to the entry's
     content or the criterion's name; the unit and year to the entry's."""
     if (entry_id is None) == (criterion is None):
-        raise InputError("A corrective action is opened from one register entry or one "
-                         "survey criterion (not both, not neither).",
-                         hint="Give --entry N or --criterion FIELD.")
+        raise InputError(say("error.store.actions.one_origin"),
+                         hint=say("error.store.actions.one_origin.hint"))
     opened = _day(opened_on, "Opened on (Ngày mở)", date.today())
     due = _day(due_on, "Due date (Thời hạn)")
     if due < opened:
-        raise InputError(f"The due date {due:%d/%m/%Y} is before the day the action is "
-                         f"opened ({opened:%d/%m/%Y}).", hint="Check the due date.")
+        raise InputError(say("error.store.actions.due_before", due=f"{due:%d/%m/%Y}",
+                             opened=f"{opened:%d/%m/%Y}"),
+                         hint=say("error.store.actions.due_before.hint"))
     action_text = _text(action, "The action (Biện pháp khắc phục)")
     owner_text = _text(owner, "The owner (Người/đơn vị thực hiện)")
     unit_code = parse_unit(store, unit) if unit else ""
@@ -92,8 +94,8 @@ def open_action(store: Store, *, action: str, owner: str, due_on: date | str,
         if entry_id is not None:
             e = s.get(RegisterEntry, entry_id)
             if e is None or e.voided_at is not None:
-                raise InputError(f"There is no register entry #{entry_id} (or it was voided).",
-                                 hint="List the entries with `formkit register list`.")
+                raise InputError(say("error.store.actions.no_entry", id=entry_id),
+                                 hint=say("error.store.register.no_entry.hint"))
             problem_text = problem_text or e.content
             unit_code = unit_code or e.unit or ""
             year = year or e.entry_date.year
@@ -115,8 +117,9 @@ def update_action(store: Store, action_id: int, actor: str | None = None,
     allowed = {"cause", "action", "owner", "problem", "due_on"}
     unknown = set(changes) - allowed
     if unknown:
-        raise InputError(f"Cannot change {sorted(unknown)} of a corrective action.",
-                         hint=f"Changeable: {sorted(allowed)}.")
+        raise InputError(say("error.store.actions.cannot_change", fields=sorted(unknown)),
+                         hint=say("error.store.actions.cannot_change.hint",
+                                  allowed=sorted(allowed)))
     actor = actor if actor is not None else current_user()
     with store.write_session() as s:
         a = _get(s, action_id)
@@ -144,11 +147,11 @@ def close_action(store: Store, action_id: int, verification: str, effective: boo
     with store.write_session() as s:
         a = _get(s, action_id)
         if a.status == "closed":
-            raise InputError(f"Corrective action #{action_id} was already closed on "
-                             f"{a.closed_on:%d/%m/%Y}; nothing changed.")
+            raise InputError(say("error.store.actions.already_closed", id=action_id,
+                                 on=f"{a.closed_on:%d/%m/%Y}"))
         if day < a.opened_on:
-            raise InputError(f"Action #{action_id} was opened on {a.opened_on:%d/%m/%Y}; it "
-                             f"cannot close before, on {day:%d/%m/%Y}.")
+            raise InputError(say("error.store.actions.close_before", id=action_id,
+                                 opened=f"{a.opened_on:%d/%m/%Y}", day=f"{day:%d/%m/%Y}"))
         a.status, a.closed_on, a.verification, a.effective = "closed", day, text, effective
         a.updated = now()
         store.audit(s, "action_close", actor, action_id=action_id, effective=effective)
@@ -158,8 +161,8 @@ def close_action(store: Store, action_id: int, verification: str, effective: boo
 def _get(s: Any, action_id: int) -> CorrectiveAction:
     a = s.get(CorrectiveAction, action_id)
     if a is None:
-        raise InputError(f"There is no corrective action #{action_id}.",
-                         hint="List them with `formkit actions list`.")
+        raise InputError(say("error.store.actions.no_action", id=action_id),
+                         hint=say("error.store.actions.no_action.hint"))
     return a
 
 
@@ -167,8 +170,9 @@ def list_actions(store: Store, year: int | None = None, status: str | None = Non
                  ) -> list[ActionRecord]:
     """Corrective actions in the order they were opened (of a year and/or status)."""
     if status is not None and status not in ACTION_STATUSES:
-        raise InputError(f"Unknown action status {status!r}.",
-                         hint=f"Use one of: {', '.join(ACTION_STATUSES)}.")
+        raise InputError(say("error.store.actions.unknown_status", status=status),
+                         hint=say("error.store.register.use_one_of",
+                                  known=", ".join(ACTION_STATUSES) + "."))
     with store.read_session() as s:
         q = select(CorrectiveAction).order_by(CorrectiveAction.opened_on, CorrectiveAction.id)
         if year is not None:

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from formkit._exec import postgres
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import InputError, StoreError
 from formkit.store.db import resolve_url, sqlite_path
@@ -34,22 +35,22 @@ def backup(settings: Settings, target: Path | None = None) -> Path:
     url = resolve_url(settings)
     path = sqlite_path(url)
     if path is None and url.get_backend_name() != "postgresql":
-        raise StoreError(f"formkit backs up SQLite and PostgreSQL databases, not "
-                         f"{url.get_backend_name()}.",
-                         hint="Use that database's own backup tool.")
+        raise StoreError(say("error.store.backup.backend", backend=url.get_backend_name()),
+                         hint=say("error.store.backup.backend.hint"))
     target = target or default_target(settings, ".db" if path is not None else ".dump")
     if target.exists():
-        raise InputError(f"{target} already exists; a backup never overwrites a file.",
-                         hint="Give another file name with --out.")
+        raise InputError(say("error.store.backup.exists", target=target),
+                         hint=say("error.store.backup.exists.hint"))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"Cannot create the folder {target.parent}: {exc.strerror}.") from exc
+        raise StoreError(say("error.store.backup.no_folder", folder=target.parent,
+                             text=exc.strerror)) from exc
     tmp = target.with_name(target.name + ".part")
     try:
         if path is not None:
             if not path.exists():
-                raise StoreError(f"There is no database at {path} yet: nothing to back up.")
+                raise StoreError(say("error.store.backup.nothing", path=path))
             _sqlite_copy(path, tmp)
             _check_sqlite(tmp)
         else:
@@ -71,8 +72,8 @@ def _sqlite_copy(source: Path, target: Path) -> None:
         finally:
             dst.close()
     except sqlite3.Error as exc:
-        raise StoreError(f"The backup of {source} failed ({exc}).",
-                         hint="Check the free disk space, then run the backup again.") from exc
+        raise StoreError(say("error.store.backup.failed", source=source, text=exc),
+                         hint=say("error.store.backup.failed.hint")) from exc
     finally:
         src.close()
 
@@ -88,13 +89,15 @@ def _check_sqlite(path: Path) -> int:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise StoreError(f"{path} is not a formkit database ({exc}).",
-                         hint="Choose a file written by `formkit backup`.") from exc
+        raise StoreError(say("error.store.backup.foreign", path=path, text=exc),
+                         hint=say("error.store.backup.foreign.hint")) from exc
     if ok != "ok":
-        raise StoreError(f"{path} is damaged ({ok}).", hint="Choose another backup.")
+        raise StoreError(say("error.store.backup.damaged", path=path, text=ok),
+                         hint=say("error.store.backup.damaged.hint"))
     if version is None or int(version) > SCHEMA_VERSION:
-        raise StoreError(f"{path} has schema version {version}; this formkit reads up to "
-                         f"{SCHEMA_VERSION}.", hint="Update formkit, or choose another backup.")
+        raise StoreError(say("error.store.backup.newer", path=path, version=version,
+                             known=SCHEMA_VERSION),
+                         hint=say("error.store.backup.newer.hint"))
     return int(version)
 
 
@@ -102,14 +105,15 @@ def restore(settings: Settings, source: Path) -> Path:
     """Replace the workspace's database with a backup; return the backup of the database as
     it was just before (to undo the restore)."""
     if not source.is_file():
-        raise InputError(f"{source} is not a file.", hint="Give the path of a backup file.")
+        raise InputError(say("error.store.backup.not_file", source=source),
+                         hint=say("error.store.backup.not_file.hint"))
     url = resolve_url(settings)
     path = sqlite_path(url)
     if path is not None:
         _check_sqlite(source)
     elif not postgres.is_dump(source):
-        raise InputError(f"{source} is not a PostgreSQL backup (pg_dump custom format).",
-                         hint="Choose a .dump file written by `formkit backup`.")
+        raise InputError(say("error.store.backup.not_dump", source=source),
+                         hint=say("error.store.backup.not_dump.hint"))
     before = None
     if path is None or path.exists():
         before = backup(settings, default_target(settings, "-before-restore"
@@ -133,8 +137,8 @@ def _sqlite_restore(source: Path, path: Path) -> None:
         finally:
             dst.close()
     except sqlite3.Error as exc:
-        raise StoreError(f"Restoring {source} into {path} failed ({exc}); the database is "
-                         "unchanged.", hint="Stop formkit's other processes and try again."
-                         ) from exc
+        raise StoreError(say("error.store.backup.restore_failed", source=source, path=path,
+                             text=exc),
+                         hint=say("error.store.backup.restore_failed.hint")) from exc
     finally:
         src.close()

@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import OutputError, StoreError
 
@@ -34,10 +35,8 @@ def resolve_url(settings: Settings) -> URL:
     try:
         url = make_url(settings.database_url)
     except ArgumentError as exc:
-        raise StoreError(
-            f"The database address {settings.database_url!r} is not a valid SQLAlchemy URL.",
-            hint="Fix [paths] database in formkit.toml, e.g. database = \"sqlite:///formkit.db\".",
-        ) from exc
+        raise StoreError(say("error.store.bad_url", url=settings.database_url),
+                         hint=say("error.store.bad_url.hint")) from exc
     if url.get_backend_name() == "sqlite":
         db = url.database or ""
         if db and db != ":memory:" and not db.startswith("file:"):
@@ -81,10 +80,9 @@ def make_engine(url: URL, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S) -> Engin
         try:
             return create_engine(url, pool_pre_ping=True)
         except (NoSuchModuleError, ImportError) as exc:
-            raise StoreError(
-                f"No database driver for {url.render_as_string(hide_password=True)}: {exc}.",
-                hint="Install the driver for that database, or use the default SQLite file.",
-            ) from exc
+            raise StoreError(say("error.store.no_driver",
+                                 url=url.render_as_string(hide_password=True), text=exc),
+                             hint=say("error.store.no_driver.hint")) from exc
 
     path = sqlite_path(url)
     kwargs: dict[str, Any] = {"connect_args": {"timeout": busy_timeout}}
@@ -96,10 +94,8 @@ def make_engine(url: URL, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_S) -> Engin
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(
-                f"Cannot create the folder of the database {path}: {exc.strerror}.",
-                hint="Check [paths] database in formkit.toml and the folder's permissions.",
-            ) from exc
+            raise StoreError(say("error.store.no_folder", path=path, text=exc.strerror),
+                             hint=say("error.store.no_folder.hint")) from exc
     engine = create_engine(url, **kwargs)
     timeout_ms = int(busy_timeout * 1000)
 
@@ -136,24 +132,14 @@ def describe_db_error(exc: BaseException, where: str) -> StoreError | OutputErro
     text = str(getattr(exc, "orig", None) or exc)
     low = text.lower()
     if "locked" in low or "busy" in low:
-        return StoreError(
-            f"The database {where} is locked by another program or formkit process "
-            f"({text}). Nothing was changed.",
-            hint="Wait until the other formkit command has finished (or close the program "
-            "that has the database open), then run the command again.",
-        )
+        return StoreError(say("error.store.locked", where=where, text=text),
+                          hint=say("error.store.locked.hint"))
     if "not a database" in low or "malformed" in low or "file is encrypted" in low:
-        return StoreError(
-            f"The database {where} is damaged or is not a formkit database ({text}). "
-            "Nothing was changed.",
-            hint="Restore the database from the latest backup, or point [paths] database in "
-            "formkit.toml at another file. Keep the damaged file for inspection.",
-        )
+        return StoreError(say("error.store.damaged", where=where, text=text),
+                          hint=say("error.store.damaged.hint"))
     if "readonly" in low or "read-only" in low or "unable to open" in low:
-        return StoreError(
-            f"The database {where} cannot be opened for writing ({text}).",
-            hint="Check that the folder exists and that you may write to it.",
-        )
+        return StoreError(say("error.store.read_only", where=where, text=text),
+                          hint=say("error.store.read_only.hint"))
     from pathlib import Path
 
     from formkit import fsutil
@@ -164,15 +150,10 @@ def describe_db_error(exc: BaseException, where: str) -> StoreError | OutputErro
     if "disk is full" in low or ("i/o error" in low and free is not None
                                  and free < NEARLY_FULL_BYTES):
         # the real cause is the disk, not the database: exit 7 like every full disk
-        return OutputError(
-            f"Không đủ chỗ trên đĩa / no space left: the database {where} could not be "
-            f"written; folder {folder} has {fsutil.human_bytes(free)} "
-            "free. Nothing was half-stored (the transaction was rolled back).",
-            hint="Free some disk space, then run the same command again: it completes the "
-            "work.")
+        return OutputError(say("error.store.disk_full", where=where, folder=folder,
+                               free=fsutil.human_bytes(free)),
+                           hint=say("error.store.disk_full.hint"))
     if "disk" in low and ("full" in low or "i/o" in low):
-        return StoreError(
-            f"The database {where} could not be written ({text}). Nothing was changed.",
-            hint="Free some disk space and run the command again.",
-        )
-    return StoreError(f"Database error in {where}: {text}.")
+        return StoreError(say("error.store.not_written", where=where, text=text),
+                          hint=say("error.store.not_written.hint"))
+    return StoreError(say("error.store.database", where=where, text=text))

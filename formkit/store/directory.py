@@ -22,6 +22,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from sqlalchemy import select
 
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import InputError
 from formkit.textnorm import fold, nfc
@@ -53,8 +54,8 @@ def _rows_of(path: Path) -> list[list[str]]:
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
-            raise InputError(f"Cannot read the workbook {path}: {exc}.",
-                             hint="Save it again from Excel as .xlsx and retry.") from exc
+            raise InputError(say("error.store.directory.bad_workbook", path=path, text=exc),
+                             hint=say("error.store.directory.bad_workbook.hint")) from exc
         try:
             ws = wb.worksheets[0]
             return [["" if v is None else str(v) for v in row]
@@ -71,8 +72,8 @@ def _rows_of(path: Path) -> list[list[str]]:
                 continue
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else None
         return [list(r) for r in csv.reader(text.splitlines(), dialect or csv.excel)]
-    raise InputError(f"{path.name}: a directory of organisations must be .xlsx or .csv.",
-                     hint="Export the list from Excel as .xlsx or CSV (UTF-8).")
+    raise InputError(say("error.store.directory.kind", file=path.name),
+                     hint=say("error.store.directory.kind.hint"))
 
 
 def read_directory_file(path: Path) -> list[KnownName]:
@@ -81,11 +82,12 @@ def read_directory_file(path: Path) -> list[KnownName]:
     column 2, when present, the tax code. Empty and repeated names are dropped."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"There is no file {path}.", hint="Check the path and try again.")
+        raise InputError(say("error.store.directory.no_file", path=path),
+                         hint=say("error.store.directory.no_file.hint"))
     rows = [r for r in _rows_of(path) if any(c.strip() for c in r)]
     if not rows:
-        raise InputError(f"{path.name} holds no names.",
-                         hint="Put one organisation per row: name, then tax code.")
+        raise InputError(say("error.store.directory.empty", file=path.name),
+                         hint=say("error.store.directory.empty.hint"))
     name_col, tax_col, start = 0, 1, 0
     for i, row in enumerate(rows[:10]):
         heads = [fold(c) for c in row]
@@ -104,8 +106,8 @@ def read_directory_file(path: Path) -> list[KnownName]:
         seen.add(fold(name))
         out.append(KnownName(name, "danh_ba", tax))
     if not out:
-        raise InputError(f"{path.name}: no organisation names found under the header.",
-                         hint="The name column is headed 'Tên tổ chức' (or 'Tên').")
+        raise InputError(say("error.store.directory.no_names", file=path.name),
+                         hint=say("error.store.directory.no_names.hint"))
     return out
 
 
@@ -138,9 +140,8 @@ def load_directory(settings: Settings) -> list[KnownName]:
         return [KnownName(nfc(d["name"]), "danh_ba", str(d.get("tax_code") or ""))
                 for d in data.get("names", []) if d.get("name")]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise InputError(f"The directory of organisations {path} is damaged ({exc}).",
-                         hint="Import the XLSX/CSV again (formkit directory import FILE).") \
-            from exc
+        raise InputError(say("error.store.directory.damaged", path=path, text=exc),
+                         hint=say("error.store.directory.damaged.hint")) from exc
 
 
 def known_names(store: Any, settings: Settings, directory: bool = True) -> list[KnownName]:

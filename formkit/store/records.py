@@ -47,3 +47,15 @@ class FeedbackRecord:
     source: str  # khieu_nai, tiep_dan, truyen_thong, hop, cap_tren, khao_sat
     group: str  # opinion group code, e.g. "3" or "khac"
     handled: bool
+
+
+@dataclass(frozen=True)
+class FeedbackTiming:
+    """A register entry with what the on-time ratios need (not voided)."""
+
+    entry_id: int
+    received: date
+    handled: bool
+    handled_on: date | None  # None: not handled, or handled before the date was kept
+    group: str
+    source: str

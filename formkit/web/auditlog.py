@@ -4,17 +4,15 @@ and the same lines as a workbook."""
 
 from __future__ import annotations
 
-import io
-import json
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import func, select
+from formkit.app.accounts import AuditFilter, Store, audit_choices, audit_page, audit_workbook
 
-from formkit.store import Store
-from formkit.store.models import AuditLog
+__all__ = ["ACTIONS", "DETAILS", "AuditFilter", "AuditLine", "action_label", "choices",
+           "describe", "query", "workbook"]
 
 #: action code → what happened, in Vietnamese
 ACTIONS: dict[str, str] = {
@@ -98,79 +96,19 @@ class AuditLine:
     text: str
 
 
-@dataclass(frozen=True)
-class AuditFilter:
-    actor: str = ""
-    action: str = ""
-    since: date | None = None
-    until: date | None = None
-
-    def where(self, q: Any) -> Any:
-        if self.actor:
-            q = q.where(AuditLog.actor == self.actor)
-        if self.action:
-            q = q.where(AuditLog.action == self.action)
-        if self.since:
-            q = q.where(AuditLog.at >= datetime.combine(self.since, time.min))
-        if self.until:
-            q = q.where(AuditLog.at <= datetime.combine(self.until, time.max))
-        return q
-
-
 def query(store: Store, f: AuditFilter, limit: int = 300) -> tuple[list[AuditLine], int]:
     """The newest `limit` lines matching `f`, and how many match in all."""
-    with store.read_session() as s:
-        total = s.scalar(f.where(select(func.count()).select_from(AuditLog))) or 0
-        rows = s.scalars(f.where(select(AuditLog)).order_by(AuditLog.id.desc())
-                         .limit(limit)).all()
-        lines = []
-        for r in rows:
-            try:
-                details = json.loads(r.details or "{}")
-            except ValueError:
-                details = {}
-            lines.append(AuditLine(r.id, r.at, r.actor or "", r.action,
-                                   action_label(r.action),
-                                   describe(details if isinstance(details, dict) else {})))
-    return lines, total
+    rows, total = audit_page(store, f, limit)
+    return [AuditLine(r.id, r.at, r.actor, r.action, action_label(r.action),
+                      describe(r.details)) for r in rows], total
 
 
 def choices(store: Store) -> tuple[list[str], list[tuple[str, str]]]:
     """The people and the actions found in the log, for the filter lists."""
-    with store.read_session() as s:
-        actors = sorted(a for a in s.scalars(select(AuditLog.actor).distinct()) if a)
-        actions = sorted(a for a in s.scalars(select(AuditLog.action).distinct()) if a)
+    actors, actions = audit_choices(store)
     return actors, sorted(((a, action_label(a)) for a in actions), key=lambda x: x[1])
 
 
 def workbook(lines: list[AuditLine], title: str) -> bytes:
     """The lines as an XLSX (time, person, action, details), ready to print."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Nhật ký"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append(["Số", "Thời điểm", "Người thực hiện", "Thao tác", "Chi tiết"])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for line in lines:
-        ws.append([line.id, line.at, line.actor, line.label, line.text])
-        ws.cell(ws.max_row, 2).number_format = "dd/mm/yyyy hh:mm"
-        ws.cell(ws.max_row, 5).alignment = Alignment(wrap_text=True, vertical="top")
-    for col, width in zip("ABCDE", (8, 17, 18, 30, 70), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A3"
-    ws.auto_filter.ref = f"A2:E{max(ws.max_row, 2)}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "2:2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return audit_workbook([(ln.id, ln.at, ln.actor, ln.label, ln.text) for ln in lines], title)

@@ -97,7 +97,7 @@ def _check_pdf(path: Path, original: str) -> int:
 
     try:
         pdf = pdfium.PdfDocument(str(path))
-    except Exception:  # pdfium raises its own error kinds; any failure means unreadable
+    except (pdfium.PdfiumError, OSError, ValueError):  # damaged, encrypted or not a PDF
         raise UploadRefused(f"“{original}”: PDF bị hỏng hoặc có mật khẩu; xuất lại PDF từ máy "
                             "quét (không đặt mật khẩu).") from None
     try:

@@ -239,14 +239,14 @@ def warm_up(app: Flask, year: int | None = None) -> None:
                     hit = _from_kept(app, year, version)
                     if hit is None or hit.version != version:
                         _compute(app, year, version)
-            except Exception:
-                log.debug("warming up the overview failed", exc_info=True)
+            except Exception:  # a warm-up only saves time: the page computes on its own
+                log.warning("warming up the overview of %s failed", year, exc_info=True)
             finally:
                 _release(app, year)
         try:
             app.extensions["formkit"].jobs.start()
-        except Exception:
-            log.debug("starting the reading processes failed", exc_info=True)
+        except Exception:  # the first upload starts them again and reports a failure
+            log.warning("starting the reading processes failed", exc_info=True)
 
     threading.Thread(target=run, name="formkit-warm-up", daemon=True).start()
 
