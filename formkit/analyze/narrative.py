@@ -3,6 +3,9 @@
 Pure functions of YearTallies → Vietnamese text, kept apart from the DOCX layout so that they
 can be tested and so that the workbook and a future web page can show the same words.
 Numbers follow Vietnamese usage: decimal comma, thousands dot ("1.234", "92,5%").
+
+Size (just over 500 lines): one sentence writer per section of the report, kept together
+so that the report's wording is read and reviewed in one place.
 """
 
 from __future__ import annotations

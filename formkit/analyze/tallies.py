@@ -4,6 +4,10 @@ transaction types, the response rate and the feedback of every source.
 
 Pure functions over ResponseRecord / FeedbackRecord lists returning frozen dataclasses; no
 database, no files. Labels come from the survey template (FormSpec), never from this code.
+
+Size (over 500 lines): each tally is short, and all of them share the same record filters,
+period arithmetic and result dataclasses that the report, the workbook and the web read;
+split by table, those shared pieces would be imported back from everywhere.
 """
 
 from __future__ import annotations

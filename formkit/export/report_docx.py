@@ -4,6 +4,9 @@ Layout per Nghị định 30/2020/NĐ-CP (formkit.render.official): A4, Times Ne
 two-column header, "Số: …/BC-<abbr>", italic place and date, "BÁO CÁO" and its subject,
 sections I–IV, page numbers in the top margin from page 2, signature and "Nơi nhận:".
 Every sentence with a figure comes from formkit.analyze.narrative.
+
+Size (just over 500 lines): the report is one document written top to bottom, section by
+section; the official layout helpers it uses live in formkit.render.official.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 as numbers (percentages formatted, not text), frozen headers, native Excel charts.
 
 Sheet names are Vietnamese and at most 31 characters (Excel's limit).
+
+Size (over 500 lines): one short writer per table of the report (and its chart); together
+they are the workbook, and they share the sheet set-up of formkit.export.xlsx_common.
 """
 
 from __future__ import annotations
