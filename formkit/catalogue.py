@@ -53,15 +53,361 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "text": ("{text}", "{text}"),
     # --- page.* and note.*: the reader's page outcomes and its notes on a field ----------
     # (section of the reader; append below this line)
+    # pages: why a page was not read (or read with a reservation)
+    "page.blank": ("Trang trắng.", "blank page"),
+    "page.same_image": (
+        "Ảnh trang này đã được đọc trong lô này (không tính hai lần).",
+        "the same image was already read in this batch"),
+    "page.sheet_read": (
+        "Phiếu số {serial}, trang {page} đã được đọc trước đó (không tính hai lần).",
+        "sheet {serial} page {page} was already read (not counted twice)"),
+    "page.low_resolution": (
+        "Độ phân giải quá thấp (khoảng {dpi} dpi): quét lại ở 150–300 dpi.",
+        "resolution too low (about {dpi} dpi): scan at 150–300 dpi"),
+    "page.no_qr": (
+        "Không thấy mã QR của formkit: không phải biểu mẫu của formkit, hoặc mã QR (góc dưới "
+        "bên phải) bị hỏng hay bị cắt. Nhập phiếu này bằng tay.",
+        "no formkit QR code found: not a formkit form, or its QR code (bottom right) is "
+        "damaged or cut off; enter this sheet by hand"),
+    "page.bad_qr": (
+        "Mã QR không phải mã trang formkit ({payload}).",
+        "QR code is not a formkit page code ({payload})"),
+    "page.unknown_layout": (
+        "Phiếu in từ phiên bản biểu mẫu {layout} (mẫu {form}, năm {year}) mà hệ thống chưa "
+        "biết: chép tệp bố cục của phiên bản đó vào exports/forms/layouts/.",
+        "unknown layout version {layout} (form {form}, {year}): printed from a form version "
+        "this workspace does not know; copy its layout file into exports/forms/layouts/"),
+    "page.not_survey": (
+        "Trang của biểu mẫu {form} (không phải phiếu khảo sát): ý kiến trong sổ được nhập ở "
+        "mục Sổ ghi nhận.",
+        "page of form {form} (not a survey sheet): register pages are entered with "
+        "`formkit register add` or `import`"),
+    "page.no_such_page": (
+        "Bố cục {layout} không có trang {page}.",
+        "page {page} does not exist in layout {layout}"),
+    "page.few_marks": (
+        "Chỉ thấy {found}/4 dấu định vị: các câu trả lời của trang này có độ tin cậy thấp hơn.",
+        "only {found} of 4 registration marks found; answers on this page have lower "
+        "confidence"),
+    "page.too_coarse": (
+        "Bản quét quá thô (dưới 50 dpi): quét lại.",
+        "the scan is too coarse to read (under 50 dpi)"),
+    "page.image_too_large": (
+        "Ảnh quá lớn ({width}×{height} điểm ảnh; giới hạn {limit} điểm ảnh, nghi là “bom giải "
+        "nén”): quét ở 600 dpi trở xuống.",
+        "image too large ({width}×{height} px; the limit is {limit} pixels): scan at 600 dpi "
+        "or less"),
+    "page.image_file_too_large": (
+        "Ảnh quá lớn (trên {limit} điểm ảnh, nghi là “bom giải nén”): quét ở 600 dpi trở "
+        "xuống.",
+        "image too large (over {limit} pixels): scan at 600 dpi or less"),
+    "page.unreadable_image": (
+        "Ảnh không đọc được hoặc bị cắt cụt ({detail}): quét lại.",
+        "unreadable or truncated image ({detail}): scan it again"),
+    "page.unreadable_pdf": (
+        "PDF không đọc được hoặc bị cắt cụt ({detail}): xuất hoặc quét lại.",
+        "unreadable or truncated PDF ({detail}): export or scan it again"),
+    "page.pdf_gone": (
+        "Không mở lại được tệp PDF ({detail}): chép lại tệp rồi đọc lại.",
+        "the PDF could no longer be opened ({detail}): copy it again and read it again"),
+    "page.cannot_render": (
+        "Không dựng được trang PDF này ({detail}): quét lại.",
+        "page cannot be rendered ({detail})"),
+    "page.not_a_page": (
+        "Không phải một trang: ảnh chỉ {width}×{height} điểm ảnh (một trang ít nhất {least} "
+        "điểm ảnh mỗi cạnh): quét cả trang.",
+        "not a page: the image is {width}×{height} px (a page is at least {least} px on each "
+        "side); scan the whole page"),
+    "page.strip": (
+        "Không phải một trang: ảnh {width}×{height} điểm ảnh là một dải dài gấp {ratio} lần "
+        "bề rộng: quét cả trang.",
+        "not a page: the image is {width}×{height} px, a strip {ratio} times longer than "
+        "wide; scan the whole page"),
+    "page.word_document": (
+        "Tệp văn bản {ext}: mở bằng Word hoặc LibreOffice, lưu thành .docx (hoặc xuất PDF) "
+        "rồi đọc tệp đó.",
+        "a {ext} document: open it in Word or LibreOffice, save it as .docx (or export a PDF) "
+        "and read that file"),
+    "page.phone_photo": (
+        "Ảnh điện thoại {ext}: chuyển máy ảnh sang JPEG (Tương thích nhất) hoặc đổi ảnh sang "
+        "JPEG rồi đọc lại.",
+        "a {ext} phone photo: set the camera to JPEG (Most Compatible), or convert the photo "
+        "to JPEG, and read it again"),
+    "page.unsupported_type": (
+        "Loại tệp {ext} không được hỗ trợ: formkit đọc PDF, PNG, JPEG, TIFF và DOCX.",
+        "unsupported file type {ext}: formkit reads PDF, PNG, JPEG, TIFF and DOCX"),
+    "page.empty_file": (
+        "Tệp rỗng (0 byte), sao chép bị dở: chép hoặc quét lại.",
+        "empty file (0 bytes): the copy was cut short; copy or scan it again"),
+    "page.cannot_open": (
+        "Không đọc được tệp ({detail}): kiểm tra tệp rồi đọc lại.",
+        "cannot be read ({detail}): check the file and read it again"),
+    "page.hidden_file": (
+        "Tệp ẩn (tên bắt đầu bằng dấu chấm, như tệp thông tin của macOS): không đọc; đổi tên "
+        "nếu đó là bản quét thật.",
+        "hidden file (its name starts with a dot, as macOS metadata files do): not read; "
+        "rename it if it is a real scan"),
+    "page.no_such_path": ("Không tìm thấy tệp hay thư mục này.", "no such file or folder"),
+    "page.same_file": (
+        "Cùng một tệp với {name} (liên kết, hoặc một đường dẫn ghi hai lần): chỉ đọc một lần.",
+        "same file as {name} (a link or the same path twice): read once"),
+    "page.no_page_image": (
+        "Tệp {ext} không chứa ảnh trang nào: bản quét phải là PDF, PNG, JPEG hoặc TIFF.",
+        "a {ext} file that holds no page image: scans are PDF, PNG, JPEG or TIFF"),
+    "page.docx_unavailable": (
+        "Máy này chưa đọc được tệp DOCX.", "DOCX reading not available"),
+    "page.unreadable_docx": (
+        "Không đọc được tệp DOCX ({detail}).", "unreadable DOCX ({detail})"),
+    "page.blank_form": (
+        "Biểu mẫu trống: tệp này không có ô nào được đánh dấu hay chữ nào được viết (là tệp "
+        "biểu mẫu để in, không phải phiếu đã trả lời).",
+        "blank form: nothing is ticked or written in this file (the printable form, not a "
+        "returned survey)"),
+    "page.worker_stopped": (
+        "Tiến trình đọc trang dừng giữa chừng khi đọc tệp này (mã thoát {exit_code}; tệp "
+        "hỏng?): kiểm tra tệp rồi đọc lại.",
+        "the reading process stopped while reading this file (exit code {exit_code}; a "
+        "damaged file?): check the file and read it again"),
+    # a cause on this computer, not in the page: the next run reads the page again
+    # (formkit.store's is_local_rejection knows the "page.local." prefix)
+    "page.local.internal_error": (
+        "Lỗi nội bộ khi đọc trang ({detail}).", "internal error while reading: {detail}"),
+    # notes: the reader's doubts about one field
+    "note.boxes.ticked": ("Ô được đánh dấu: {boxes}.", "ticked: {boxes}"),
+    "note.boxes.unclear": ("Ô chưa rõ: {boxes}.", "unclear box: {boxes}"),
+    "note.boxes.pale": ("Vết mờ ở ô: {boxes}.", "pale trace in {boxes}"),
+    "note.boxes.filled": ("Ô tô kín (coi là hủy): {boxes}.", "cancelled by filling: {boxes}"),
+    "note.boxes.other_mark": (
+        "Ngoài ô đã đánh dấu còn có nét vẽ cạnh lựa chọn {boxes}.",
+        "another mark outside the boxes by {boxes}"),
+    "note.boxes.stray": (
+        "Có nét vẽ ngoài ô ({area} mm²), cạnh lựa chọn {boxes} (khoanh tròn, đánh dấu bên "
+        "cạnh hay gạch chân?).",
+        "mark outside the boxes by {boxes} ({area} mm²): circled, ticked beside or "
+        "underlined?"),
+    "note.stray_nowhere": (
+        "Có nét vẽ trong câu hỏi nhưng ngoài các ô ({area} mm²), không rõ chọn ô nào.",
+        "ink in the question outside its boxes ({area} mm²), by no single option"),
+    "note.circled": ("Ô trả lời được khoanh tròn.", "answer circled"),
+    "note.lone_fill": (
+        "Dấu duy nhất là một ô tô kín: người trả lời hủy, hay tô ô để chọn?",
+        "the only mark is a filled box: cancelled, or filled in as the answer?"),
+    "note.noisy_page": (
+        "Trang nhiều vết nhiễu: không chắc là ô không có dấu bút chì mờ.",
+        "page too noisy to be sure no pale mark is there"),
+    "note.pale_page": (
+        "{count} câu khác trên trang này chỉ có vết mờ: ô này có thể có dấu quá mờ.",
+        "{count} other answers on this page are pale traces: a mark here may be too pale "
+        "to see"),
+    "note.flag_unclear": (
+        "Ô không rõ là có đánh dấu hay để trống.",
+        "the box is neither clearly ticked nor empty"),
+    "note.not_measured": ("Chưa đo được.", "not measured"),
+    "note.condition.contradiction": (
+        "Có trả lời dù câu {condition} = {value} (chỉ hỏi khi {wanted}).",
+        "answered although {condition} = {value} (asked only if {wanted})"),
+    "note.condition.unsettled": (
+        "Có trả lời, nhưng câu {condition} (chỉ hỏi khi {wanted}) chưa đọc rõ ({status}): "
+        "kiểm tra cả hai câu.",
+        "answered, but {condition} (asked only if {wanted}) is {status}: check both"),
+    "note.condition.implied": (
+        "Có trả lời dù câu {condition} để trống (ngầm hiểu {condition} = {wanted}).",
+        "answered while {condition} is blank (implies {condition} = {wanted})"),
+    "note.page_missing": ("Thiếu trang này trong lô quét.", "page missing from the batch"),
+    "note.ocr_off": ("Chưa đọc chữ viết (đã tắt OCR).", "text not read (OCR disabled)"),
+    "note.text.outside": ("Vùng viết nằm ngoài ảnh quét.", "the zone lies outside the scan"),
+    "note.text.ink": ("Tỷ lệ mực {ink}", "ink {ink}"),
+    "note.text.marks_only": ("Có vài nét nhưng không có chữ.", "marks but no text"),
+    "note.text.no_text": (
+        "Có chữ viết nhưng máy không nhận ra chữ nào.", "no text recognised"),
+    "note.doubts": ("Máy đọc chữ không chắc: {doubts}.", "OCR doubts: {doubts}"),
+    "note.doubt.no_words": ("không có từ nào", "no words"),
+    "note.doubt.not_vietnamese": (
+        "{count} từ có ký tự không phải chữ Việt", "not a Vietnamese letter ×{count}"),
+    "note.doubt.not_syllable": (
+        "{count} từ không phải âm tiết tiếng Việt", "not a syllable ×{count}"),
+    "note.doubt.symbol": ("{count} ký hiệu lạ", "symbol ×{count}"),
+    "note.doubt.unsure_word": ("{count} từ máy đọc không chắc", "unsure word ×{count}"),
+    "note.doubt.mixed_case": ("{count} từ lẫn chữ hoa và chữ thường", "mixed case ×{count}"),
+    "note.doubt.capitals": (
+        "{count} từ viết hoa giữa câu chữ thường", "capitals inside lower-case text ×{count}"),
+    "note.doubt.fragment": ("{count} mảnh từ bị tách rời", "fragment ×{count}"),
+    "note.doubt.letters_digits": ("{count} từ lẫn chữ và số", "letters and digits mixed ×{count}"),
+    "note.doubt.sparse": (
+        "chỉ {chars} ký tự cho {mm} mm chữ viết (có thể sót chữ)",
+        "{chars} characters for {mm} mm of writing"),
+    "note.digital.shaded": ("Ô {boxes} được tô màu.", "{boxes}: shaded"),
+    "note.digital.shaded_text": (
+        "Ô {boxes} được tô màu, có ghi “{text}”.", "{boxes}: shaded, {text!r}"),
+    "note.digital.holds": ("Ô {boxes} có ghi “{text}”.", "{boxes}: the box holds {text!r}"),
+    "note.digital.symbol": (
+        "Ô {boxes} có một ký hiệu lạ.", "{boxes}: an unknown symbol in the box"),
 
     # --- error.store.*, error.accounts.*: the store and the accounts ----------------------
     # (section of the store; append below this line)
+    # worded for the store helper's raise sites (formkit/store/register.py, core.py, db.py)
+    "error.store.register_duplicate": (
+        "Ý kiến này đã có trong sổ (mục #{entry}); không thêm lần nữa.",
+        "This entry is already in the register (entry #{entry}); nothing was added."),
+    "error.store.content_empty": (
+        "Chưa nhập nội dung ý kiến.", "The feedback content (Nội dung ý kiến) is empty."),
+    "error.store.date_future": (
+        "Ngày tháng {date} ở tương lai (hôm nay là {today}): ghi ngày đã tiếp nhận ý kiến.",
+        "Date (Ngày tháng): {date} is in the future (today is {today})."),
+    "error.store.date_invalid": (
+        "Ngày tháng không hợp lệ ({detail}): viết theo dạng dd/mm/yyyy, ví dụ 05/03/2026.",
+        "Date (Ngày tháng): {detail}."),
+    "error.store.unknown_unit": (
+        "Không có đơn vị {unit} trong formkit.toml.", "Unknown unit {unit} (Đơn vị)."),
+    "error.store.unknown_source": (
+        "Nguồn ý kiến {source} không hợp lệ.", "Unknown source {source} (Nguồn)."),
+    "error.store.unknown_status": (
+        "Tình trạng {status} không hợp lệ.", "Unknown status {status} (Tình trạng)."),
+    "error.store.unknown_group": (
+        "Nhóm ý kiến {group} không có.", "Unknown opinion group {group} (Nhóm ý kiến)."),
+    "error.store.no_entry": (
+        "Không có mục #{entry} trong sổ.", "There is no register entry #{entry}."),
+    "error.store.no_review_item": (
+        "Không có mục kiểm tra số {item} ({where}).",
+        "There is no review item {item} in {where}."),
+    "error.store.locked": (
+        "Cơ sở dữ liệu {where} đang bị chương trình khác khóa; chưa có gì thay đổi. Chờ một "
+        "lát rồi thử lại.",
+        "The database {where} is locked by another program or formkit process; nothing was "
+        "changed. Wait a moment and try again."),
 
     # --- page.legacy.*, note.legacy.*: the reader of forms without marks -----------------
     # (section of the legacy reader; append below this line)
 
     # --- error.*: every other error (config, input, forms, export, archive, web) ---------
     # (section of the other stages; append below this line)
+    # filled DOCX and text PDFs (formkit.scan.digital)
+    "error.digital.unknown_layout": (
+        "{what}: phiên bản bố cục {version} (mẫu {form}) không có trong thư mục làm việc này; "
+        "tệp được tạo ở nơi khác hoặc bởi phiên bản formkit khác, nên không tin được vị trí "
+        "các ô.",
+        "{what}: its layout version {version} (form {form}) is not known in this workspace; "
+        "it was built elsewhere or by another formkit version, so its boxes cannot be "
+        "trusted."),
+    "hint.digital.copy_layout": (
+        "Đọc tệp trong thư mục làm việc đã tạo ra nó, hoặc chép tệp layout_*.json của nó vào "
+        "exports/forms/layouts/.",
+        "Read it in the workspace that built it, or copy that layout_*.json into "
+        "exports/forms/layouts/."),
+    "error.digital.layout_form": (
+        "{what}: bố cục {version} thuộc mẫu {layout_form}, nhưng tệp ghi mẫu {form}.",
+        "{what}: layout {version} belongs to form {layout_form}, the file says form {form}."),
+    "error.digital.not_survey": (
+        "{what}: mẫu {form} là {kind}, không phải phiếu khảo sát; chỉ đọc phiếu khảo sát.",
+        "{what}: form {form} is a {kind}, not a survey; only survey sheets are read."),
+    "hint.digital.register_import": (
+        "Nhập các dòng sổ ghi nhận bằng chức năng nhập sổ.",
+        "Enter register rows with the register import instead."),
+    "error.digital.boxes_changed": (
+        "{what}: bản {serial} có {found} ô đánh dấu trong khi mẫu {form} có {expected}; tài "
+        "liệu đã bị sửa cấu trúc (thêm hay bớt dòng, bảng), nên không ghép được ô với câu hỏi.",
+        "{what}: copy {serial} has {found} tick boxes where form {form} has {expected}; the "
+        "document was restructured (rows or tables added or removed), so its boxes cannot be "
+        "matched to the questions."),
+    "hint.digital.fresh_copy_or_print": (
+        "Điền vào một bản mới của biểu mẫu mà không sửa các bảng, hoặc in bản đã điền rồi quét.",
+        "Fill a fresh copy of the form without changing its tables, or print the filled form "
+        "and scan it."),
+    "error.digital.zones_changed": (
+        "{what}: bản {serial} có {found} vùng viết trong khi mẫu {form} có {expected}; tài "
+        "liệu đã bị sửa cấu trúc.",
+        "{what}: copy {serial} has {found} text zones where form {form} has {expected}; the "
+        "document was restructured."),
+    "hint.digital.fresh_copy": (
+        "Điền vào một bản mới của biểu mẫu mà không sửa các bảng.",
+        "Fill a fresh copy of the form without changing its tables."),
+    "error.digital.partial_copies": (
+        "{what}: {pages} trang không phải số bản trọn vẹn của mẫu {form} (mỗi bản {per_copy} "
+        "trang); đã có trang bị thêm hoặc bớt.",
+        "{what}: {pages} page(s) is not a whole number of copies of form {form} ({per_copy} "
+        "pages each); pages were added or removed."),
+    "error.digital.copy_order": (
+        "{what}: các trang {first}–{last} phải là một bản (trang 1–{per_copy}); chân trang "
+        "ghi {found}. Chân trang hoặc thứ tự trang đã bị sửa.",
+        "{what}: pages {first}–{last} should be one copy (pages 1–{per_copy}); their footers "
+        "say {found}. The footers or the page order were changed."),
+    "hint.digital.keep_footers": (
+        "Điền vào một bản mới của biểu mẫu; không sửa đầu trang hay chân trang.",
+        "Fill a fresh copy of the form; do not edit headers or footers."),
+    "error.digital.not_docx": (
+        "{what}: không mở được như một tài liệu Word (DOCX): {detail}.",
+        "{what}: cannot be opened as a Word document (DOCX): {detail}."),
+    "error.digital.docx_damaged": (
+        "{what}: tài liệu Word bị hỏng ({detail}).", "{what}: the Word document is damaged "
+        "({detail})."),
+    "error.digital.sections": (
+        "{what}: {sections} phần (section) nhưng {blocks} khối trang; cấu trúc trang của tài "
+        "liệu đã bị sửa.",
+        "{what}: {sections} sections but {blocks} page blocks; the document's page structure "
+        "was changed."),
+    "error.digital.not_formkit_docx": (
+        "{what}: không phải biểu mẫu của formkit: thuộc tính tài liệu không có dấu của "
+        "formkit và chân trang không có mã trang formkit.",
+        "{what}: not a formkit form: its document properties carry no formkit marker and its "
+        "footers no formkit page code."),
+    "hint.digital.built_forms_docx": (
+        "Chỉ đọc được cách này các phiếu khảo sát tạo bằng `formkit forms build` (điền bằng "
+        "Word hoặc LibreOffice).",
+        "Only survey forms made by `formkit forms build` (filled in Word or LibreOffice) can "
+        "be read this way."),
+    "error.digital.footer_code": (
+        "{what}: trang {page} không có mã trang đọc được ở chân trang (thấy {found}); chân "
+        "trang đã bị sửa.",
+        "{what}: page {page} has no readable page code in its footer (found {found}); the "
+        "footer was changed."),
+    "hint.digital.keep_footer": (
+        "Điền vào một bản mới của biểu mẫu; không sửa chân trang.",
+        "Fill a fresh copy of the form; do not edit footers."),
+    "error.digital.mixed_forms": (
+        "{what}: trang {page} ghi mẫu {page_form} bố cục {page_layout}, tài liệu ghi mẫu "
+        "{form} bố cục {layout}; các trang của những biểu mẫu khác nhau đã bị dán chung.",
+        "{what}: page {page} says form {page_form} layout {page_layout}, the document says "
+        "form {form} layout {layout}; pages from different forms were pasted together."),
+    "error.digital.not_formkit_pdf": (
+        "{what}: không phải biểu mẫu của formkit: mã QR và chân trang không có mã trang "
+        "formkit, thuộc tính không có dấu của formkit.",
+        "{what}: not a formkit form: no formkit page code in its QR codes or footers, and no "
+        "formkit marker in its properties."),
+    "hint.digital.built_forms": (
+        "Chỉ đọc được các biểu mẫu tạo bằng `formkit forms build`.",
+        "Only forms made by `formkit forms build` can be read."),
+    "error.digital.page_code": (
+        "{what}: trang {page} không có mã trang formkit đọc được.",
+        "{what}: page {page} carries no readable formkit page code."),
+    "error.digital.kind": (
+        "{what}: không phải tệp DOCX hay PDF.", "{what}: not a DOCX or PDF file."),
+    "error.archive.keep_until": (
+        "Hồ sơ năm {year} phải lưu đến {until} ({years} năm); chỉ được hủy từ {start}.",
+        "The records of {year} must be kept until {until} ({years} years); they may be "
+        "disposed of from {start}."),
+    "error.archive.nothing_to_seal": (
+        "Năm {year} chưa có tệp nào để niêm phong.",
+        "Nothing to seal for {year}: no files were given."),
+    "error.archive.already_sealed": (
+        "Năm này đã được niêm phong ({target}); chưa thay đổi gì.",
+        "{target} is already sealed; nothing was changed."),
+    "hint.archive.reseal": (
+        "Kiểm tra bằng `formkit archive verify`, hoặc chọn “niêm phong lại” (--replace) để lập "
+        "lại từ các tệp hiện có.",
+        "Verify it with `formkit archive verify`, or seal again with --replace to rebuild it "
+        "from the current files."),
+    "error.archive.disposed": (
+        "Hồ sơ năm {year} ({target}) đã hủy theo biên bản; không niêm phong lại được.",
+        "The archive of {year} in {target} has been disposed of; it cannot be sealed again."),
+    "hint.nothing_deleted": ("Chưa xóa gì.", "Nothing was deleted."),
+    "error.soffice.missing": (
+        "Không tìm thấy LibreOffice (soffice), nên không tạo được PDF.",
+        "LibreOffice (soffice) was not found, so no PDF can be made."),
+    "hint.soffice.install": (
+        "Cài bằng `make setup` (hoặc `apt-get install libreoffice-writer-nogui`) trên máy chủ "
+        "rồi thử lại; các tệp DOCX vẫn được ghi.",
+        "Install it with `make setup` (or `apt-get install libreoffice-writer-nogui`); the "
+        "DOCX files are written anyway."),
 
 }
 

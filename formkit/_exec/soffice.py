@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from formkit import fsutil
+from formkit.catalogue import say
 from formkit.errors import ExternalProgramError, OutputError
 
 CANDIDATES = ("soffice", "libreoffice")
@@ -28,11 +29,7 @@ def find_soffice() -> str:
         path = shutil.which(name)
         if path:
             return path
-    raise ExternalProgramError(
-        "LibreOffice (soffice) was not found, so no PDF can be made.",
-        hint="Install it with `make setup` (or `apt-get install libreoffice-writer-nogui`); "
-        "the DOCX files are written anyway.",
-    )
+    raise ExternalProgramError(say("error.soffice.missing"), hint=say("hint.soffice.install"))
 
 
 #: free space under which a LibreOffice failure is blamed on the disk, not on LibreOffice

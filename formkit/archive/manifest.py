@@ -22,6 +22,7 @@ from typing import Any
 
 from formkit import fsutil
 from formkit.archive import signing
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import InputError, OutputError, RefusedError
 
@@ -138,15 +139,13 @@ def seal(settings: Settings, year: int, files: dict[str, list[Path]],
         raise InputError(f"Cannot seal {year}: {len(missing)} file(s) not found: "
                          + ", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""))
     if not plan:
-        raise InputError(f"Nothing to seal for {year}: no files were given.")
+        raise InputError(say("error.archive.nothing_to_seal", year=year))
     if (target / MANIFEST).exists():
         if (target / DISPOSAL).exists():
-            raise RefusedError(f"The archive of {year} in {target} has been disposed of; it "
-                               "cannot be sealed again.")
+            raise RefusedError(say("error.archive.disposed", year=year, target=str(target)))
         if not replace:
-            raise RefusedError(f"{target} is already sealed; nothing was changed.",
-                               hint="Verify it with `formkit archive verify`, or seal again "
-                               "with --replace to rebuild it from the current files.")
+            raise RefusedError(say("error.archive.already_sealed", target=str(target)),
+                               hint=say("hint.archive.reseal"))
     sealed_at = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
     target.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -35,6 +35,7 @@ from formkit.archive.manifest import (
     source_path,
     verify,
 )
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import InputError, OutputError, RefusedError
 from formkit.render import docx_xml as X
@@ -145,9 +146,9 @@ def dispose(settings: Settings, year: int, confirm: str, today: date | None = No
     start = dispose_from(year, years)
     if today < start:
         raise RefusedError(
-            f"The records of {year} must be kept until {_vn_date(retain_until(year, years))} "
-            f"({years} years); they may be disposed of from {_vn_date(start)}.",
-            hint="Nothing was deleted.")
+            say("error.archive.keep_until", year=year,
+                until=_vn_date(retain_until(year, years)), years=years, start=_vn_date(start)),
+            hint=say("hint.nothing_deleted"))
     if confirm.strip() != str(year):
         raise RefusedError(f"Disposal of {year} not confirmed: type the year ({year}) again "
                            "to confirm.", hint="Nothing was deleted.")

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from formkit.catalogue import Message, say
 from formkit.errors import FormkitError
 from formkit.scan import load
 from formkit.scan.batch import (
@@ -88,7 +89,7 @@ def _worker(wid: int, args: tuple, tasks: Any, results: Any) -> None:
         except FormkitError as exc:  # the run cannot go on (a full disk): the parent stops
             results.put(("fatal", wid, tid, exc))
         except Exception as exc:  # the step's remaining pages are rejected with the reason
-            results.put(("error", wid, tid, f"internal error while reading: {exc!r}"))
+            results.put(("error", wid, tid, say("page.local.internal_error", detail=repr(exc))))
 
 
 class _Step:
@@ -96,7 +97,7 @@ class _Step:
         self.item = item
         self.pages: list[PageRead] = []
         self.finished = item.digital is not None
-        self.error = ""
+        self.error: Message | None = None
 
 
 def read_in_workers(reader: BatchReader, plan: Iterator[PlanItem], workers: int,
@@ -146,7 +147,7 @@ def read_in_workers(reader: BatchReader, plan: Iterator[PlanItem], workers: int,
                 for res in step.pages:
                     on_page(reader.merge(res))
                 for index in _missing(step):
-                    on_page(PageOutcome(str(step.item.file), index, REJECTED, step.error))
+                    on_page(PageOutcome(str(step.item.file), index, REJECTED, step.error or ""))
             if plan_done and not order:
                 return
             try:
@@ -164,7 +165,7 @@ def read_in_workers(reader: BatchReader, plan: Iterator[PlanItem], workers: int,
                 raise message[3]
             else:
                 step.finished = True
-                step.error = message[3] if kind == "error" else ""
+                step.error = message[3] if kind == "error" else None
                 running.pop(wid, None)
     finally:
         _stop(procs, tasks, results, reader, [s for s in steps.values()])
@@ -197,8 +198,7 @@ def _check_workers(procs: dict[int, Any], running: dict[int, int], steps: dict[i
         if tid in steps and not steps[tid].finished:
             step = steps[tid]
             step.finished = True
-            step.error = (f"the reading process stopped while reading this file (exit code "
-                          f"{p.exitcode}; a damaged file?): check the file and read it again")
+            step.error = say("page.worker_stopped", exit_code=p.exitcode)
         start(wid)
 
 
