@@ -281,6 +281,191 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
     # --- error.*: every other error (config, input, forms, export, archive, web) ---------
     # (section of the other stages; append below this line)
+    # forms build / cancel (formkit.render)
+    "error.forms.write": (
+        "Không ghi được vào {folder}: {detail}.", "Cannot write to {folder}: {detail}."),
+    "error.forms.cancel_reason": (
+        "Hủy bản phiếu phải ghi lý do.", "A cancellation needs its reason."),
+    "hint.forms.cancel_reason": (
+        "Ghi lý do, ví dụ --reason \"in hỏng\".", "Say why, e.g. --reason \"in hỏng\"."),
+    "error.forms.range": (
+        "Số phiếu {first}–{last} không phải một khoảng.",
+        "Serials {first}–{last} are not a range."),
+    "hint.forms.range": (
+        "Ghi số đầu và số cuối, số đầu ≤ số cuối.",
+        "Give the first and the last serial, first ≤ last."),
+    "error.forms.never_issued": (
+        "Phiếu số {serial} của mẫu {form} năm {year} {unit} chưa từng được phát.",
+        "Serial {serial} of {form} {year} {unit} was never issued."),
+    "hint.forms.never_issued": (
+        "Chỉ hủy được các số đã phát; xem exports/forms/issued_serials.jsonl.",
+        "Only issued serials can be cancelled; see exports/forms/issued_serials.jsonl."),
+    "error.forms.already_cancelled": (
+        "Các số phiếu từ {serial}… đã bị hủy trước đó.",
+        "Serials {serial}… are already cancelled."),
+    "hint.nothing_changed": ("Chưa thay đổi gì.", "Nothing was changed."),
+    "error.forms.overflow": (
+        "{file} có {pages} trang, trong khi cần {per_copy} trang mỗi bản × {copies} bản: nội "
+        "dung không còn vừa các trang.",
+        "{file} has {pages} pages; expected {per_copy} per copy × {copies}: the content no "
+        "longer fits its pages."),
+    "hint.forms.overflow": (
+        "Rút ngắn chữ trong mẫu, hoặc dời phần tử page_break trong mẫu.",
+        "Shorten the template text, or move a page_break element in the template."),
+    "error.forms.no_layout": (
+        "Chưa có bố cục cho mẫu {form} với cấu hình này, và không có PDF nào được tạo để học "
+        "bố cục.",
+        "No layout is known for form {form} with these settings, and no PDF was made to "
+        "learn it."),
+    "hint.forms.no_layout": (
+        "Tạo biểu mẫu một lần có xuất PDF (cần cài LibreOffice).",
+        "Build once with PDF output (LibreOffice installed)."),
+    # formkit.toml (formkit.config)
+    "error.config.unknown_unit": (
+        "Không có mã đơn vị {unit}. Các đơn vị trong {where}: {known}.",
+        "Unknown unit code {unit}. Units in {where}: {known}."),
+    "hint.config.unit": (
+        "Dùng một trong các mã trên, hoặc thêm đơn vị vào mục [[units]] trong formkit.toml.",
+        "Use one of the codes above, or add the unit under [[units]] in formkit.toml."),
+    "error.config.form_code": (
+        "Không có mã biểu mẫu cho {short} trong mục [iso.forms] của {where}.",
+        "No form code for {short} under [iso.forms] in {where}."),
+    "error.config.key_type": (
+        "{where}: khóa {key!r} phải có kiểu {kind}, nhưng đang là {found} ({value}).",
+        "{where}: key {key!r} should be {kind}, found {found} ({value})."),
+    "error.config.toml": (
+        "{path}: không đúng cú pháp TOML: {detail}.", "{path}: not valid TOML: {detail}."),
+    "error.config.utf8": (
+        "{path}: không phải văn bản UTF-8 ({detail}).", "{path}: not UTF-8 text ({detail})."),
+    "hint.config.utf8": ("Lưu tệp ở dạng mã UTF-8.", "Save it as UTF-8."),
+    "error.config.table": (
+        "{where}: mục {table} phải là một bảng.", "{where}: {table} must be a table."),
+    "error.config.issue_date": (
+        "{where}: issue_date {value} không phải ngày; viết theo dạng YYYY-MM-DD.",
+        "{where}: issue_date {value} is not a date; write it as YYYY-MM-DD."),
+    "error.config.at_least_one": (
+        "{where}: {key} phải từ 1 trở lên.", "{where}: {key} must be at least 1."),
+    "error.config.iso_forms": (
+        "{where}: mục [iso.forms] phải gán mã ngắn với mã biểu mẫu (dạng chữ).",
+        "{where}: [iso.forms] must map short codes to form codes (strings)."),
+    "error.config.units_tables": (
+        "{where}: các đơn vị phải viết thành các bảng [[units]].",
+        "{where}: units must be written as [[units]] tables."),
+    "error.config.unit_fields": (
+        "{where}: units[{index}] cần có `code` và `name` dạng chữ.",
+        "{where}: units[{index}] needs a text `code` and `name`."),
+    "error.config.unit_ascii": (
+        "{where}: units[{index}] có mã {unit}; mã chỉ gồm chữ cái và chữ số không dấu (mã được "
+        "in trong mã QR).",
+        "{where}: units[{index}] code {unit} must be ASCII letters/digits (it is printed in "
+        "the QR code)."),
+    "error.config.unit_twice": (
+        "{where}: units[{index}] có mã {unit} bị trùng.",
+        "{where}: units[{index}] code {unit} appears twice."),
+    "error.config.year_counts_table": (
+        "{where} phải là một bảng dạng \"năm\" = số lượng.",
+        "{where} must be a table of \"year\" = count."),
+    "error.config.year_count": (
+        "{where}: {key} = {value} không đúng dạng \"year\" = count (ví dụ \"2026\" = 2000).",
+        "{where}: {key} = {value} is not \"year\" = count (e.g. \"2026\" = 2000)."),
+    "error.config.margin": (
+        "{where}: margin phải là một phân số giữa 0 và 1 (ví dụ 0.05).",
+        "{where}: margin must be a fraction between 0 and 1 (e.g. 0.05)."),
+    "error.config.reference_tables": (
+        "{where}: các số liệu tham chiếu viết thành các bảng [[indicators.reference]].",
+        "{where}: reference figures are written as [[indicators.reference]]."),
+    "error.config.reference": (
+        "{where}: reference[{index}] cần label (chữ), year (số) và percent (0–100), ví dụ "
+        "label = \"SIPAS toàn quốc\", year = 2023, percent = 82.66.",
+        "{where}: reference[{index}] needs label (text), year (number) and percent (0–100), "
+        "e.g. label = \"SIPAS toàn quốc\", year = 2023, percent = 82.66."),
+    "error.config.exists": (
+        "{path} đã có; chưa thay đổi gì.", "{path} already exists; nothing was changed."),
+    "hint.config.exists": (
+        "Sửa tệp đó, hoặc chạy `formkit init --force` để thay bằng cấu hình mặc định.",
+        "Edit it, or run `formkit init --force` to replace it with the defaults."),
+    "error.config.write": ("Không ghi được {path}: {detail}.", "Cannot write {path}: {detail}."),
+    # external programs (formkit._exec)
+    "error.exec.override_missing": (
+        "{variable} trỏ tới {path!r}, nhưng không có chương trình đó.",
+        "{variable} points to {path!r}, which does not exist."),
+    "hint.exec.override": (
+        "Bỏ biến {variable}, hoặc cho nó trỏ tới chương trình {program}.",
+        "Unset {variable} or point it at the {program} program."),
+    "error.tesseract.missing": (
+        "Không tìm thấy Tesseract, nên không đọc được chữ viết tay và chữ đánh máy trên bản "
+        "quét.",
+        "Tesseract was not found, so handwritten and typed text on scans cannot be read."),
+    "hint.tesseract.install": (
+        "Cài bằng `make setup` (hoặc `apt-get install {packages}`); các ô đánh dấu vẫn đọc "
+        "được khi không có nó.",
+        "Install it with `make setup` (or `apt-get install {packages}`); tick boxes are read "
+        "without it."),
+    "error.tesseract.start": (
+        "Không khởi động được Tesseract tại {cmd}.", "Tesseract at {cmd} could not be started."),
+    "hint.tesseract.reinstall": (
+        "Cài lại: `apt-get install {packages}`.", "Reinstall it: `apt-get install {packages}`."),
+    "error.tesseract.version": (
+        "Tesseract tại {cmd} không báo được phiên bản hay ngôn ngữ: {detail}.",
+        "Tesseract at {cmd} failed to report its version or languages: {detail}."),
+    "error.tesseract.old": (
+        "Tesseract {version} quá cũ: formkit cần phiên bản {needed} trở lên (bộ máy LSTM đọc "
+        "được dấu tiếng Việt).",
+        "Tesseract {version} is too old: formkit needs version {needed} or newer (its LSTM "
+        "engine reads Vietnamese diacritics)."),
+    "hint.tesseract.current": (
+        "Cài gói {package} bản hiện hành.", "Install a current {package} package."),
+    "error.tesseract.language": (
+        "Tesseract không có dữ liệu ngôn ngữ {missing} (đã cài: {installed}); không đọc được "
+        "chữ tiếng Việt.",
+        "Tesseract has no language data for {missing} (installed: {installed}); Vietnamese "
+        "text cannot be read."),
+    "hint.tesseract.install_lang": (
+        "Cài bằng `apt-get install {packages}`.", "Install it with `apt-get install {packages}`."),
+    "error.tesseract.gone": (
+        "Tesseract tại {cmd} biến mất khi formkit đang chạy.",
+        "Tesseract at {cmd} disappeared while formkit was running."),
+    "error.tesseract.failed": (
+        "Tesseract bị lỗi (mã thoát {status}): {detail}.",
+        "Tesseract failed (exit {status}): {detail}."),
+    "error.tesseract.timeout": (
+        "Tesseract không đọc xong một vùng chữ trong {seconds} giây.",
+        "Tesseract did not finish within {seconds} s on one text zone."),
+    "hint.tesseract.timeout": (
+        "Máy có thể đang quá tải; thử lại, hoặc quét ở độ phân giải thấp hơn.",
+        "The machine may be overloaded; try again or scan at a lower resolution."),
+    "error.tesseract.run": (
+        "Không chạy được Tesseract: {detail}.", "Tesseract could not be run: {detail}."),
+    "error.soffice.timeout": (
+        "LibreOffice không chuyển xong {files} tệp trong {seconds} giây.",
+        "LibreOffice did not finish converting {files} file(s) within {seconds} s."),
+    "hint.soffice.timeout": (
+        "Tạo ít bản hơn mỗi lần, hoặc kiểm tra không có cửa sổ LibreOffice nào bị treo.",
+        "Try fewer copies per build, or check that no LibreOffice window is stuck."),
+    "error.soffice.failed": (
+        "LibreOffice không chuyển được {files} (mã thoát {status}): {detail}.",
+        "LibreOffice failed to convert {files} (exit {status}): {detail}."),
+    "hint.soffice.failed": (
+        "LibreOffice đã cài nhưng lỗi với tài liệu này: mở tệp DOCX bằng LibreOffice để xem "
+        "vấn đề, hoặc chạy `formkit doctor`.",
+        "LibreOffice is installed but failed on this document: open the DOCX in LibreOffice "
+        "to see the problem, or run `formkit doctor`."),
+    # formkit read
+    "error.read.jobs": (
+        "--jobs {jobs}: số tiến trình đọc phải từ 1 trở lên.",
+        "--jobs {jobs}: the number of reading processes must be 1 or more."),
+    "hint.read.jobs": (
+        "Bỏ --jobs để dùng một tiến trình cho mỗi lõi.",
+        "Leave --jobs out to use one process per core."),
+    "error.read.worker_start": (
+        "Một tiến trình đọc trang không khởi động được (mã thoát {exit_code}).",
+        "A page-reading process could not start (exit code {exit_code})."),
+    "hint.read.one_process": (
+        "Chạy `formkit read --jobs 1` để đọc trong một tiến trình, và báo lỗi cho người quản trị.",
+        "Run `formkit read --jobs 1` to read in one process, and report the problem."),
+    "error.read.crop": (
+        "Không ghi được ảnh vùng đọc {path}: {detail}.",
+        "Cannot write the crop image {path}: {detail}."),
     # filled DOCX and text PDFs (formkit.scan.digital)
     "error.digital.unknown_layout": (
         "{what}: phiên bản bố cục {version} (mẫu {form}) không có trong thư mục làm việc này; "

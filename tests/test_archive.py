@@ -100,8 +100,10 @@ def test_seal_refuses_missing_inputs_and_writes_nothing(workspace, inputs, tmp_p
 
 def test_sealing_twice_is_refused_unless_replaced(workspace, inputs):
     seal(workspace, 2026, inputs)
-    with pytest.raises(RefusedError, match="already sealed"):
+    with pytest.raises(RefusedError) as err:
         seal(workspace, 2026, inputs)
+    assert err.value.code == "error.archive.already_sealed"
+    assert "đã được niêm phong" in err.value.message and "--replace" in err.value.hint
     folder = seal(workspace, 2026, inputs, replace=True)
     assert verify(folder).ok
 
@@ -180,8 +182,9 @@ def test_disposal_removes_personal_files_anonymizes_and_writes_a_record(workspac
     assert entry.disposed_at and not entry.due
     with pytest.raises(RefusedError, match="already disposed"):
         dispose(workspace, 2026, "2026", date(2031, 1, 1), anonymize=anonymize)
-    with pytest.raises(RefusedError, match="disposed of"):
+    with pytest.raises(RefusedError) as err:
         seal(workspace, 2026, inputs, replace=True)
+    assert err.value.code == "error.archive.disposed" and "đã hủy" in err.value.message
 
 
 def test_disposal_can_remove_unchanged_originals(workspace, inputs):

@@ -22,9 +22,8 @@ def find_soffice() -> str:
         if Path(override).exists() or shutil.which(override):
             return override
         raise ExternalProgramError(
-            f"FORMKIT_SOFFICE points to {override!r}, which does not exist.",
-            hint="Unset FORMKIT_SOFFICE or point it at the soffice program.",
-        )
+            say("error.exec.override_missing", variable="FORMKIT_SOFFICE", path=override),
+            hint=say("hint.exec.override", variable="FORMKIT_SOFFICE", program="soffice"))
     for name in CANDIDATES:
         path = shutil.which(name)
         if path:
@@ -70,10 +69,8 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path, timeout: float = 600) 
         except subprocess.TimeoutExpired:
             _stop(proc)
             raise ExternalProgramError(
-                f"LibreOffice did not finish converting {len(docx_files)} file(s) within "
-                f"{timeout:.0f} s.",
-                hint="Try fewer copies per build, or check that no LibreOffice window is stuck.",
-            ) from None
+                say("error.soffice.timeout", files=len(docx_files), seconds=f"{timeout:.0f}"),
+                hint=say("hint.soffice.timeout")) from None
         except BaseException:  # Ctrl+C, SIGTERM turned into SystemExit: end LibreOffice too
             _stop(proc)
             raise
@@ -93,11 +90,9 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path, timeout: float = 600) 
                 f"in {out_dir} ({fsutil.human_bytes(free)} free).",
                 hint="Free some disk space, then run the same command again.")
         raise ExternalProgramError(
-            f"LibreOffice failed to convert {', '.join(p.name for p in missing) or 'the files'} "
-            f"(exit {proc.returncode}): {detail or 'no message'}.",
-            hint="LibreOffice is installed but failed on this document: open the DOCX in "
-            "LibreOffice to see the problem, or run `formkit doctor`.",
-        )
+            say("error.soffice.failed", files=", ".join(p.name for p in missing) or "—",
+                status=proc.returncode, detail=detail or "—"),
+            hint=say("hint.soffice.failed"))
     return outputs
 
 

@@ -13,12 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from formkit import notes
 from formkit.app._session import session
-from formkit.catalogue import Message
+from formkit.catalogue import Message, say
 from formkit.config import Settings
 from formkit.errors import InputError
 from formkit.fsutil import write_json
+from formkit.notes import reason_stored
 from formkit.store import Store, open_store
 from formkit.store.batches import claim_folder, close_own_batches, recover, unmark_run
 
@@ -74,8 +74,7 @@ def read(settings: Settings, paths: list[Path], received: date | None = None,
     if unit:
         settings.unit(unit)  # unknown codes fail early with the list of known ones
     if jobs is not None and jobs < 1:
-        raise InputError(f"--jobs {jobs}: the number of reading processes must be 1 or more.",
-                         hint="Leave --jobs out to use one process per core.")
+        raise InputError(say("error.read.jobs", jobs=jobs), hint=say("hint.read.jobs"))
     jobs = jobs or default_jobs()
     stored = [False]
     notes: list[str] = []
@@ -138,7 +137,7 @@ def _for_store(report: BatchReport) -> dict[str, Any]:
     parameters (Message.dumps), rendered by every face through the catalogue."""
     data = report.to_json()
     for stored, page in zip(data["pages"], report.pages, strict=True):
-        stored["reason"] = notes.reason_stored(page.reason)
+        stored["reason"] = reason_stored(page.reason)
     return data
 
 

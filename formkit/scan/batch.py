@@ -4,6 +4,7 @@ across files. Pages are processed one at a time, so memory does not grow with th
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -34,6 +35,8 @@ from formkit.scan.result import BoxState, FieldResult, PageSource, SheetResult, 
 from formkit.spec.layout import Layout, LayoutRegistry, PageLayout
 from formkit.spec.model import FieldKind, FormSpec
 from formkit.thresholds import T
+
+log = logging.getLogger("formkit.scan")
 
 READ, DUPLICATE, REJECTED = "read", "duplicate", "rejected"
 
@@ -217,6 +220,8 @@ class BatchReader:
                                           "crop image") from cause
             raise
         except Exception as exc:  # a bad page never stops the batch; the reason is kept
+            log.info("page %s of %s: internal error while reading", pg.index, pg.file,
+                        exc_info=True)
             res.outcome.outcome = REJECTED
             res.outcome.reason = say("page.local.internal_error", detail=repr(exc))
             res.fields, res.source = None, None
@@ -670,9 +675,11 @@ def _read_digital(f: Path, is_docx: bool, settings: Settings, read_docx, read_pd
             return False  # a PDF goes to the scan path: every page gets its own row
         report.pages.append(PageOutcome(load.label(f), 1, REJECTED, exc.msg))
         return True
-    except Exception as exc:
+    except Exception as exc:  # a reader bug or a library's own error on a damaged file
         if not is_docx:
-            return False  # let the scan path try; it reports its own reasons
+            # the scan path reads the PDF again and gives each page its own reason
+            log.info("%s: text-layer reading failed (%r); read as a scan", f, exc)
+            return False
         report.pages.append(PageOutcome(load.label(f), 1, REJECTED,
                                         say("page.unreadable_docx", detail=repr(exc))))
         return True

@@ -28,6 +28,7 @@ when the file came in.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ from formkit.spec import geometry as G
 from formkit.spec.layout import Layout, Rect, ZonePos
 from formkit.spec.model import FieldKind, FormSpec
 from formkit.textnorm import nfc
+
+log = logging.getLogger("formkit.scan")
 
 MARKER = "formkit"  # docx_writer.DOCX_MARKER; repeated so that reading needs no writer import
 #: what a person types into a box to tick it
@@ -535,7 +538,11 @@ def _pdf_page_identity(page, index: int, doc_pdfium,
             try:  # render only the code's corner of the page
                 bitmap = doc_pdfium[index].render(scale=scale, grayscale=True, crop=crop)
                 arr = np.asarray(bitmap.to_pil().convert("L"))
-            except Exception:  # a page pdfium cannot render: try the footer text
+            except (RuntimeError, ValueError, OSError, MemoryError) as exc:
+                # PdfiumError (a RuntimeError): a page pdfium cannot render; the footer
+                # text still names the page
+                log.info("page %s: QR corner not rendered (%r); footer text used",
+                            index + 1, exc)
                 break
             payload = _decode_qr(arr) if arr.size else ""
             if payload:
@@ -635,15 +642,18 @@ def read_pdf_digital(path: Path, settings: Settings) -> list[SheetResult] | None
     what = path.name
     try:
         pdf = pdfplumber.open(str(path))
-    except Exception:  # pdfminer raises many kinds on a damaged file; PDFium, which renders
-        return None    # scans, repairs more of them and reports its own reason
+    except Exception as exc:  # pdfminer raises many kinds on a damaged file; PDFium, which
+        # renders scans, repairs more of them and reports its own reason for each page
+        log.info("%s: no text layer readable (%r); read as a scan", path, exc)
+        return None
     try:
         if not pdf.pages or not _has_text_layer(pdf):
             return None
         subject = _parse_subject(str((pdf.metadata or {}).get("Subject", "")))
         try:
             doc_pdfium = pdfium.PdfDocument(str(path))
-        except Exception:  # identity can still come from the footer text
+        except (pdfium.PdfiumError, OSError) as exc:  # identity can still come from the
+            log.info("%s: not opened by PDFium (%r); footer text used", path, exc)  # footer
             doc_pdfium = None
         try:
             identities: list[tuple[PageIdentity, PageSource]] = []

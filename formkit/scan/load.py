@@ -314,7 +314,10 @@ def count_pages(path: Path) -> int:
         if kind == "image":
             with Image.open(path) as img:
                 return getattr(img, "n_frames", 1)
-    except Exception:
+    except (OSError, ValueError, RuntimeError, SyntaxError, MemoryError,
+            Image.DecompressionBombError):
+        # PdfiumError is a RuntimeError; the file is read all the same and each of its
+        # pages gets its reason there: the count is only for the progress bar
         return 1
     return 1
 

@@ -506,7 +506,7 @@ def _save_crop(aligned: np.ndarray, zone: ZonePos, px_per_mm: float, path: Path)
         tmp.write_bytes(buf.tobytes())
         tmp.replace(path)
     except OSError as exc:
-        raise OutputError(f"Cannot write the crop image {path}: {exc}.") from exc
+        raise OutputError(say("error.read.crop", path=str(path), detail=str(exc))) from exc
     return str(path)
 
 

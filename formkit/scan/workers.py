@@ -17,6 +17,7 @@ its place.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import queue
@@ -38,6 +39,8 @@ from formkit.scan.batch import (
     PageRead,
     PlanItem,
 )
+
+log = logging.getLogger("formkit.scan")
 
 _CTX = multiprocessing.get_context("spawn")
 
@@ -89,6 +92,7 @@ def _worker(wid: int, args: tuple, tasks: Any, results: Any) -> None:
         except FormkitError as exc:  # the run cannot go on (a full disk): the parent stops
             results.put(("fatal", wid, tid, exc))
         except Exception as exc:  # the step's remaining pages are rejected with the reason
+            log.info("%s: reading failed in a worker", path, exc_info=True)
             results.put(("error", wid, tid, say("page.local.internal_error", detail=repr(exc))))
 
 
@@ -191,10 +195,8 @@ def _check_workers(procs: dict[int, Any], running: dict[int, int], steps: dict[i
         tid = running.pop(wid, None)
         if tid is None:
             # died before taking a step: starting it again would only die again
-            raise FormkitError(
-                f"A page-reading process could not start (exit code {p.exitcode}).",
-                hint="Run `formkit read --jobs 1` to read in one process, and report the "
-                "problem.")
+            raise FormkitError(say("error.read.worker_start", exit_code=p.exitcode),
+                               hint=say("hint.read.one_process"))
         if tid in steps and not steps[tid].finished:
             step = steps[tid]
             step.finished = True
