@@ -172,6 +172,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # (formkit.store's is_local_rejection knows the "page.local." prefix)
     "page.local.internal_error": (
         "Lỗi nội bộ khi đọc trang ({detail}).", "internal error while reading: {detail}"),
+    # reasons the store writes when it files a page (for formkit/store's batches; the store
+    # helper switches its English texts to these)
+    "page.stored.same_copy": (
+        "Cùng bản phiếu với phiếu {sheet} đã lưu ở lô {batch} (không tính hai lần).",
+        "same copy as sheet {sheet}, stored by batch {batch}"),
+    "page.stored.read_later": (
+        "Đã đọc được ở lô {batch} (trước đó: {before}).",
+        "read by batch {batch}; before: {before}"),
+    "page.stored.completes": (
+        "Trang còn thiếu của phiếu {sheet}.", "completes sheet {sheet}"),
     # notes: the reader's doubts about one field
     "note.boxes.ticked": ("Ô được đánh dấu: {boxes}.", "ticked: {boxes}"),
     "note.boxes.unclear": ("Ô chưa rõ: {boxes}.", "unclear box: {boxes}"),

@@ -170,6 +170,11 @@ def test_filled_box_cancels_and_the_other_tick_counts(built, tmp_path):
     f = report.sheets[0].fields["c1.thai_do_giao_tiep"]
     assert (f.value, f.status) == ("dat", Status.OK)
     assert "note.boxes.filled" in codes(f.note)
+    # the batch JSON keeps the code and both texts of each note
+    field = report.to_json()["sheets"][0]["fields"]["c1.thai_do_giao_tiep"]
+    assert field["notes"][0] == {"code": "note.boxes.filled", "params": {"boxes": "tot"},
+                                 "vi": "Ô tô kín (coi là hủy): tot.",
+                                 "en": "cancelled by filling: tot"}
 
 
 def test_two_ticks_in_one_row_are_multiple_and_contradiction_is_flagged(built, tmp_path):
