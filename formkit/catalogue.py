@@ -291,6 +291,54 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
     # --- error.*: every other error (config, input, forms, export, archive, web) ---------
     # (section of the other stages; append below this line)
+    # archive, retention and disposal (formkit.archive)
+    "error.archive.not_sealed": (
+        "{folder} không phải hồ sơ đã niêm phong: thiếu tệp {manifest}.",
+        "{folder} is not a sealed archive: {manifest} is missing."),
+    "hint.archive.seal_first": (
+        "Niêm phong năm đó trước bằng `formkit archive --year NĂM`.",
+        "Seal the year first with `formkit archive --year YEAR`."),
+    "error.archive.damaged": ("{path} bị hỏng: {detail}.", "{path} is damaged: {detail}."),
+    "error.archive.format": (
+        "{path}: định dạng danh mục {format} không được hỗ trợ.",
+        "{path}: unknown manifest format {format}."),
+    "error.archive.categories": (
+        "Tên nhóm hồ sơ phải là chữ không dấu (ASCII): {names}.",
+        "Archive categories must be ASCII names: {names}."),
+    "error.archive.missing_files": (
+        "Không niêm phong được năm {year}: không tìm thấy {count} tệp: {files}.",
+        "Cannot seal {year}: {count} file(s) not found: {files}."),
+    "error.archive.write": (
+        "Không ghi được vào {folder}: {detail}.", "Cannot write in {folder}: {detail}."),
+    "error.archive.no_archive": (
+        "Năm {year} chưa có hồ sơ niêm phong trong {folder}.",
+        "No sealed archive for {year} in {folder}."),
+    "hint.archive.only_sealed": (
+        "Chỉ hủy được các năm đã niêm phong; xem `formkit retention`.",
+        "Only sealed years can be disposed of; see `formkit retention`."),
+    "error.archive.already_disposed": (
+        "Hồ sơ năm {year} đã được hủy ({when}).",
+        "The records of {year} were already disposed of ({when})."),
+    "error.archive.not_confirmed": (
+        "Chưa xác nhận hủy hồ sơ năm {year}: gõ lại năm ({year}) để xác nhận.",
+        "Disposal of {year} not confirmed: type the year ({year}) again to confirm."),
+    "error.archive.no_anonymiser": (
+        "Hủy hồ sơ cần bộ ẩn danh cơ sở dữ liệu (anonymize_year của kho dữ liệu); thiếu nó, "
+        "tên người vẫn còn trong cơ sở dữ liệu.",
+        "Disposal needs the database anonymiser (the store's anonymize_year); without it "
+        "names would remain in the database."),
+    "error.archive.fails_verification": (
+        "Hồ sơ năm {year} không qua kiểm tra, nên không hủy: {problems}",
+        "The archive of {year} fails verification, so it is not disposed of: {problems}"),
+    "hint.archive.restore": (
+        "Chưa xóa gì. Chạy `formkit archive verify` và khôi phục hồ sơ từ bản sao lưu.",
+        "Nothing was deleted. Run `formkit archive verify` and restore the archive from a "
+        "backup copy."),
+    "error.archive.disposal_stopped": (
+        "Việc hủy hồ sơ năm {year} bị dừng: {detail}. Một số tệp có thể đã bị xóa; sửa "
+        "nguyên nhân rồi chạy lại.",
+        "Disposal of {year} stopped: {detail}. Some files may already be deleted; run it "
+        "again after fixing the cause."),
     # forms build / cancel (formkit.render)
     "error.forms.write": (
         "Không ghi được vào {folder}: {detail}.", "Cannot write to {folder}: {detail}."),

@@ -139,10 +139,10 @@ def test_disposal_is_refused_without_the_year_typed_again(workspace, inputs):
     seal(workspace, 2026, inputs)
     calls = []
     for wrong in ("", "yes", "2025"):
-        with pytest.raises(RefusedError, match="type the year"):
+        with pytest.raises(RefusedError, match="gõ lại năm"):
             dispose(workspace, 2026, wrong, date(2030, 1, 1), anonymize=calls.append)
     assert calls == []
-    with pytest.raises(RefusedError, match="anonymiser"):
+    with pytest.raises(RefusedError, match="bộ ẩn danh"):
         dispose(workspace, 2026, "2026", date(2030, 1, 1), anonymize=None)
 
 
@@ -180,7 +180,7 @@ def test_disposal_removes_personal_files_anonymizes_and_writes_a_record(workspac
     assert rep.ok and len(rep.disposed) == 5
     (entry,) = retention_status(workspace, date(2031, 1, 1))
     assert entry.disposed_at and not entry.due
-    with pytest.raises(RefusedError, match="already disposed"):
+    with pytest.raises(RefusedError, match="đã được hủy"):
         dispose(workspace, 2026, "2026", date(2031, 1, 1), anonymize=anonymize)
     with pytest.raises(RefusedError) as err:
         seal(workspace, 2026, inputs, replace=True)

@@ -109,12 +109,13 @@ def read_manifest(path: Path) -> tuple[Path, dict[str, Any]]:
     try:
         data = json.loads(mpath.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"{folder} is not a sealed archive: {MANIFEST} is missing.",
-                         hint="Seal the year first with `formkit archive --year YEAR`.") from None
+        raise InputError(say("error.archive.not_sealed", folder=str(folder), manifest=MANIFEST),
+                         hint=say("hint.archive.seal_first")) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{mpath} is damaged: {exc}.") from exc
+        raise InputError(say("error.archive.damaged", path=str(mpath), detail=str(exc))) from exc
     if data.get("format") != FORMAT:
-        raise InputError(f"{mpath}: unknown manifest format {data.get('format')!r}.")
+        raise InputError(say("error.archive.format", path=str(mpath),
+                             format=repr(data.get("format"))))
     return folder, data
 
 
@@ -129,15 +130,15 @@ def seal(settings: Settings, year: int, files: dict[str, list[Path]],
     bad_names = [c for c in files if not c or not c.replace("_", "").isalnum()
                  or not c.isascii()]
     if bad_names:
-        raise InputError(f"Archive categories must be ASCII names: {bad_names}.")
+        raise InputError(say("error.archive.categories", names=str(bad_names)))
     plan: list[tuple[str, Path, str]] = []
     for category, paths in files.items():
         for src, rel in _expand(category, paths):
             plan.append((category, src, rel))
     missing = [str(src) for _, src, _ in plan if not src.is_file()]
     if missing:
-        raise InputError(f"Cannot seal {year}: {len(missing)} file(s) not found: "
-                         + ", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""))
+        raise InputError(say("error.archive.missing_files", year=year, count=len(missing),
+                             files=", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")))
     if not plan:
         raise InputError(say("error.archive.nothing_to_seal", year=year))
     if (target / MANIFEST).exists():
@@ -151,7 +152,8 @@ def seal(settings: Settings, year: int, files: dict[str, list[Path]],
     try:
         tmp = Path(tempfile.mkdtemp(prefix=".archive-", dir=target.parent))
     except OSError as exc:
-        raise OutputError(f"Cannot write in {target.parent}: {exc.strerror or exc}.") from exc
+        raise OutputError(say("error.archive.write", folder=str(target.parent),
+                              detail=exc.strerror or str(exc))) from exc
     try:
         entries = []
         used: set[str] = set()
@@ -254,7 +256,7 @@ def _disposal(folder: Path) -> dict[str, Any] | None:
     try:
         return json.loads(p.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p} is damaged: {exc}.") from exc
+        raise InputError(say("error.archive.damaged", path=str(p), detail=str(exc))) from exc
 
 
 def _settings_for(folder: Path) -> Settings | None:
