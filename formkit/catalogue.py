@@ -291,6 +291,47 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
     # --- error.*: every other error (config, input, forms, export, archive, web) ---------
     # (section of the other stages; append below this line)
+    # report, review workbook, workbooks (formkit.export)
+    "error.report.pending": (
+        "Còn {count} kết quả đọc của năm {year} chờ kiểm tra; lập báo cáo lúc này sẽ tính "
+        "chúng như máy đã đọc.",
+        "{count} reading(s) of {year} still wait for review; a report now would count them "
+        "as the machine read them."),
+    "hint.report.pending": (
+        "Kiểm tra xong (formkit review), hoặc chạy `formkit report --preview` để có bản dự "
+        "thảo ghi DỰ THẢO.",
+        "Finish the review (formkit review), or run `formkit report --preview` for a draft "
+        "marked DỰ THẢO."),
+    "error.report.write": (
+        "Không ghi được báo cáo {path}: {detail}.", "Cannot write the report {path}: {detail}."),
+    "error.review.not_xlsx": (
+        "{file} không phải tệp Excel; chưa áp dụng gì.",
+        "{file} is not an Excel workbook; nothing was applied."),
+    "hint.review.import_xlsx": (
+        "Nhập tệp .xlsx do `formkit review export` tạo ra.",
+        "Import the .xlsx written by `formkit review export`."),
+    "error.review.not_review_workbook": (
+        "{file} không phải sổ kiểm tra của formkit (không có trang “{sheet}” với cột “Giá trị "
+        "đúng”). Chưa áp dụng gì.",
+        "{file} is not a review workbook of formkit (no sheet “{sheet}” with the column “Giá "
+        "trị đúng”). Nothing was applied."),
+    "hint.review.import_as_written": (
+        "Nhập tệp do `formkit review export` tạo ra, giữ nguyên các cột.",
+        "Import the file written by `formkit review export`, with its columns as they were."),
+    "error.review.no_reviewer": (
+        "Thiếu tên người kiểm tra.", "The reviewer's name is missing."),
+    "hint.review.reviewer": (
+        "Ghi --reviewer TÊN; tên được lưu cùng mỗi lần sửa.",
+        "Give --reviewer NAME; it is kept with each correction."),
+    "error.export.write": ("Không ghi được {path}: {detail}.", "Cannot write {path}: {detail}."),
+    "error.export.permission": (
+        "Không ghi được {path}: không có quyền ghi ({detail}).",
+        "Cannot write {path}: permission denied ({detail})."),
+    "hint.export.close_workbook": (
+        "Đóng tệp nếu đang mở trong Excel hoặc LibreOffice, hoặc chọn thư mục được phép ghi, "
+        "rồi chạy lại lệnh.",
+        "Close the workbook if it is open in Excel or LibreOffice, or choose a folder you can "
+        "write to, then run the command again."),
     # archive, retention and disposal (formkit.archive)
     "error.archive.not_sealed": (
         "{folder} không phải hồ sơ đã niêm phong: thiếu tệp {manifest}.",

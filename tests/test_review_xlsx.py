@@ -195,9 +195,9 @@ def test_blank_and_invalid_can_be_chosen(queued, tmp_path):
 def test_a_workbook_that_is_not_a_review_workbook_is_refused(queued, tmp_path):
     other = tmp_path / "khac.xlsx"
     openpyxl.Workbook().save(other)
-    with pytest.raises(InputError, match="not a review workbook"):
+    with pytest.raises(InputError, match="không phải sổ kiểm tra của formkit"):
         import_review(queued, other, "Lan")
-    with pytest.raises(InputError, match="reviewer"):
+    with pytest.raises(InputError, match="người kiểm tra"):
         import_review(queued, other, " ")
 
 
