@@ -291,6 +291,59 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
     # --- error.*: every other error (config, input, forms, export, archive, web) ---------
     # (section of the other stages; append below this line)
+    # commands (formkit.cli_parts) and the rest of forms build
+    "error.actions.none": (
+        "Không có biện pháp khắc phục nào phù hợp.", "No corrective action matches."),
+    "hint.actions.open": (
+        "Mở một biện pháp bằng `formkit actions open --entry N --action … --owner … --due "
+        "dd/mm/yyyy`.",
+        "Open one with `formkit actions open --entry N --action … --owner … --due "
+        "dd/mm/yyyy`."),
+    "error.backup.restore_cancelled": (
+        "Đã hủy khôi phục; chưa thay đổi gì.", "Restore cancelled; nothing was changed."),
+    "error.doctor.archives_differ": (
+        "{count} hồ sơ đã niêm phong khác với danh mục của chúng (xem ở trên).",
+        "{count} sealed archive(s) differ from their manifest (see above)."),
+    "hint.doctor.restore_archives": (
+        "Khôi phục chúng từ bản sao lưu; `formkit archive verify ĐƯỜNG_DẪN` cho biết chi tiết.",
+        "Restore them from a backup copy; `formkit archive verify PATH` shows the details."),
+    "error.archive.add_option": (
+        "--add {item}: viết theo dạng NHÓM=ĐƯỜNG_DẪN, ví dụ review=x.xlsx.",
+        "--add {item}: write it as CATEGORY=PATH, e.g. review=x.xlsx."),
+    "error.archive.differs": (
+        "Hồ sơ {folder} khác với danh mục: {changed} tệp bị sửa, {missing} tệp thiếu, {added} "
+        "tệp thêm, {problems} vấn đề khác.",
+        "The archive {folder} differs from its manifest: {changed} changed, {missing} "
+        "missing, {added} added, {problems} other problem(s)."),
+    "hint.archive.restore_files": (
+        "Khôi phục các tệp từ bản sao lưu của hồ sơ.",
+        "Restore the files from a backup copy of the archive."),
+    "error.register.group_missing": (
+        "Ghi nhóm ý kiến (mã hoặc tên), hoặc --clear.",
+        "Give a group (code or name), or --clear."),
+    "error.web.flask": (
+        "Ứng dụng web cần Flask ({detail}).", "The web app needs Flask ({detail})."),
+    "hint.web.flask": (
+        "Chạy `make setup` (hoặc `.venv/bin/pip install flask`).",
+        "Run `make setup` (or `.venv/bin/pip install flask`)."),
+    "error.forms.stamp_pages": (
+        "{file}: {pages} trang, trong khi bố cục có {expected}.",
+        "{file}: {pages} pages, the layout has {expected}."),
+    "error.forms.font": (
+        "Thiếu phông Liberation Serif: không in được số phiếu.",
+        "The Liberation Serif font is missing: serial numbers cannot be printed."),
+    "hint.forms.font": (
+        "Cài fonts-liberation2 (scripts/setup.sh).",
+        "Install fonts-liberation2 (scripts/setup.sh)."),
+    "error.forms.layout_drift": (
+        "Bố cục in ra của {file} ({printed}) khác với bố cục trong mã QR ({qr}).",
+        "The printed layout of {file} ({printed}) differs from the layout in its QR codes "
+        "({qr})."),
+    "hint.forms.layout_drift": (
+        "Xóa thư mục exports/forms/layouts rồi tạo lại; nếu vẫn vậy, phông chữ trên máy này "
+        "đã thay đổi trong lúc tạo.",
+        "Delete exports/forms/layouts and build again; if it persists, the fonts on this "
+        "machine changed while building."),
     # report, review workbook, workbooks (formkit.export)
     "error.report.pending": (
         "Còn {count} kết quả đọc của năm {year} chờ kiểm tra; lập báo cáo lúc này sẽ tính "

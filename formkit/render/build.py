@@ -253,11 +253,8 @@ def build_forms(settings: Settings, reqs: list[BuildRequest], make_pdf: bool = T
                                        pages=r.pages if r.spec.kind == "register" else None)
                 if check.version != lay.version:
                     raise TemplateError(
-                        f"The printed layout of {pdf.name} ({check.version}) differs from the "
-                        f"layout in its QR codes ({lay.version}).",
-                        hint="Delete exports/forms/layouts and build again; if it persists, "
-                        "the fonts on this machine changed while building.",
-                    )
+                        say("error.forms.layout_drift", file=pdf.name, printed=check.version,
+                            qr=lay.version), hint=say("hint.forms.layout_drift"))
                 if serials[0]:
                     dest = out_dir / f"{_stem(settings, r, serials)}.pdf"
                     unit_code = r.unit.code if r.unit else ""
