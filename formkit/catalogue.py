@@ -259,6 +259,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.store.register_duplicate": (
         "Ý kiến này đã có trong sổ (mục #{entry}); không thêm lần nữa.",
         "This entry is already in the register (entry #{entry}); nothing was added."),
+    "hint.store.register_duplicate": (
+        "Xem mục đó bằng `formkit register list`, hoặc sửa nội dung nếu đây là một ý kiến khác.",
+        "List it with `formkit register list`, or change the entry if it is a different piece "
+        "of feedback."),
     "error.store.content_empty": (
         "Chưa nhập nội dung ý kiến.", "The feedback content (Nội dung ý kiến) is empty."),
     "error.store.date_future": (

@@ -61,7 +61,7 @@ def test_an_added_entry_is_stored_nfc_and_classified(store):
 
 def test_the_same_entry_cannot_be_added_twice(store):
     reg.add_entry(store, entry_date="10/04/2025", content="Thái độ cáu gắt", customer="An")
-    with pytest.raises(InputError, match="already in the register"):
+    with pytest.raises(InputError, match="đã có trong sổ"):
         reg.add_entry(store, entry_date="10/04/2025", content="  Thái độ  cáu gắt ",
                       customer="An")
     assert len(reg.list_entries(store)) == 1

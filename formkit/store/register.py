@@ -24,6 +24,7 @@ from sqlalchemy import insert, select
 
 from formkit.analyze.classify import GroupRules, classify_text, load_rules
 from formkit.analyze.indicators import FeedbackTiming
+from formkit.catalogue import say
 from formkit.errors import InputError
 from formkit.store.core import Store, current_user, loads, now
 from formkit.store.models import Answer, RegisterEntry, Response, ReviewItem, Sheet
@@ -227,11 +228,8 @@ def add_entry(store: Store, *, entry_date: date | str, content: str, customer: s
     with store.write_session() as s:
         existing = s.scalar(select(RegisterEntry.id).where(RegisterEntry.fingerprint == fp))
         if existing is not None:
-            raise InputError(
-                f"This entry is already in the register (entry #{existing}); nothing was added.",
-                hint="List it with `formkit register list`, or change the entry if it is a "
-                "different piece of feedback.",
-            )
+            raise InputError(say("error.store.register_duplicate", entry=existing),
+                             hint=say("hint.store.register_duplicate"))
         e = RegisterEntry(
             entry_date=day, customer=customer, content=content, receiver=receiver,
             unit=unit_code, source=source_code, confirmation=confirmation, status=status_code,
