@@ -295,6 +295,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
     # --- error.*: every other error (config, input, forms, export, archive, web) ---------
     # (section of the other stages; append below this line)
+    "error.soffice.disk_full": (
+        "Không đủ chỗ trên đĩa: LibreOffice không ghi được PDF vào {folder} (còn trống {free}).",
+        "No space left: LibreOffice could not write the PDF in {folder} ({free} free)."),
+    "hint.free_disk": (
+        "Giải phóng dung lượng đĩa rồi chạy lại lệnh đó.",
+        "Free some disk space, then run the same command again."),
     # commands (formkit.cli_parts) and the rest of forms build
     "error.actions.none": (
         "Không có biện pháp khắc phục nào phù hợp.", "No corrective action matches."),

@@ -385,7 +385,9 @@ def test_a_pdf_on_a_full_disk_is_blamed_on_the_disk_not_on_libreoffice(tiny_disk
     with pytest.raises(OutputError) as err:
         convert_to_pdf([src], tiny_disk / "pdf")
     assert err.value.exit_code == 7
-    assert "no space left" in err.value.message and str(tiny_disk / "pdf") in err.value.message
+    assert err.value.code == "error.soffice.disk_full"
+    assert "Không đủ chỗ trên đĩa" in err.value.message
+    assert str(tiny_disk / "pdf") in err.value.message
     assert not list((tiny_disk / "pdf").glob("*.pdf"))
 
 

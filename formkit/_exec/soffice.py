@@ -85,10 +85,9 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path, timeout: float = 600) 
                 free is not None and free < MIN_FREE_BYTES):
             for p in missing:
                 p.unlink(missing_ok=True)
-            raise OutputError(
-                f"Không đủ chỗ trên đĩa / no space left: LibreOffice could not write the PDF "
-                f"in {out_dir} ({fsutil.human_bytes(free)} free).",
-                hint="Free some disk space, then run the same command again.")
+            raise OutputError(say("error.soffice.disk_full", folder=str(out_dir),
+                                  free=fsutil.human_bytes(free)),
+                              hint=say("hint.free_disk"))
         raise ExternalProgramError(
             say("error.soffice.failed", files=", ".join(p.name for p in missing) or "—",
                 status=proc.returncode, detail=detail or "—"),
