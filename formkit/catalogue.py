@@ -53,6 +53,205 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "text": ("{text}", "{text}"),
     # --- page.* and note.*: the reader's page outcomes and its notes on a field ----------
     # (section of the reader; append below this line)
+    # pages: why a page was not read (or read with a reservation)
+    "page.blank": ("Trang trắng.", "blank page"),
+    "page.same_image": (
+        "Ảnh trang này đã được đọc trong lô này (không tính hai lần).",
+        "the same image was already read in this batch"),
+    "page.sheet_read": (
+        "Phiếu số {serial}, trang {page} đã được đọc trước đó (không tính hai lần).",
+        "sheet {serial} page {page} was already read (not counted twice)"),
+    "page.low_resolution": (
+        "Độ phân giải quá thấp (khoảng {dpi} dpi): quét lại ở 150–300 dpi.",
+        "resolution too low (about {dpi} dpi): scan at 150–300 dpi"),
+    "page.no_qr": (
+        "Không thấy mã QR của formkit: không phải biểu mẫu của formkit, hoặc mã QR (góc dưới "
+        "bên phải) bị hỏng hay bị cắt. Nhập phiếu này bằng tay.",
+        "no formkit QR code found: not a formkit form, or its QR code (bottom right) is "
+        "damaged or cut off; enter this sheet by hand"),
+    "page.bad_qr": (
+        "Mã QR không phải mã trang formkit ({payload}).",
+        "QR code is not a formkit page code ({payload})"),
+    "page.unknown_layout": (
+        "Phiếu in từ phiên bản biểu mẫu {layout} (mẫu {form}, năm {year}) mà hệ thống chưa "
+        "biết: chép tệp bố cục của phiên bản đó vào exports/forms/layouts/.",
+        "unknown layout version {layout} (form {form}, {year}): printed from a form version "
+        "this workspace does not know; copy its layout file into exports/forms/layouts/"),
+    "page.not_survey": (
+        "Trang của biểu mẫu {form} (không phải phiếu khảo sát): ý kiến trong sổ được nhập ở "
+        "mục Sổ ghi nhận.",
+        "page of form {form} (not a survey sheet): register pages are entered with "
+        "`formkit register add` or `import`"),
+    "page.no_such_page": (
+        "Bố cục {layout} không có trang {page}.",
+        "page {page} does not exist in layout {layout}"),
+    "page.few_marks": (
+        "Chỉ thấy {found}/4 dấu định vị: các câu trả lời của trang này có độ tin cậy thấp hơn.",
+        "only {found} of 4 registration marks found; answers on this page have lower "
+        "confidence"),
+    "page.too_coarse": (
+        "Bản quét quá thô (dưới 50 dpi): quét lại.",
+        "the scan is too coarse to read (under 50 dpi)"),
+    "page.image_too_large": (
+        "Ảnh quá lớn ({width}×{height} điểm ảnh; giới hạn {limit} điểm ảnh, nghi là “bom giải "
+        "nén”): quét ở 600 dpi trở xuống.",
+        "image too large ({width}×{height} px; the limit is {limit} pixels): scan at 600 dpi "
+        "or less"),
+    "page.image_file_too_large": (
+        "Ảnh quá lớn (trên {limit} điểm ảnh, nghi là “bom giải nén”): quét ở 600 dpi trở "
+        "xuống.",
+        "image too large (over {limit} pixels): scan at 600 dpi or less"),
+    "page.unreadable_image": (
+        "Ảnh không đọc được hoặc bị cắt cụt ({detail}): quét lại.",
+        "unreadable or truncated image ({detail}): scan it again"),
+    "page.unreadable_pdf": (
+        "PDF không đọc được hoặc bị cắt cụt ({detail}): xuất hoặc quét lại.",
+        "unreadable or truncated PDF ({detail}): export or scan it again"),
+    "page.pdf_gone": (
+        "Không mở lại được tệp PDF ({detail}): chép lại tệp rồi đọc lại.",
+        "the PDF could no longer be opened ({detail}): copy it again and read it again"),
+    "page.cannot_render": (
+        "Không dựng được trang PDF này ({detail}): quét lại.",
+        "page cannot be rendered ({detail})"),
+    "page.not_a_page": (
+        "Không phải một trang: ảnh chỉ {width}×{height} điểm ảnh (một trang ít nhất {least} "
+        "điểm ảnh mỗi cạnh): quét cả trang.",
+        "not a page: the image is {width}×{height} px (a page is at least {least} px on each "
+        "side); scan the whole page"),
+    "page.strip": (
+        "Không phải một trang: ảnh {width}×{height} điểm ảnh là một dải dài gấp {ratio} lần "
+        "bề rộng: quét cả trang.",
+        "not a page: the image is {width}×{height} px, a strip {ratio} times longer than "
+        "wide; scan the whole page"),
+    "page.word_document": (
+        "Tệp văn bản {ext}: mở bằng Word hoặc LibreOffice, lưu thành .docx (hoặc xuất PDF) "
+        "rồi đọc tệp đó.",
+        "a {ext} document: open it in Word or LibreOffice, save it as .docx (or export a PDF) "
+        "and read that file"),
+    "page.phone_photo": (
+        "Ảnh điện thoại {ext}: chuyển máy ảnh sang JPEG (Tương thích nhất) hoặc đổi ảnh sang "
+        "JPEG rồi đọc lại.",
+        "a {ext} phone photo: set the camera to JPEG (Most Compatible), or convert the photo "
+        "to JPEG, and read it again"),
+    "page.unsupported_type": (
+        "Loại tệp {ext} không được hỗ trợ: formkit đọc PDF, PNG, JPEG, TIFF và DOCX.",
+        "unsupported file type {ext}: formkit reads PDF, PNG, JPEG, TIFF and DOCX"),
+    "page.empty_file": (
+        "Tệp rỗng (0 byte), sao chép bị dở: chép hoặc quét lại.",
+        "empty file (0 bytes): the copy was cut short; copy or scan it again"),
+    "page.cannot_open": (
+        "Không đọc được tệp ({detail}): kiểm tra tệp rồi đọc lại.",
+        "cannot be read ({detail}): check the file and read it again"),
+    "page.hidden_file": (
+        "Tệp ẩn (tên bắt đầu bằng dấu chấm, như tệp thông tin của macOS): không đọc; đổi tên "
+        "nếu đó là bản quét thật.",
+        "hidden file (its name starts with a dot, as macOS metadata files do): not read; "
+        "rename it if it is a real scan"),
+    "page.no_such_path": ("Không tìm thấy tệp hay thư mục này.", "no such file or folder"),
+    "page.same_file": (
+        "Cùng một tệp với {name} (liên kết, hoặc một đường dẫn ghi hai lần): chỉ đọc một lần.",
+        "same file as {name} (a link or the same path twice): read once"),
+    "page.no_page_image": (
+        "Tệp {ext} không chứa ảnh trang nào: bản quét phải là PDF, PNG, JPEG hoặc TIFF.",
+        "a {ext} file that holds no page image: scans are PDF, PNG, JPEG or TIFF"),
+    "page.docx_unavailable": (
+        "Máy này chưa đọc được tệp DOCX.", "DOCX reading not available"),
+    "page.unreadable_docx": (
+        "Không đọc được tệp DOCX ({detail}).", "unreadable DOCX ({detail})"),
+    "page.blank_form": (
+        "Biểu mẫu trống: tệp này không có ô nào được đánh dấu hay chữ nào được viết (là tệp "
+        "biểu mẫu để in, không phải phiếu đã trả lời).",
+        "blank form: nothing is ticked or written in this file (the printable form, not a "
+        "returned survey)"),
+    "page.worker_stopped": (
+        "Tiến trình đọc trang dừng giữa chừng khi đọc tệp này (mã thoát {exit_code}; tệp "
+        "hỏng?): kiểm tra tệp rồi đọc lại.",
+        "the reading process stopped while reading this file (exit code {exit_code}; a "
+        "damaged file?): check the file and read it again"),
+    # a cause on this computer, not in the page: the next run reads the page again
+    # (formkit.store's is_local_rejection knows the "page.local." prefix)
+    "page.local.internal_error": (
+        "Lỗi nội bộ khi đọc trang ({detail}).", "internal error while reading: {detail}"),
+    # reasons the store writes when it files a page (for formkit/store's batches; the store
+    # helper switches its English texts to these)
+    "page.stored.same_copy": (
+        "Cùng bản phiếu với phiếu {sheet} đã lưu ở lô {batch} (không tính hai lần).",
+        "same copy as sheet {sheet}, stored by batch {batch}"),
+    "page.stored.read_later": (
+        "Đã đọc được ở lô {batch} (trước đó: {before}).",
+        "read by batch {batch}; before: {before}"),
+    "page.stored.completes": (
+        "Trang còn thiếu của phiếu {sheet}.", "completes sheet {sheet}"),
+    # notes: the reader's doubts about one field
+    "note.boxes.ticked": ("Ô được đánh dấu: {boxes}.", "ticked: {boxes}"),
+    "note.boxes.unclear": ("Ô chưa rõ: {boxes}.", "unclear box: {boxes}"),
+    "note.boxes.pale": ("Vết mờ ở ô: {boxes}.", "pale trace in {boxes}"),
+    "note.boxes.filled": ("Ô tô kín (coi là hủy): {boxes}.", "cancelled by filling: {boxes}"),
+    "note.boxes.other_mark": (
+        "Ngoài ô đã đánh dấu còn có nét vẽ cạnh lựa chọn {boxes}.",
+        "another mark outside the boxes by {boxes}"),
+    "note.boxes.stray": (
+        "Có nét vẽ ngoài ô ({area} mm²), cạnh lựa chọn {boxes} (khoanh tròn, đánh dấu bên "
+        "cạnh hay gạch chân?).",
+        "mark outside the boxes by {boxes} ({area} mm²): circled, ticked beside or "
+        "underlined?"),
+    "note.stray_nowhere": (
+        "Có nét vẽ trong câu hỏi nhưng ngoài các ô ({area} mm²), không rõ chọn ô nào.",
+        "ink in the question outside its boxes ({area} mm²), by no single option"),
+    "note.circled": ("Ô trả lời được khoanh tròn.", "answer circled"),
+    "note.lone_fill": (
+        "Dấu duy nhất là một ô tô kín: người trả lời hủy, hay tô ô để chọn?",
+        "the only mark is a filled box: cancelled, or filled in as the answer?"),
+    "note.noisy_page": (
+        "Trang nhiều vết nhiễu: không chắc là ô không có dấu bút chì mờ.",
+        "page too noisy to be sure no pale mark is there"),
+    "note.pale_page": (
+        "{count} câu khác trên trang này chỉ có vết mờ: ô này có thể có dấu quá mờ.",
+        "{count} other answers on this page are pale traces: a mark here may be too pale "
+        "to see"),
+    "note.flag_unclear": (
+        "Ô không rõ là có đánh dấu hay để trống.",
+        "the box is neither clearly ticked nor empty"),
+    "note.not_measured": ("Chưa đo được.", "not measured"),
+    "note.condition.contradiction": (
+        "Có trả lời dù câu {condition} = {value} (chỉ hỏi khi {wanted}).",
+        "answered although {condition} = {value} (asked only if {wanted})"),
+    "note.condition.unsettled": (
+        "Có trả lời, nhưng câu {condition} (chỉ hỏi khi {wanted}) chưa đọc rõ ({status}): "
+        "kiểm tra cả hai câu.",
+        "answered, but {condition} (asked only if {wanted}) is {status}: check both"),
+    "note.condition.implied": (
+        "Có trả lời dù câu {condition} để trống (ngầm hiểu {condition} = {wanted}).",
+        "answered while {condition} is blank (implies {condition} = {wanted})"),
+    "note.page_missing": ("Thiếu trang này trong lô quét.", "page missing from the batch"),
+    "note.ocr_off": ("Chưa đọc chữ viết (đã tắt OCR).", "text not read (OCR disabled)"),
+    "note.text.outside": ("Vùng viết nằm ngoài ảnh quét.", "the zone lies outside the scan"),
+    "note.text.ink": ("Tỷ lệ mực {ink}", "ink {ink}"),
+    "note.text.marks_only": ("Có vài nét nhưng không có chữ.", "marks but no text"),
+    "note.text.no_text": (
+        "Có chữ viết nhưng máy không nhận ra chữ nào.", "no text recognised"),
+    "note.doubts": ("Máy đọc chữ không chắc: {doubts}.", "OCR doubts: {doubts}"),
+    "note.doubt.no_words": ("không có từ nào", "no words"),
+    "note.doubt.not_vietnamese": (
+        "{count} từ có ký tự không phải chữ Việt", "not a Vietnamese letter ×{count}"),
+    "note.doubt.not_syllable": (
+        "{count} từ không phải âm tiết tiếng Việt", "not a syllable ×{count}"),
+    "note.doubt.symbol": ("{count} ký hiệu lạ", "symbol ×{count}"),
+    "note.doubt.unsure_word": ("{count} từ máy đọc không chắc", "unsure word ×{count}"),
+    "note.doubt.mixed_case": ("{count} từ lẫn chữ hoa và chữ thường", "mixed case ×{count}"),
+    "note.doubt.capitals": (
+        "{count} từ viết hoa giữa câu chữ thường", "capitals inside lower-case text ×{count}"),
+    "note.doubt.fragment": ("{count} mảnh từ bị tách rời", "fragment ×{count}"),
+    "note.doubt.letters_digits": ("{count} từ lẫn chữ và số", "letters and digits mixed ×{count}"),
+    "note.doubt.sparse": (
+        "chỉ {chars} ký tự cho {mm} mm chữ viết (có thể sót chữ)",
+        "{chars} characters for {mm} mm of writing"),
+    "note.digital.shaded": ("Ô {boxes} được tô màu.", "{boxes}: shaded"),
+    "note.digital.shaded_text": (
+        "Ô {boxes} được tô màu, có ghi “{text}”.", "{boxes}: shaded, {text!r}"),
+    "note.digital.holds": ("Ô {boxes} có ghi “{text}”.", "{boxes}: the box holds {text!r}"),
+    "note.digital.symbol": (
+        "Ô {boxes} có một ký hiệu lạ.", "{boxes}: an unknown symbol in the box"),
 
     # --- error.store.*, error.accounts.*: the store and the accounts ----------------------
     # (section of the store; append below this line)
@@ -516,6 +715,466 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
     # --- error.*: every other error (config, input, forms, export, archive, web) ---------
     # (section of the other stages; append below this line)
+    "error.soffice.disk_full": (
+        "Không đủ chỗ trên đĩa: LibreOffice không ghi được PDF vào {folder} (còn trống {free}).",
+        "No space left: LibreOffice could not write the PDF in {folder} ({free} free)."),
+    "hint.free_disk": (
+        "Giải phóng dung lượng đĩa rồi chạy lại lệnh đó.",
+        "Free some disk space, then run the same command again."),
+    # commands (formkit.cli_parts) and the rest of forms build
+    "error.actions.none": (
+        "Không có biện pháp khắc phục nào phù hợp.", "No corrective action matches."),
+    "hint.actions.open": (
+        "Mở một biện pháp bằng `formkit actions open --entry N --action … --owner … --due "
+        "dd/mm/yyyy`.",
+        "Open one with `formkit actions open --entry N --action … --owner … --due "
+        "dd/mm/yyyy`."),
+    "error.backup.restore_cancelled": (
+        "Đã hủy khôi phục; chưa thay đổi gì.", "Restore cancelled; nothing was changed."),
+    "error.doctor.archives_differ": (
+        "{count} hồ sơ đã niêm phong khác với danh mục của chúng (xem ở trên).",
+        "{count} sealed archive(s) differ from their manifest (see above)."),
+    "hint.doctor.restore_archives": (
+        "Khôi phục chúng từ bản sao lưu; `formkit archive verify ĐƯỜNG_DẪN` cho biết chi tiết.",
+        "Restore them from a backup copy; `formkit archive verify PATH` shows the details."),
+    "error.archive.add_option": (
+        "--add {item}: viết theo dạng NHÓM=ĐƯỜNG_DẪN, ví dụ review=x.xlsx.",
+        "--add {item}: write it as CATEGORY=PATH, e.g. review=x.xlsx."),
+    "error.archive.differs": (
+        "Hồ sơ {folder} khác với danh mục: {changed} tệp bị sửa, {missing} tệp thiếu, {added} "
+        "tệp thêm, {problems} vấn đề khác.",
+        "The archive {folder} differs from its manifest: {changed} changed, {missing} "
+        "missing, {added} added, {problems} other problem(s)."),
+    "hint.archive.restore_files": (
+        "Khôi phục các tệp từ bản sao lưu của hồ sơ.",
+        "Restore the files from a backup copy of the archive."),
+    "error.register.group_missing": (
+        "Ghi nhóm ý kiến (mã hoặc tên), hoặc --clear.",
+        "Give a group (code or name), or --clear."),
+    "error.web.flask": (
+        "Ứng dụng web cần Flask ({detail}).", "The web app needs Flask ({detail})."),
+    "hint.web.flask": (
+        "Chạy `make setup` (hoặc `.venv/bin/pip install flask`).",
+        "Run `make setup` (or `.venv/bin/pip install flask`)."),
+    "error.forms.stamp_pages": (
+        "{file}: {pages} trang, trong khi bố cục có {expected}.",
+        "{file}: {pages} pages, the layout has {expected}."),
+    "error.forms.font": (
+        "Thiếu phông Liberation Serif: không in được số phiếu.",
+        "The Liberation Serif font is missing: serial numbers cannot be printed."),
+    "hint.forms.font": (
+        "Cài fonts-liberation2 (scripts/setup.sh).",
+        "Install fonts-liberation2 (scripts/setup.sh)."),
+    "error.forms.layout_drift": (
+        "Bố cục in ra của {file} ({printed}) khác với bố cục trong mã QR ({qr}).",
+        "The printed layout of {file} ({printed}) differs from the layout in its QR codes "
+        "({qr})."),
+    "hint.forms.layout_drift": (
+        "Xóa thư mục exports/forms/layouts rồi tạo lại; nếu vẫn vậy, phông chữ trên máy này "
+        "đã thay đổi trong lúc tạo.",
+        "Delete exports/forms/layouts and build again; if it persists, the fonts on this "
+        "machine changed while building."),
+    # report, review workbook, workbooks (formkit.export)
+    "error.report.pending": (
+        "Còn {count} kết quả đọc của năm {year} chờ kiểm tra; lập báo cáo lúc này sẽ tính "
+        "chúng như máy đã đọc.",
+        "{count} reading(s) of {year} still wait for review; a report now would count them "
+        "as the machine read them."),
+    "hint.report.pending": (
+        "Kiểm tra xong (formkit review), hoặc chạy `formkit report --preview` để có bản dự "
+        "thảo ghi DỰ THẢO.",
+        "Finish the review (formkit review), or run `formkit report --preview` for a draft "
+        "marked DỰ THẢO."),
+    "error.report.write": (
+        "Không ghi được báo cáo {path}: {detail}.", "Cannot write the report {path}: {detail}."),
+    "error.review.not_xlsx": (
+        "{file} không phải tệp Excel; chưa áp dụng gì.",
+        "{file} is not an Excel workbook; nothing was applied."),
+    "hint.review.import_xlsx": (
+        "Nhập tệp .xlsx do `formkit review export` tạo ra.",
+        "Import the .xlsx written by `formkit review export`."),
+    "error.review.not_review_workbook": (
+        "{file} không phải sổ kiểm tra của formkit (không có trang “{sheet}” với cột “Giá trị "
+        "đúng”). Chưa áp dụng gì.",
+        "{file} is not a review workbook of formkit (no sheet “{sheet}” with the column “Giá "
+        "trị đúng”). Nothing was applied."),
+    "hint.review.import_as_written": (
+        "Nhập tệp do `formkit review export` tạo ra, giữ nguyên các cột.",
+        "Import the file written by `formkit review export`, with its columns as they were."),
+    "error.review.no_reviewer": (
+        "Thiếu tên người kiểm tra.", "The reviewer's name is missing."),
+    "hint.review.reviewer": (
+        "Ghi --reviewer TÊN; tên được lưu cùng mỗi lần sửa.",
+        "Give --reviewer NAME; it is kept with each correction."),
+    "error.export.write": ("Không ghi được {path}: {detail}.", "Cannot write {path}: {detail}."),
+    "error.export.permission": (
+        "Không ghi được {path}: không có quyền ghi ({detail}).",
+        "Cannot write {path}: permission denied ({detail})."),
+    "hint.export.close_workbook": (
+        "Đóng tệp nếu đang mở trong Excel hoặc LibreOffice, hoặc chọn thư mục được phép ghi, "
+        "rồi chạy lại lệnh.",
+        "Close the workbook if it is open in Excel or LibreOffice, or choose a folder you can "
+        "write to, then run the command again."),
+    # archive, retention and disposal (formkit.archive)
+    "error.archive.not_sealed": (
+        "{folder} không phải hồ sơ đã niêm phong: thiếu tệp {manifest}.",
+        "{folder} is not a sealed archive: {manifest} is missing."),
+    "hint.archive.seal_first": (
+        "Niêm phong năm đó trước bằng `formkit archive --year NĂM`.",
+        "Seal the year first with `formkit archive --year YEAR`."),
+    "error.archive.damaged": ("{path} bị hỏng: {detail}.", "{path} is damaged: {detail}."),
+    "error.archive.format": (
+        "{path}: định dạng danh mục {format} không được hỗ trợ.",
+        "{path}: unknown manifest format {format}."),
+    "error.archive.categories": (
+        "Tên nhóm hồ sơ phải là chữ không dấu (ASCII): {names}.",
+        "Archive categories must be ASCII names: {names}."),
+    "error.archive.missing_files": (
+        "Không niêm phong được năm {year}: không tìm thấy {count} tệp: {files}.",
+        "Cannot seal {year}: {count} file(s) not found: {files}."),
+    "error.archive.write": (
+        "Không ghi được vào {folder}: {detail}.", "Cannot write in {folder}: {detail}."),
+    "error.archive.no_archive": (
+        "Năm {year} chưa có hồ sơ niêm phong trong {folder}.",
+        "No sealed archive for {year} in {folder}."),
+    "hint.archive.only_sealed": (
+        "Chỉ hủy được các năm đã niêm phong; xem `formkit retention`.",
+        "Only sealed years can be disposed of; see `formkit retention`."),
+    "error.archive.already_disposed": (
+        "Hồ sơ năm {year} đã được hủy ({when}).",
+        "The records of {year} were already disposed of ({when})."),
+    "error.archive.not_confirmed": (
+        "Chưa xác nhận hủy hồ sơ năm {year}: gõ lại năm ({year}) để xác nhận.",
+        "Disposal of {year} not confirmed: type the year ({year}) again to confirm."),
+    "error.archive.no_anonymiser": (
+        "Hủy hồ sơ cần bộ ẩn danh cơ sở dữ liệu (anonymize_year của kho dữ liệu); thiếu nó, "
+        "tên người vẫn còn trong cơ sở dữ liệu.",
+        "Disposal needs the database anonymiser (the store's anonymize_year); without it "
+        "names would remain in the database."),
+    "error.archive.fails_verification": (
+        "Hồ sơ năm {year} không qua kiểm tra, nên không hủy: {problems}",
+        "The archive of {year} fails verification, so it is not disposed of: {problems}"),
+    "hint.archive.restore": (
+        "Chưa xóa gì. Chạy `formkit archive verify` và khôi phục hồ sơ từ bản sao lưu.",
+        "Nothing was deleted. Run `formkit archive verify` and restore the archive from a "
+        "backup copy."),
+    "error.archive.disposal_stopped": (
+        "Việc hủy hồ sơ năm {year} bị dừng: {detail}. Một số tệp có thể đã bị xóa; sửa "
+        "nguyên nhân rồi chạy lại.",
+        "Disposal of {year} stopped: {detail}. Some files may already be deleted; run it "
+        "again after fixing the cause."),
+    # forms build / cancel (formkit.render)
+    "error.forms.write": (
+        "Không ghi được vào {folder}: {detail}.", "Cannot write to {folder}: {detail}."),
+    "error.forms.cancel_reason": (
+        "Hủy bản phiếu phải ghi lý do.", "A cancellation needs its reason."),
+    "hint.forms.cancel_reason": (
+        "Ghi lý do, ví dụ --reason \"in hỏng\".", "Say why, e.g. --reason \"in hỏng\"."),
+    "error.forms.range": (
+        "Số phiếu {first}–{last} không phải một khoảng.",
+        "Serials {first}–{last} are not a range."),
+    "hint.forms.range": (
+        "Ghi số đầu và số cuối, số đầu ≤ số cuối.",
+        "Give the first and the last serial, first ≤ last."),
+    "error.forms.never_issued": (
+        "Phiếu số {serial} của mẫu {form} năm {year} {unit} chưa từng được phát.",
+        "Serial {serial} of {form} {year} {unit} was never issued."),
+    "hint.forms.never_issued": (
+        "Chỉ hủy được các số đã phát; xem exports/forms/issued_serials.jsonl.",
+        "Only issued serials can be cancelled; see exports/forms/issued_serials.jsonl."),
+    "error.forms.already_cancelled": (
+        "Các số phiếu từ {serial}… đã bị hủy trước đó.",
+        "Serials {serial}… are already cancelled."),
+    "hint.nothing_changed": ("Chưa thay đổi gì.", "Nothing was changed."),
+    "error.forms.overflow": (
+        "{file} có {pages} trang, trong khi cần {per_copy} trang mỗi bản × {copies} bản: nội "
+        "dung không còn vừa các trang.",
+        "{file} has {pages} pages; expected {per_copy} per copy × {copies}: the content no "
+        "longer fits its pages."),
+    "hint.forms.overflow": (
+        "Rút ngắn chữ trong mẫu, hoặc dời phần tử page_break trong mẫu.",
+        "Shorten the template text, or move a page_break element in the template."),
+    "error.forms.no_layout": (
+        "Chưa có bố cục cho mẫu {form} với cấu hình này, và không có PDF nào được tạo để học "
+        "bố cục.",
+        "No layout is known for form {form} with these settings, and no PDF was made to "
+        "learn it."),
+    "hint.forms.no_layout": (
+        "Tạo biểu mẫu một lần có xuất PDF (cần cài LibreOffice).",
+        "Build once with PDF output (LibreOffice installed)."),
+    # formkit.toml (formkit.config)
+    "error.config.unknown_unit": (
+        "Không có mã đơn vị {unit}. Các đơn vị trong {where}: {known}.",
+        "Unknown unit code {unit}. Units in {where}: {known}."),
+    "hint.config.unit": (
+        "Dùng một trong các mã trên, hoặc thêm đơn vị vào mục [[units]] trong formkit.toml.",
+        "Use one of the codes above, or add the unit under [[units]] in formkit.toml."),
+    "error.config.form_code": (
+        "Không có mã biểu mẫu cho {short} trong mục [iso.forms] của {where}.",
+        "No form code for {short} under [iso.forms] in {where}."),
+    "error.config.key_type": (
+        "{where}: khóa {key!r} phải có kiểu {kind}, nhưng đang là {found} ({value}).",
+        "{where}: key {key!r} should be {kind}, found {found} ({value})."),
+    "error.config.toml": (
+        "{path}: không đúng cú pháp TOML: {detail}.", "{path}: not valid TOML: {detail}."),
+    "error.config.utf8": (
+        "{path}: không phải văn bản UTF-8 ({detail}).", "{path}: not UTF-8 text ({detail})."),
+    "hint.config.utf8": ("Lưu tệp ở dạng mã UTF-8.", "Save it as UTF-8."),
+    "error.config.table": (
+        "{where}: mục {table} phải là một bảng.", "{where}: {table} must be a table."),
+    "error.config.issue_date": (
+        "{where}: issue_date {value} không phải ngày; viết theo dạng YYYY-MM-DD.",
+        "{where}: issue_date {value} is not a date; write it as YYYY-MM-DD."),
+    "error.config.at_least_one": (
+        "{where}: {key} phải từ 1 trở lên.", "{where}: {key} must be at least 1."),
+    "error.config.iso_forms": (
+        "{where}: mục [iso.forms] phải gán mã ngắn với mã biểu mẫu (dạng chữ).",
+        "{where}: [iso.forms] must map short codes to form codes (strings)."),
+    "error.config.units_tables": (
+        "{where}: các đơn vị phải viết thành các bảng [[units]].",
+        "{where}: units must be written as [[units]] tables."),
+    "error.config.unit_fields": (
+        "{where}: units[{index}] cần có `code` và `name` dạng chữ.",
+        "{where}: units[{index}] needs a text `code` and `name`."),
+    "error.config.unit_ascii": (
+        "{where}: units[{index}] có mã {unit}; mã chỉ gồm chữ cái và chữ số không dấu (mã được "
+        "in trong mã QR).",
+        "{where}: units[{index}] code {unit} must be ASCII letters/digits (it is printed in "
+        "the QR code)."),
+    "error.config.unit_twice": (
+        "{where}: units[{index}] có mã {unit} bị trùng.",
+        "{where}: units[{index}] code {unit} appears twice."),
+    "error.config.year_counts_table": (
+        "{where} phải là một bảng dạng \"năm\" = số lượng.",
+        "{where} must be a table of \"year\" = count."),
+    "error.config.year_count": (
+        "{where}: {key} = {value} không đúng dạng \"year\" = count (ví dụ \"2026\" = 2000).",
+        "{where}: {key} = {value} is not \"year\" = count (e.g. \"2026\" = 2000)."),
+    "error.config.margin": (
+        "{where}: margin phải là một phân số giữa 0 và 1 (ví dụ 0.05).",
+        "{where}: margin must be a fraction between 0 and 1 (e.g. 0.05)."),
+    "error.config.reference_tables": (
+        "{where}: các số liệu tham chiếu viết thành các bảng [[indicators.reference]].",
+        "{where}: reference figures are written as [[indicators.reference]]."),
+    "error.config.reference": (
+        "{where}: reference[{index}] cần label (chữ), year (số) và percent (0–100), ví dụ "
+        "label = \"SIPAS toàn quốc\", year = 2023, percent = 82.66.",
+        "{where}: reference[{index}] needs label (text), year (number) and percent (0–100), "
+        "e.g. label = \"SIPAS toàn quốc\", year = 2023, percent = 82.66."),
+    "error.config.exists": (
+        "{path} đã có; chưa thay đổi gì.", "{path} already exists; nothing was changed."),
+    "hint.config.exists": (
+        "Sửa tệp đó, hoặc chạy `formkit init --force` để thay bằng cấu hình mặc định.",
+        "Edit it, or run `formkit init --force` to replace it with the defaults."),
+    "error.config.write": ("Không ghi được {path}: {detail}.", "Cannot write {path}: {detail}."),
+    # external programs (formkit._exec)
+    "error.exec.override_missing": (
+        "{variable} trỏ tới {path!r}, nhưng không có chương trình đó.",
+        "{variable} points to {path!r}, which does not exist."),
+    "hint.exec.override": (
+        "Bỏ biến {variable}, hoặc cho nó trỏ tới chương trình {program}.",
+        "Unset {variable} or point it at the {program} program."),
+    "error.tesseract.missing": (
+        "Không tìm thấy Tesseract, nên không đọc được chữ viết tay và chữ đánh máy trên bản "
+        "quét.",
+        "Tesseract was not found, so handwritten and typed text on scans cannot be read."),
+    "hint.tesseract.install": (
+        "Cài bằng `make setup` (hoặc `apt-get install {packages}`); các ô đánh dấu vẫn đọc "
+        "được khi không có nó.",
+        "Install it with `make setup` (or `apt-get install {packages}`); tick boxes are read "
+        "without it."),
+    "error.tesseract.start": (
+        "Không khởi động được Tesseract tại {cmd}.", "Tesseract at {cmd} could not be started."),
+    "hint.tesseract.reinstall": (
+        "Cài lại: `apt-get install {packages}`.", "Reinstall it: `apt-get install {packages}`."),
+    "error.tesseract.version": (
+        "Tesseract tại {cmd} không báo được phiên bản hay ngôn ngữ: {detail}.",
+        "Tesseract at {cmd} failed to report its version or languages: {detail}."),
+    "error.tesseract.old": (
+        "Tesseract {version} quá cũ: formkit cần phiên bản {needed} trở lên (bộ máy LSTM đọc "
+        "được dấu tiếng Việt).",
+        "Tesseract {version} is too old: formkit needs version {needed} or newer (its LSTM "
+        "engine reads Vietnamese diacritics)."),
+    "hint.tesseract.current": (
+        "Cài gói {package} bản hiện hành.", "Install a current {package} package."),
+    "error.tesseract.language": (
+        "Tesseract không có dữ liệu ngôn ngữ {missing} (đã cài: {installed}); không đọc được "
+        "chữ tiếng Việt.",
+        "Tesseract has no language data for {missing} (installed: {installed}); Vietnamese "
+        "text cannot be read."),
+    "hint.tesseract.install_lang": (
+        "Cài bằng `apt-get install {packages}`.", "Install it with `apt-get install {packages}`."),
+    "error.tesseract.gone": (
+        "Tesseract tại {cmd} biến mất khi formkit đang chạy.",
+        "Tesseract at {cmd} disappeared while formkit was running."),
+    "error.tesseract.failed": (
+        "Tesseract bị lỗi (mã thoát {status}): {detail}.",
+        "Tesseract failed (exit {status}): {detail}."),
+    "error.tesseract.timeout": (
+        "Tesseract không đọc xong một vùng chữ trong {seconds} giây.",
+        "Tesseract did not finish within {seconds} s on one text zone."),
+    "hint.tesseract.timeout": (
+        "Máy có thể đang quá tải; thử lại, hoặc quét ở độ phân giải thấp hơn.",
+        "The machine may be overloaded; try again or scan at a lower resolution."),
+    "error.tesseract.run": (
+        "Không chạy được Tesseract: {detail}.", "Tesseract could not be run: {detail}."),
+    "error.soffice.timeout": (
+        "LibreOffice không chuyển xong {files} tệp trong {seconds} giây.",
+        "LibreOffice did not finish converting {files} file(s) within {seconds} s."),
+    "hint.soffice.timeout": (
+        "Tạo ít bản hơn mỗi lần, hoặc kiểm tra không có cửa sổ LibreOffice nào bị treo.",
+        "Try fewer copies per build, or check that no LibreOffice window is stuck."),
+    "error.soffice.failed": (
+        "LibreOffice không chuyển được {files} (mã thoát {status}): {detail}.",
+        "LibreOffice failed to convert {files} (exit {status}): {detail}."),
+    "hint.soffice.failed": (
+        "LibreOffice đã cài nhưng lỗi với tài liệu này: mở tệp DOCX bằng LibreOffice để xem "
+        "vấn đề, hoặc chạy `formkit doctor`.",
+        "LibreOffice is installed but failed on this document: open the DOCX in LibreOffice "
+        "to see the problem, or run `formkit doctor`."),
+    # formkit read
+    "error.read.jobs": (
+        "--jobs {jobs}: số tiến trình đọc phải từ 1 trở lên.",
+        "--jobs {jobs}: the number of reading processes must be 1 or more."),
+    "hint.read.jobs": (
+        "Bỏ --jobs để dùng một tiến trình cho mỗi lõi.",
+        "Leave --jobs out to use one process per core."),
+    "error.read.worker_start": (
+        "Một tiến trình đọc trang không khởi động được (mã thoát {exit_code}).",
+        "A page-reading process could not start (exit code {exit_code})."),
+    "hint.read.one_process": (
+        "Chạy `formkit read --jobs 1` để đọc trong một tiến trình, và báo lỗi cho người quản trị.",
+        "Run `formkit read --jobs 1` to read in one process, and report the problem."),
+    "error.read.crop": (
+        "Không ghi được ảnh vùng đọc {path}: {detail}.",
+        "Cannot write the crop image {path}: {detail}."),
+    # filled DOCX and text PDFs (formkit.scan.digital)
+    "error.digital.unknown_layout": (
+        "{what}: phiên bản bố cục {version} (mẫu {form}) không có trong thư mục làm việc này; "
+        "tệp được tạo ở nơi khác hoặc bởi phiên bản formkit khác, nên không tin được vị trí "
+        "các ô.",
+        "{what}: its layout version {version} (form {form}) is not known in this workspace; "
+        "it was built elsewhere or by another formkit version, so its boxes cannot be "
+        "trusted."),
+    "hint.digital.copy_layout": (
+        "Đọc tệp trong thư mục làm việc đã tạo ra nó, hoặc chép tệp layout_*.json của nó vào "
+        "exports/forms/layouts/.",
+        "Read it in the workspace that built it, or copy that layout_*.json into "
+        "exports/forms/layouts/."),
+    "error.digital.layout_form": (
+        "{what}: bố cục {version} thuộc mẫu {layout_form}, nhưng tệp ghi mẫu {form}.",
+        "{what}: layout {version} belongs to form {layout_form}, the file says form {form}."),
+    "error.digital.not_survey": (
+        "{what}: mẫu {form} là {kind}, không phải phiếu khảo sát; chỉ đọc phiếu khảo sát.",
+        "{what}: form {form} is a {kind}, not a survey; only survey sheets are read."),
+    "hint.digital.register_import": (
+        "Nhập các dòng sổ ghi nhận bằng chức năng nhập sổ.",
+        "Enter register rows with the register import instead."),
+    "error.digital.boxes_changed": (
+        "{what}: bản {serial} có {found} ô đánh dấu trong khi mẫu {form} có {expected}; tài "
+        "liệu đã bị sửa cấu trúc (thêm hay bớt dòng, bảng), nên không ghép được ô với câu hỏi.",
+        "{what}: copy {serial} has {found} tick boxes where form {form} has {expected}; the "
+        "document was restructured (rows or tables added or removed), so its boxes cannot be "
+        "matched to the questions."),
+    "hint.digital.fresh_copy_or_print": (
+        "Điền vào một bản mới của biểu mẫu mà không sửa các bảng, hoặc in bản đã điền rồi quét.",
+        "Fill a fresh copy of the form without changing its tables, or print the filled form "
+        "and scan it."),
+    "error.digital.zones_changed": (
+        "{what}: bản {serial} có {found} vùng viết trong khi mẫu {form} có {expected}; tài "
+        "liệu đã bị sửa cấu trúc.",
+        "{what}: copy {serial} has {found} text zones where form {form} has {expected}; the "
+        "document was restructured."),
+    "hint.digital.fresh_copy": (
+        "Điền vào một bản mới của biểu mẫu mà không sửa các bảng.",
+        "Fill a fresh copy of the form without changing its tables."),
+    "error.digital.partial_copies": (
+        "{what}: {pages} trang không phải số bản trọn vẹn của mẫu {form} (mỗi bản {per_copy} "
+        "trang); đã có trang bị thêm hoặc bớt.",
+        "{what}: {pages} page(s) is not a whole number of copies of form {form} ({per_copy} "
+        "pages each); pages were added or removed."),
+    "error.digital.copy_order": (
+        "{what}: các trang {first}–{last} phải là một bản (trang 1–{per_copy}); chân trang "
+        "ghi {found}. Chân trang hoặc thứ tự trang đã bị sửa.",
+        "{what}: pages {first}–{last} should be one copy (pages 1–{per_copy}); their footers "
+        "say {found}. The footers or the page order were changed."),
+    "hint.digital.keep_footers": (
+        "Điền vào một bản mới của biểu mẫu; không sửa đầu trang hay chân trang.",
+        "Fill a fresh copy of the form; do not edit headers or footers."),
+    "error.digital.not_docx": (
+        "{what}: không mở được như một tài liệu Word (DOCX): {detail}.",
+        "{what}: cannot be opened as a Word document (DOCX): {detail}."),
+    "error.digital.docx_damaged": (
+        "{what}: tài liệu Word bị hỏng ({detail}).", "{what}: the Word document is damaged "
+        "({detail})."),
+    "error.digital.sections": (
+        "{what}: {sections} phần (section) nhưng {blocks} khối trang; cấu trúc trang của tài "
+        "liệu đã bị sửa.",
+        "{what}: {sections} sections but {blocks} page blocks; the document's page structure "
+        "was changed."),
+    "error.digital.not_formkit_docx": (
+        "{what}: không phải biểu mẫu của formkit: thuộc tính tài liệu không có dấu của "
+        "formkit và chân trang không có mã trang formkit.",
+        "{what}: not a formkit form: its document properties carry no formkit marker and its "
+        "footers no formkit page code."),
+    "hint.digital.built_forms_docx": (
+        "Chỉ đọc được cách này các phiếu khảo sát tạo bằng `formkit forms build` (điền bằng "
+        "Word hoặc LibreOffice).",
+        "Only survey forms made by `formkit forms build` (filled in Word or LibreOffice) can "
+        "be read this way."),
+    "error.digital.footer_code": (
+        "{what}: trang {page} không có mã trang đọc được ở chân trang (thấy {found}); chân "
+        "trang đã bị sửa.",
+        "{what}: page {page} has no readable page code in its footer (found {found}); the "
+        "footer was changed."),
+    "hint.digital.keep_footer": (
+        "Điền vào một bản mới của biểu mẫu; không sửa chân trang.",
+        "Fill a fresh copy of the form; do not edit footers."),
+    "error.digital.mixed_forms": (
+        "{what}: trang {page} ghi mẫu {page_form} bố cục {page_layout}, tài liệu ghi mẫu "
+        "{form} bố cục {layout}; các trang của những biểu mẫu khác nhau đã bị dán chung.",
+        "{what}: page {page} says form {page_form} layout {page_layout}, the document says "
+        "form {form} layout {layout}; pages from different forms were pasted together."),
+    "error.digital.not_formkit_pdf": (
+        "{what}: không phải biểu mẫu của formkit: mã QR và chân trang không có mã trang "
+        "formkit, thuộc tính không có dấu của formkit.",
+        "{what}: not a formkit form: no formkit page code in its QR codes or footers, and no "
+        "formkit marker in its properties."),
+    "hint.digital.built_forms": (
+        "Chỉ đọc được các biểu mẫu tạo bằng `formkit forms build`.",
+        "Only forms made by `formkit forms build` can be read."),
+    "error.digital.page_code": (
+        "{what}: trang {page} không có mã trang formkit đọc được.",
+        "{what}: page {page} carries no readable formkit page code."),
+    "error.digital.kind": (
+        "{what}: không phải tệp DOCX hay PDF.", "{what}: not a DOCX or PDF file."),
+    "error.archive.keep_until": (
+        "Hồ sơ năm {year} phải lưu đến {until} ({years} năm); chỉ được hủy từ {start}.",
+        "The records of {year} must be kept until {until} ({years} years); they may be "
+        "disposed of from {start}."),
+    "error.archive.nothing_to_seal": (
+        "Năm {year} chưa có tệp nào để niêm phong.",
+        "Nothing to seal for {year}: no files were given."),
+    "error.archive.already_sealed": (
+        "Năm này đã được niêm phong ({target}); chưa thay đổi gì.",
+        "{target} is already sealed; nothing was changed."),
+    "hint.archive.reseal": (
+        "Kiểm tra bằng `formkit archive verify`, hoặc chọn “niêm phong lại” (--replace) để lập "
+        "lại từ các tệp hiện có.",
+        "Verify it with `formkit archive verify`, or seal again with --replace to rebuild it "
+        "from the current files."),
+    "error.archive.disposed": (
+        "Hồ sơ năm {year} ({target}) đã hủy theo biên bản; không niêm phong lại được.",
+        "The archive of {year} in {target} has been disposed of; it cannot be sealed again."),
+    "hint.nothing_deleted": ("Chưa xóa gì.", "Nothing was deleted."),
+    "error.soffice.missing": (
+        "Không tìm thấy LibreOffice (soffice), nên không tạo được PDF.",
+        "LibreOffice (soffice) was not found, so no PDF can be made."),
+    "hint.soffice.install": (
+        "Cài bằng `make setup` (hoặc `apt-get install libreoffice-writer-nogui`) trên máy chủ "
+        "rồi thử lại; các tệp DOCX vẫn được ghi.",
+        "Install it with `make setup` (or `apt-get install libreoffice-writer-nogui`); the "
+        "DOCX files are written anyway."),
 
 }
 

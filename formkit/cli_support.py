@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from formkit import api
+from formkit import api, notes
 from formkit.config import Settings
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def print_batch(report: BatchReport, console: Console) -> None:
     for p in report.pages:
         table.add_row(Path(p.file).name, str(p.page),
                       f"[{colours.get(p.outcome, 'white')}]{p.outcome}[/]",
-                      _sheet_label(p.sheet), p.reason)
+                      _sheet_label(p.sheet), escape(notes.reason_text(p.reason)))
     console.print(table)
     console.print(
         f"{len(report.pages)} page(s): {report.count('read')} read, "

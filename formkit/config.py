@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from formkit.catalogue import say
 from formkit.errors import ConfigError, OutputError
 from formkit.textnorm import nfc
 
@@ -162,17 +163,19 @@ class Settings:
                 return u
         known = ", ".join(u.code for u in self.units) or "(none)"
         raise ConfigError(
-            f"Unknown unit code {code!r}. Units in {self.source or 'the defaults'}: {known}.",
-            hint="Use one of the codes above, or add the unit under [[units]] in formkit.toml.",
-        )
+            say("error.config.unknown_unit", unit=repr(code), where=self._where(), known=known),
+            hint=say("hint.config.unit"))
 
     def form_code(self, short: str) -> str:
         try:
             return self.form_codes[short]
         except KeyError:
-            raise ConfigError(
-                f"No form code for {short!r} under [iso.forms] in {self.source or 'the defaults'}."
-            ) from None
+            raise ConfigError(say("error.config.form_code", short=repr(short),
+                                  where=self._where())) from None
+
+    def _where(self) -> str:
+        """The settings file, or the built-in defaults, in Vietnamese."""
+        return str(self.source) if self.source else "cấu hình mặc định"
 
     @property
     def layouts_dir(self) -> Path:
@@ -203,10 +206,9 @@ def _get(table: dict, key: str, kind: type, where: str, default):
         return default
     value = table[key]
     if not isinstance(value, kind):
-        raise ConfigError(
-            f"{where}: key {key!r} should be {kind.__name__}, found {type(value).__name__} "
-            f"({value!r})."
-        )
+        raise ConfigError(say("error.config.key_type", where=where, key=key,
+                              kind=kind.__name__, found=type(value).__name__,
+                              value=repr(value)))
     return nfc(value) if isinstance(value, str) else value
 
 
@@ -219,14 +221,15 @@ def load_settings(workspace: Path | None = None) -> Settings:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}.") from exc
+            raise ConfigError(say("error.config.toml", path=str(path), detail=str(exc))) from exc
         except UnicodeDecodeError as exc:
-            raise ConfigError(f"{path}: not UTF-8 text ({exc}).", hint="Save it as UTF-8.") from exc
+            raise ConfigError(say("error.config.utf8", path=str(path), detail=str(exc)),
+                              hint=say("hint.config.utf8")) from exc
     s = Settings(workspace=ws, source=path if path.exists() else None)
     where = str(path)
     agency = data.get("agency", {})
     if not isinstance(agency, dict):
-        raise ConfigError(f"{where}: [agency] must be a table.")
+        raise ConfigError(say("error.config.table", where=where, table="[agency]"))
     for key, attr in [
         ("province", "province"), ("name", "agency_name"), ("short_name", "agency_short_name"),
         ("abbreviation", "abbreviation"), ("place", "place"), ("signer_title", "signer_title"),
@@ -236,7 +239,7 @@ def load_settings(workspace: Path | None = None) -> Settings:
         setattr(s, attr, _get(agency, key, str, f"{where} [agency]", getattr(s, attr)))
     iso = data.get("iso", {})
     if not isinstance(iso, dict):
-        raise ConfigError(f"{where}: [iso] must be a table.")
+        raise ConfigError(say("error.config.table", where=where, table="[iso]"))
     s.procedure = _get(iso, "procedure", str, f"{where} [iso]", s.procedure)
     s.corrective_procedure = _get(
         iso, "corrective_procedure", str, f"{where} [iso]", s.corrective_procedure
@@ -249,18 +252,19 @@ def load_settings(workspace: Path | None = None) -> Settings:
         try:
             raw_date = date.fromisoformat(raw_date)
         except ValueError:
-            raise ConfigError(
-                f"{where} [iso]: issue_date {raw_date!r} is not a date; write it as YYYY-MM-DD."
-            ) from None
+            raise ConfigError(say("error.config.issue_date", where=f"{where} [iso]",
+                                  value=repr(raw_date))) from None
     if raw_date is not None and not isinstance(raw_date, date):
-        raise ConfigError(f"{where} [iso]: issue_date must be a date (YYYY-MM-DD).")
+        raise ConfigError(say("error.config.issue_date", where=f"{where} [iso]",
+                              value=repr(raw_date)))
     s.iso_issue_date = raw_date
     s.retention_years = _get(iso, "retention_years", int, f"{where} [iso]", s.retention_years)
     if s.retention_years < 1:
-        raise ConfigError(f"{where} [iso]: retention_years must be at least 1.")
+        raise ConfigError(say("error.config.at_least_one", where=f"{where} [iso]",
+                              key="retention_years"))
     forms = iso.get("forms", {})
     if not isinstance(forms, dict) or not all(isinstance(v, str) for v in forms.values()):
-        raise ConfigError(f"{where}: [iso.forms] must map short codes to form codes (strings).")
+        raise ConfigError(say("error.config.iso_forms", where=where))
     s.form_codes = {**s.form_codes, **{k: nfc(v) for k, v in forms.items()}}
 
     units = data.get("units")
@@ -268,31 +272,30 @@ def load_settings(workspace: Path | None = None) -> Settings:
         s.units = _default_units()
     else:
         if not isinstance(units, list):
-            raise ConfigError(f"{where}: units must be written as [[units]] tables.")
+            raise ConfigError(say("error.config.units_tables", where=where))
         seen: set[str] = set()
         s.units = []
         for i, u in enumerate(units):
             if not isinstance(u, dict) or not isinstance(u.get("code"), str) or not isinstance(
                 u.get("name"), str
             ):
-                raise ConfigError(f"{where}: units[{i}] needs a text `code` and `name`.")
+                raise ConfigError(say("error.config.unit_fields", where=where, index=i))
             code = u["code"].strip().upper()
             if not code.isascii() or not code.replace("-", "").replace("_", "").isalnum():
-                raise ConfigError(
-                    f"{where}: units[{i}] code {u['code']!r} must be ASCII letters/digits "
-                    "(it is printed in the QR code)."
-                )
+                raise ConfigError(say("error.config.unit_ascii", where=where, index=i,
+                                      unit=repr(u["code"])))
             if code in seen:
-                raise ConfigError(f"{where}: units[{i}] code {code!r} appears twice.")
+                raise ConfigError(say("error.config.unit_twice", where=where, index=i,
+                                      unit=repr(code)))
             seen.add(code)
             s.units.append(Unit(code, nfc(u["name"])))
 
     paths = data.get("paths", {})
     if not isinstance(paths, dict):
-        raise ConfigError(f"{where}: [paths] must be a table.")
+        raise ConfigError(say("error.config.table", where=where, table="[paths]"))
     forms_table = data.get("forms", {})
     if not isinstance(forms_table, dict):
-        raise ConfigError(f"{where}: [forms] must be a table.")
+        raise ConfigError(say("error.config.table", where=where, table="[forms]"))
     s.form_motto = _get(forms_table, "motto_header", bool, f"{where} [forms]", s.form_motto)
     s.exports_dir = ws / _get(paths, "exports", str, f"{where} [paths]", "exports")
     s.scans_dir = ws / _get(paths, "scans", str, f"{where} [paths]", "scans")
@@ -305,13 +308,13 @@ def load_settings(workspace: Path | None = None) -> Settings:
 
 def _year_counts(table: object, where: str) -> dict[int, int]:
     if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table of \"year\" = count.")
+        raise ConfigError(say("error.config.year_counts_table", where=where))
     out: dict[int, int] = {}
     for key, value in table.items():
         if not str(key).isdigit() or not isinstance(value, int) or isinstance(value, bool) \
                 or value < 0:
-            raise ConfigError(f"{where}: {key!r} = {value!r} is not \"year\" = count "
-                              "(e.g. \"2026\" = 2000).")
+            raise ConfigError(say("error.config.year_count", where=where, key=repr(key),
+                                  value=repr(value)))
         out[int(key)] = value
     return out
 
@@ -320,35 +323,34 @@ def _load_beyond(data: dict, s: Settings, where: str) -> None:
     """[privacy] and [indicators]: personal data and the national indicators (issue 18)."""
     privacy = data.get("privacy", {})
     if not isinstance(privacy, dict):
-        raise ConfigError(f"{where}: [privacy] must be a table.")
+        raise ConfigError(say("error.config.table", where=where, table="[privacy]"))
     s.anonymous_surveys = _get(privacy, "anonymous_surveys", bool, f"{where} [privacy]",
                                s.anonymous_surveys)
     ind = data.get("indicators", {})
     if not isinstance(ind, dict):
-        raise ConfigError(f"{where}: [indicators] must be a table.")
+        raise ConfigError(say("error.config.table", where=where, table="[indicators]"))
     w = f"{where} [indicators]"
     s.feedback_deadline_days = _get(ind, "feedback_deadline_days", int, w,
                                     s.feedback_deadline_days)
     if s.feedback_deadline_days < 1:
-        raise ConfigError(f"{w}: feedback_deadline_days must be at least 1.")
+        raise ConfigError(say("error.config.at_least_one", where=w,
+                              key="feedback_deadline_days"))
     margin = ind.get("margin", s.sample_margin)
     if not isinstance(margin, int | float) or isinstance(margin, bool) or not 0 < margin < 1:
-        raise ConfigError(f"{w}: margin must be a fraction between 0 and 1 (e.g. 0.05).")
+        raise ConfigError(say("error.config.margin", where=w))
     s.sample_margin = float(margin)
     s.files_handled = _year_counts(ind.get("files_handled", {}), f"{w}.files_handled")
     s.files_overdue = _year_counts(ind.get("files_overdue", {}), f"{w}.files_overdue")
     refs = ind.get("reference", [])
     if not isinstance(refs, list):
-        raise ConfigError(f"{w}: reference figures are written as [[indicators.reference]].")
+        raise ConfigError(say("error.config.reference_tables", where=w))
     s.reference_figures = []
     for i, r in enumerate(refs):
         ok = (isinstance(r, dict) and isinstance(r.get("label"), str)
               and isinstance(r.get("year"), int)
               and isinstance(r.get("percent"), int | float) and 0 <= r["percent"] <= 100)
         if not ok:
-            raise ConfigError(f"{w}: reference[{i}] needs label (text), year (number) and "
-                              "percent (0–100), e.g. label = \"SIPAS toàn quốc\", year = 2023, "
-                              "percent = 82.66.")
+            raise ConfigError(say("error.config.reference", where=w, index=i))
         s.reference_figures.append(ReferenceFigure(nfc(r["label"]), r["year"],
                                                    float(r["percent"])))
 
@@ -380,14 +382,13 @@ def write_default_config(workspace: Path, force: bool = False) -> Path:
     workspace.mkdir(parents=True, exist_ok=True)
     path = workspace / CONFIG_NAME
     if path.exists() and not force:
-        raise ConfigError(
-            f"{path} already exists; nothing was changed.",
-            hint="Edit it, or run `formkit init --force` to replace it with the defaults.",
-        )
+        raise ConfigError(say("error.config.exists", path=str(path)),
+                          hint=say("hint.config.exists"))
     try:
         tmp = path.with_suffix(".toml.tmp")
         tmp.write_text(DEFAULT_TOML, encoding="utf-8")
         tmp.replace(path)
     except OSError as exc:
-        raise OutputError(f"Cannot write {path}: {exc.strerror}.") from exc
+        raise OutputError(say("error.config.write", path=str(path),
+                              detail=exc.strerror or str(exc))) from exc
     return path

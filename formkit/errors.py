@@ -55,6 +55,10 @@ class FormkitError(Exception):
         tail = render(self.hint_msg, lang) if self.hint_msg else ""
         return f"{body}\n→ {tail}" if tail else body
 
+    def __reduce__(self):
+        # a worker process's error reaches the parent with its code, not as plain text
+        return (type(self), (self.msg, self.hint_msg or ""))
+
     def to_json(self) -> dict:
         return {"code": self.code, "params": dict(self.msg.params), "exit_code": self.exit_code,
                 "vi": self.text("vi"), "en": self.text("en")}

@@ -43,20 +43,3 @@ def levenshtein(a: str, b: str) -> int:
                                previous[j - 1] + (ca != cb)))
         previous = current
     return previous[-1]
-
-
-Wording = list[tuple[re.Pattern[str], str]]
-
-
-def wording(pairs: list[tuple[str, str]]) -> Wording:
-    """A translation table: (regular expression of a known text, its wording with \\1…);
-    "." also matches a line break, for messages that run over several lines."""
-    return [(re.compile(p, re.S), v) for p, v in pairs]
-
-
-def reword(text: str, table: Wording) -> str | None:
-    """The wording of the first pattern that matches `text`, or None when none does."""
-    for pattern, replacement in table:
-        if pattern.match(text):
-            return pattern.sub(replacement, text)
-    return None

@@ -100,8 +100,10 @@ def test_seal_refuses_missing_inputs_and_writes_nothing(workspace, inputs, tmp_p
 
 def test_sealing_twice_is_refused_unless_replaced(workspace, inputs):
     seal(workspace, 2026, inputs)
-    with pytest.raises(RefusedError, match="already sealed"):
+    with pytest.raises(RefusedError) as err:
         seal(workspace, 2026, inputs)
+    assert err.value.code == "error.archive.already_sealed"
+    assert "đã được niêm phong" in err.value.message and "--replace" in err.value.hint
     folder = seal(workspace, 2026, inputs, replace=True)
     assert verify(folder).ok
 
@@ -137,10 +139,10 @@ def test_disposal_is_refused_without_the_year_typed_again(workspace, inputs):
     seal(workspace, 2026, inputs)
     calls = []
     for wrong in ("", "yes", "2025"):
-        with pytest.raises(RefusedError, match="type the year"):
+        with pytest.raises(RefusedError, match="gõ lại năm"):
             dispose(workspace, 2026, wrong, date(2030, 1, 1), anonymize=calls.append)
     assert calls == []
-    with pytest.raises(RefusedError, match="anonymiser"):
+    with pytest.raises(RefusedError, match="bộ ẩn danh"):
         dispose(workspace, 2026, "2026", date(2030, 1, 1), anonymize=None)
 
 
@@ -178,10 +180,11 @@ def test_disposal_removes_personal_files_anonymizes_and_writes_a_record(workspac
     assert rep.ok and len(rep.disposed) == 5
     (entry,) = retention_status(workspace, date(2031, 1, 1))
     assert entry.disposed_at and not entry.due
-    with pytest.raises(RefusedError, match="already disposed"):
+    with pytest.raises(RefusedError, match="đã được hủy"):
         dispose(workspace, 2026, "2026", date(2031, 1, 1), anonymize=anonymize)
-    with pytest.raises(RefusedError, match="disposed of"):
+    with pytest.raises(RefusedError) as err:
         seal(workspace, 2026, inputs, replace=True)
+    assert err.value.code == "error.archive.disposed" and "đã hủy" in err.value.message
 
 
 def test_disposal_can_remove_unchanged_originals(workspace, inputs):

@@ -137,7 +137,7 @@ def test_an_archive_whose_manifest_was_altered_is_not_disposed_of(sealed):
     for e in m["files"]:
         e["personal"] = False  # "nothing personal here": would keep every name
     _write_manifest(folder, m)
-    with pytest.raises(RefusedError, match="fails verification"):
+    with pytest.raises(RefusedError, match="không qua kiểm tra"):
         dispose(settings, 2026, "2026", date(2030, 1, 1), anonymize=lambda y: None)
     assert (folder / "scans" / "2026" / "trang_0.png").is_file()
 

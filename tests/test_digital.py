@@ -17,7 +17,9 @@ from docx.oxml.ns import qn
 from docx.table import _Cell
 
 from formkit import api
+from formkit.catalogue import say
 from formkit.errors import InputError, TemplateError
+from formkit.notes import codes, join, note_text
 from formkit.render import docx_xml as X
 from formkit.render.docx_writer import PrintJob, write_docx
 from formkit.scan import digital as D
@@ -132,7 +134,9 @@ def test_filled_docx_reads_into_the_right_values(master, tmp_path):
     assert list(sheet.fields) == list(spec.fields)  # template order
     for f in sheet.fields.values():
         assert f.source == "docx" and f.confidence == 1.0 and not f.needs_review, f
-    assert sheet.fields["c5.muc_do_hai_long"].note == "tot: shaded"
+    assert sheet.fields["c5.muc_do_hai_long"].note == join(say("note.digital.shaded",
+                                                                boxes="tot"))
+    assert note_text(sheet.fields["c5.muc_do_hai_long"].note, "en") == "tot: shaded"
     assert sheet.fields["c1.y_kien_khac"].page == 2 and sheet.fields["to_chuc"].page == 1
     assert [p.form_page for p in sheet.pages] == [1, 2]
     assert sheet.fields["c4.y_kien_khac"].status is Status.BLANK
@@ -214,15 +218,19 @@ def test_a_docx_that_is_not_a_formkit_form_is_refused_with_the_reason(master, tm
     doc.add_paragraph("Phiếu khảo sát tự làm")
     doc.add_table(2, 2)
     doc.save(str(tmp_path / "other.docx"))
-    with pytest.raises(InputError, match="not a formkit form"):
+    with pytest.raises(InputError) as err:
         D.read_docx(tmp_path / "other.docx", master["settings"])
+    assert err.value.code == "error.digital.not_formkit_docx"
+    assert "không phải biểu mẫu của formkit" in err.value.message
+    assert "not a formkit form" in err.value.text("en")
 
 
 def test_a_file_that_is_not_a_docx_at_all_is_refused(master, tmp_path):
     bad = tmp_path / "fake.docx"
     bad.write_bytes(b"this is not a zip file")
-    with pytest.raises(InputError, match="cannot be opened"):
+    with pytest.raises(InputError) as err:
         D.read_docx(bad, master["settings"])
+    assert err.value.code == "error.digital.not_docx" and "fake.docx" in err.value.message
 
 
 def test_a_docx_of_an_unknown_layout_version_is_refused(master, tmp_path):
@@ -233,8 +241,10 @@ def test_a_docx_of_an_unknown_layout_version_is_refused(master, tmp_path):
         for blip in section.footer._element.xpath(".//a:blip"):
             blip.getparent().remove(blip)
     doc.save(str(tmp_path / "foreign.docx"))
-    with pytest.raises(InputError, match="deadbeef.*not known"):
+    with pytest.raises(InputError) as err:
         D.read_docx(tmp_path / "foreign.docx", master["settings"])
+    assert err.value.code == "error.digital.unknown_layout"
+    assert err.value.msg.params["version"] == "deadbeef"
 
 
 def test_a_docx_whose_tables_were_changed_is_refused(master, tmp_path):
@@ -243,8 +253,9 @@ def test_a_docx_whose_tables_were_changed_is_refused(master, tmp_path):
     tr = cell.getparent()
     tr.getparent().remove(tr)  # a row of boxes deleted
     doc.save(str(tmp_path / "cut.docx"))
-    with pytest.raises(InputError, match="restructured"):
+    with pytest.raises(InputError) as err:
         D.read_docx(tmp_path / "cut.docx", master["settings"])
+    assert err.value.code == "error.digital.boxes_changed"
 
 
 # ---- PDF ----------------------------------------------------------------------------------
@@ -298,7 +309,8 @@ def test_a_damaged_pdf_is_left_to_the_scan_reader_which_refuses_it(master, tmp_p
     assert D.read_pdf_digital(bad, master["settings"]) is None
     report = read_paths(master["settings"], [bad], ocr=False)
     assert [p.outcome for p in report.pages] == ["rejected"]
-    assert "unreadable or truncated PDF" in report.pages[0].reason
+    assert report.pages[0].reason.code == "page.unreadable_pdf"
+    assert "unreadable or truncated PDF" in report.pages[0].reason.en()
 
 
 # ---- decisions shared by every reader ----------------------------------------------------------
@@ -325,7 +337,9 @@ def test_frequency_ticked_with_no_harassment_is_a_contradiction_but_not_with_yes
     good = decide_fields(spec, {"c2.phien_ha": {"co"}, "c2.muc_do": {"mot_lan"}}, {})
     assert good["c2.muc_do"][:2] == ("mot_lan", Status.OK)
     implied = decide_fields(spec, {"c2.muc_do": {"mot_lan"}}, {})
-    assert implied["c2.muc_do"].status is Status.OK and "implies" in implied["c2.muc_do"].note
+    assert implied["c2.muc_do"].status is Status.OK
+    assert codes(implied["c2.muc_do"].note) == ["note.condition.implied"]
+    assert "implies" in note_text(implied["c2.muc_do"].note, "en")
 
 
 def test_frequency_answered_while_the_harassment_answer_is_unclear_goes_to_review(master):

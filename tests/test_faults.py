@@ -385,7 +385,9 @@ def test_a_pdf_on_a_full_disk_is_blamed_on_the_disk_not_on_libreoffice(tiny_disk
     with pytest.raises(OutputError) as err:
         convert_to_pdf([src], tiny_disk / "pdf")
     assert err.value.exit_code == 7
-    assert "no space left" in err.value.message and str(tiny_disk / "pdf") in err.value.message
+    assert err.value.code == "error.soffice.disk_full"
+    assert "Không đủ chỗ trên đĩa" in err.value.message
+    assert str(tiny_disk / "pdf") in err.value.message
     assert not list((tiny_disk / "pdf").glob("*.pdf"))
 
 
@@ -399,12 +401,15 @@ def test_libreoffice_failing_on_a_document_is_told_apart_from_missing(tmp_path, 
     broken.write_bytes(b"PK\x03\x04 this is not a document")
     with pytest.raises(ExternalProgramError) as err:
         convert_to_pdf([broken], tmp_path / "out")
-    assert "failed to convert hong.pdf" in err.value.message
-    assert "installed but failed" in err.value.hint
+    assert err.value.code == "error.soffice.failed"
+    assert "LibreOffice không chuyển được hong.pdf" in err.value.message
+    assert "failed to convert hong.pdf" in err.value.text("en")
+    assert "đã cài nhưng lỗi" in err.value.hint
     monkeypatch.setenv("FORMKIT_SOFFICE", "/nonexistent/soffice")
     with pytest.raises(ExternalProgramError) as err:
         convert_to_pdf([broken], tmp_path / "out")
-    assert "does not exist" in err.value.message
+    assert err.value.code == "error.exec.override_missing"
+    assert "không có chương trình đó" in err.value.message
 
 
 def test_full_disk_under_the_database_exits_7_stores_nothing_half_and_rerun_completes(

@@ -218,5 +218,6 @@ def test_unwritable_output_folder_is_a_clear_error(workspace):
 def test_output_folder_that_is_a_file_is_a_clear_error(workspace):
     workspace.exports_dir.parent.mkdir(parents=True, exist_ok=True)
     workspace.exports_dir.write_text("not a folder")
-    with pytest.raises(OutputError, match="Cannot write"):
+    with pytest.raises(OutputError) as err:
         api.build(workspace, ["05-02"], 2026, pdf=False)
+    assert "Không ghi được" in err.value.message and "Cannot write" in err.value.text("en")

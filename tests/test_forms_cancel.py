@@ -37,13 +37,13 @@ def test_a_cancelled_range_leaves_the_count_and_is_never_issued_again(settings):
 def test_serials_never_issued_or_already_cancelled_are_refused_and_nothing_changes(settings):
     _issue(settings, 1, 10)
     ledger = settings.exports_dir / "forms" / "issued_serials.jsonl"
-    with pytest.raises(InputError, match="never issued"):
+    with pytest.raises(InputError, match="chưa từng được phát"):
         cancel_copies(settings, "05-02", 2026, "QLCN", 8, 12, "mất", None)
     cancel_copies(settings, "05-02", 2026, "QLCN", 9, 10, "mất", None)
     before = ledger.read_text(encoding="utf-8")
-    with pytest.raises(InputError, match="already"):
+    with pytest.raises(InputError, match="đã bị hủy"):
         cancel_copies(settings, "05-02", 2026, "QLCN", 10, 10, "mất", None)
-    with pytest.raises(InputError, match="reason"):
+    with pytest.raises(InputError, match="lý do"):
         cancel_copies(settings, "05-02", 2026, "QLCN", 1, 1, "  ", None)
     assert ledger.read_text(encoding="utf-8") == before
 

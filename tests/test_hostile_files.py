@@ -65,7 +65,10 @@ def test_a_100000_by_10_pixel_png_is_rejected_with_a_reason(ws, tmp_path):
     cv2.imwrite(str(dot), np.zeros((1, 1), np.uint8))
     _done, report = _read(ws, wide, tall, dot)
     assert [p["outcome"] for p in report["pages"]] == ["rejected"] * 3
-    assert all("px" in p["reason"] for p in report["pages"])
+    # the JSON keeps the code and both texts of the catalogue
+    reasons = [p["reason"] for p in report["pages"]]
+    assert [r["code"] for r in reasons] == ["page.not_a_page"] * 3
+    assert all("px" in r["en"] and "điểm ảnh" in r["vi"] for r in reasons), reasons
 
 
 def test_a_file_name_that_is_not_utf8_is_read_and_reported(ws, tmp_path):
@@ -117,4 +120,5 @@ def test_a_folder_of_19_bad_pages_gives_19_rows(ws, tmp_path):
     files = sorted(Path(p["file"]).name for p in report["pages"])
     assert len(report["pages"]) == 19, files
     assert all(p["outcome"] in ("rejected", "duplicate") for p in report["pages"])
-    assert all(p["reason"] for p in report["pages"])
+    reasons = [p["reason"] for p in report["pages"]]
+    assert all(r["code"].startswith(("page.", "error.")) and r["vi"] for r in reasons), reasons

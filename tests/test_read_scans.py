@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from formkit.catalogue import say
+from formkit.notes import codes
 from formkit.scan import read_paths
 from formkit.scan.result import Status
 
@@ -167,7 +169,12 @@ def test_filled_box_cancels_and_the_other_tick_counts(built, tmp_path):
     report = _read(built["settings"], [tmp_path])
     f = report.sheets[0].fields["c1.thai_do_giao_tiep"]
     assert (f.value, f.status) == ("dat", Status.OK)
-    assert "cancelled" in f.note
+    assert "note.boxes.filled" in codes(f.note)
+    # the batch JSON keeps the code and both texts of each note
+    field = report.to_json()["sheets"][0]["fields"]["c1.thai_do_giao_tiep"]
+    assert field["notes"][0] == {"code": "note.boxes.filled", "params": {"boxes": "tot"},
+                                 "vi": "Ô tô kín (coi là hủy): tot.",
+                                 "en": "cancelled by filling: tot"}
 
 
 def test_two_ticks_in_one_row_are_multiple_and_contradiction_is_flagged(built, tmp_path):
@@ -215,13 +222,13 @@ def test_bad_pages_are_reported_and_the_batch_goes_on(built, tmp_path):
     cv2.imwrite(str(dup / "again.jpg"), pages[0])  # the same sheet scanned twice
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     report = _read(built["settings"], [good, bad, dup])
-    outcomes = {Path(p.file).name: (p.outcome, p.reason) for p in report.pages}
+    outcomes = {Path(p.file).name: (p.outcome, getattr(p.reason, "code", p.reason))
+                for p in report.pages}
     assert outcomes["p0.png"][0] == outcomes["p1.png"][0] == "read"
-    assert outcomes["truncated.png"][0] == "rejected"
-    assert "truncated" in outcomes["truncated.png"][1]
-    assert outcomes["blank.png"] == ("rejected", "blank page")
-    assert "no formkit QR code" in outcomes["other.png"][1]
-    assert "unsupported file type" in outcomes["notes.txt"][1]
+    assert outcomes["truncated.png"] == ("rejected", "page.unreadable_image")
+    assert outcomes["blank.png"] == ("rejected", "page.blank")
+    assert outcomes["other.png"][1] == "page.no_qr"
+    assert outcomes["notes.txt"][1] == "page.unsupported_type"
     assert outcomes["again.jpg"][0] == "duplicate"
     assert len(report.sheets) == 1
     after = {p: p.read_bytes() for p in before}
@@ -240,10 +247,13 @@ def test_files_are_read_by_what_they_hold_not_by_their_name(built, tmp_path):
     outcomes = {Path(p.file).name: (p.outcome, p.reason) for p in report.pages}
     assert outcomes["scan_from_phone.pdf"][0] == outcomes["page2.gif"][0] == "read"
     assert outcomes["cut_short.jpg"][0] == "rejected"
-    assert "empty file" in outcomes["cut_short.jpg"][1]
+    assert outcomes["cut_short.jpg"][1].code == "page.empty_file"
     assert outcomes["not_a_pdf.pdf"][0] == "rejected"
-    assert "scan it again" in outcomes["not_a_pdf.pdf"][1]
-    assert outcomes["answers.odt"][0] == "rejected" and ".docx" in outcomes["answers.odt"][1]
+    assert outcomes["not_a_pdf.pdf"][1].code == "page.unreadable_pdf"
+    assert "quét lại" in outcomes["not_a_pdf.pdf"][1].vi()
+    assert outcomes["answers.odt"][0] == "rejected"
+    assert outcomes["answers.odt"][1] == say("page.word_document", ext=".odt")
+    assert ".docx" in outcomes["answers.odt"][1].vi()
     assert report.sheets[0].complete
     _check(report.sheets[0])
 
@@ -264,7 +274,8 @@ def test_unknown_layout_version_is_refused_not_guessed(built, tmp_path):
     cv2.imwrite(str(tmp_path / "old.png"), img)
     report = _read(built["settings"], [tmp_path / "old.png"])
     assert report.pages[0].outcome == "rejected"
-    assert "unknown layout version deadbeef" in report.pages[0].reason
+    assert report.pages[0].reason.code == "page.unknown_layout"
+    assert report.pages[0].reason.params["layout"] == "deadbeef"
 
 
 def test_register_page_is_rejected_as_another_form(built, tmp_path):
@@ -272,14 +283,14 @@ def test_register_page_is_rejected_as_another_form(built, tmp_path):
     cv2.imwrite(str(tmp_path / "reg.png"), img)
     report = _read(built["settings"], [tmp_path / "reg.png"])
     assert report.pages[0].outcome == "rejected"
-    assert "not a survey" in report.pages[0].reason
+    assert report.pages[0].reason.code == "page.not_survey"
 
 
 def test_the_printable_pdf_itself_among_the_scans_is_rejected_as_a_blank_form(built):
     report = _read(built["settings"], [built["survey"].pdf])
     assert report.sheets == []
     assert {p.outcome for p in report.pages} == {"rejected"}
-    assert all("blank form" in p.reason for p in report.pages)
+    assert all(p.reason == say("page.blank_form") for p in report.pages)
 
 
 def test_formkit_read_exits_0_past_blank_back_sides_and_10_on_a_bad_page(built, tmp_path):
@@ -304,6 +315,10 @@ def test_formkit_read_exits_0_past_blank_back_sides_and_10_on_a_bad_page(built, 
     again = formkit_read()
     assert again.returncode == 10, again.stdout + again.stderr
     assert "1 page(s) rejected" in again.stdout + again.stderr
+    # the terminal report words each reason from the catalogue, in Vietnamese
+    table = " ".join(again.stdout.split())
+    assert "Trang trắng." in table and "blank page │" not in table
+    assert "Ảnh không đọc được" in table and "unreadable" not in table
 
 
 @pytest.mark.parametrize("style", ["circle_box", "tick_beside_right", "underline_label",

@@ -109,8 +109,9 @@ def test_a_save_that_fails_midway_keeps_the_previous_book_and_leaves_no_partial_
 
 def test_a_folder_in_place_of_the_workbook_is_an_output_error(filled):
     register_path(filled, 2022).mkdir(parents=True)
-    with pytest.raises(OutputError, match="Cannot write"):
+    with pytest.raises(OutputError) as err:
         export_register(filled, 2022)
+    assert err.value.code == "error.export.write" and "Không ghi được" in err.value.message
 
 
 def test_the_register_path_follows_the_configured_form_code(filled):

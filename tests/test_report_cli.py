@@ -115,7 +115,8 @@ def test_report_is_refused_while_readings_wait_for_review_and_preview_is_a_marke
     stores[0].pending = [(2026, "c1.thai_do_giao_tiep")] * 17 + [(2025, "c3")]
     res = run("report", "--year", "2026", "--no-pdf")
     assert isinstance(res.exception, RefusedError) and res.exception.exit_code == 9
-    assert "17 reading(s) of 2026" in str(res.exception)
+    assert "Còn 17 kết quả đọc của năm 2026 chờ kiểm tra" in str(res.exception)
+    assert res.exception.code == "error.report.pending"
     res = run("report", "--year", "2026", "--no-pdf", "--preview")
     assert res.exit_code == 0, res.output
     from docx import Document

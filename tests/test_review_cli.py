@@ -6,8 +6,10 @@ import openpyxl
 import typer
 from typer.testing import CliRunner
 
+from formkit.catalogue import say
 from formkit.cli_parts.records import review_app
 from formkit.export.review_xlsx import COL, SHEET_TITLE
+from formkit.notes import join
 from formkit.store import open_store
 
 from .records_helpers import make_sheet, report_for
@@ -31,7 +33,7 @@ def _queue(workspace, tmp_path):
                                     "c2.phien_ha": ("khong", "ok", 0.62)},
                          crop_dir=tmp_path / "crops"),
               make_sheet(2, review={"to_chuc": ("Cong ty Hoa 5en", "ok", 0.55)})]
-    sheets[0].fields["c1.lang_nghe_y_kien"].note = "ticked: tot, dat"
+    sheets[0].fields["c1.lang_nghe_y_kien"].note = join(say("note.boxes.ticked", boxes="tot, dat"))
     with open_store(workspace) as store:
         store.save_batch(report_for(sheets), sheets)
 

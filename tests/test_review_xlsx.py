@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from formkit.app.review import import_review
+from formkit.catalogue import say
 from formkit.errors import InputError
 from formkit.export.review_xlsx import (
     COL,
@@ -18,6 +19,7 @@ from formkit.export.review_xlsx import (
     ReviewImportError,
     export_review,
 )
+from formkit.notes import join
 from formkit.store import REVIEW_INVALID, open_store
 
 from .records_helpers import make_sheet, report_for
@@ -36,8 +38,7 @@ def queued(workspace, tmp_path):
         make_sheet(3, review={"c5.muc_do_hai_long": (None, "unreadable", 0.0)},
                    crop_dir=crops),
     ]
-    sheets[1].fields["noi_dung.giai_quyet_tthc"].note = (
-        "the box is neither clearly ticked nor empty")
+    sheets[1].fields["noi_dung.giai_quyet_tthc"].note = join(say("note.flag_unclear"))
     (crops / "3_c5.muc_do_hai_long.png").unlink()
     with open_store(workspace) as store:
         store.save_batch(report_for(sheets), sheets)
@@ -194,9 +195,9 @@ def test_blank_and_invalid_can_be_chosen(queued, tmp_path):
 def test_a_workbook_that_is_not_a_review_workbook_is_refused(queued, tmp_path):
     other = tmp_path / "khac.xlsx"
     openpyxl.Workbook().save(other)
-    with pytest.raises(InputError, match="not a review workbook"):
+    with pytest.raises(InputError, match="không phải sổ kiểm tra của formkit"):
         import_review(queued, other, "Lan")
-    with pytest.raises(InputError, match="reviewer"):
+    with pytest.raises(InputError, match="người kiểm tra"):
         import_review(queued, other, " ")
 
 
@@ -215,9 +216,9 @@ def test_crops_are_600_px_wide_noise_stays_out_and_rows_fit_their_reasons(worksp
     sheet = make_sheet(9, review={"to_chuc": (". N. c¿ Ạ : sa", "uncertain", 0.31),
                                   "c1.lang_nghe_y_kien": ("tot", "ok", 0.5)},
                        crop_dir=tmp_path / "crops")
-    sheet.fields["c1.lang_nghe_y_kien"].note = "; ".join(
-        ["unclear box: tot, dat", "page too noisy to be sure no pale mark is there",
-         "4 other answers on this page are pale traces: a mark may be too pale"])
+    sheet.fields["c1.lang_nghe_y_kien"].note = join(
+        say("note.boxes.unclear", boxes="tot, dat"), say("note.noisy_page"),
+        say("note.pale_page", count=4))
     with open_store(workspace) as store:
         store.save_batch(report_for([sheet]), [sheet])
     wb = openpyxl.load_workbook(export_review(workspace, tmp_path / "d.xlsx"))

@@ -35,4 +35,5 @@ def test_a_pdf_removed_while_being_read_ends_its_pages_with_a_reason(tmp_path, m
     read += list(it)
     assert [p.index for p in read] == [1, 2, 3, 4, 5]
     assert [p.ok for p in read] == [True, True, False, False, False]
-    assert "copy it again" in read[2].error
+    assert read[2].error.code == "page.pdf_gone"
+    assert "copy it again" in read[2].error.en() and "chép lại" in read[2].error.vi()

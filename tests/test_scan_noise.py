@@ -10,6 +10,8 @@ import cv2
 import numpy as np
 import pytest
 
+from formkit.catalogue import say
+from formkit.notes import codes, join, note_text
 from formkit.scan import read_paths
 from formkit.scan.boxes import decide_choice
 from formkit.scan.locate import find_qr
@@ -136,7 +138,7 @@ def test_a_blank_row_on_a_page_too_noisy_for_pale_pencil_goes_to_review(survey_s
     noisy = decide_choice(survey_spec, "c1.thai_do_giao_tiep", boxes, 2, 1.0,
                           line_floor=T.noisy_page_line_floor + 0.05)
     assert noisy.status is Status.BLANK and noisy.needs_review
-    assert "noisy" in noisy.note
+    assert codes(noisy.note) == ["note.noisy_page"]
     unticked_flag = decide_choice(survey_spec, "noi_dung.tiep_nhan_xu_ly",
                                   [_box("x", BoxState.EMPTY)], 1, 1.0,
                                   line_floor=T.noisy_page_line_floor + 0.05)
@@ -149,7 +151,7 @@ def test_a_clear_tick_beside_a_pale_trace_is_the_answer_but_a_pale_fill_is_not(s
     read = decide_choice(survey_spec, "c1.thai_do_giao_tiep",
                          [tick, _box("dat", BoxState.EMPTY), trace], 2, 1.0)
     assert (read.status, read.value) == (Status.OK, "tot") and not read.needs_review
-    assert "pale trace" in read.note
+    assert codes(read.note) == ["note.boxes.pale"]
     # a box covered only in pale ink may be a washed-out cancellation: not a clear mark
     pale = _box("tot", BoxState.CHECKED, fill=0.0, score=0.41, confidence=1.0)
     doubt = decide_choice(survey_spec, "c1.thai_do_giao_tiep",
@@ -174,13 +176,15 @@ def test_a_frequency_read_clearly_goes_to_review_when_the_harassment_row_is_uncl
     apply_conditions(survey_spec, fields)
     assert fields["c2.muc_do"].value == "mot_so_lan"
     assert fields["c2.muc_do"].status is Status.UNCERTAIN and fields["c2.muc_do"].needs_review
-    assert "c2.phien_ha" in fields["c2.muc_do"].note
+    assert codes(fields["c2.muc_do"].note) == ["note.condition.unsettled"]
+    assert "c2.phien_ha" in note_text(fields["c2.muc_do"].note)
 
 
 def test_a_filled_box_with_no_answer_beside_it_goes_to_review_not_to_blank(survey_spec):
     filled = _box("x", BoxState.FILLED, 0.8, 0.95, 0.9)
     flag = decide_choice(survey_spec, "noi_dung.tiep_nhan_xu_ly", [filled], 1, 1.0)
-    assert flag.value is False and flag.needs_review and "filled" in flag.note
+    assert flag.value is False and flag.needs_review
+    assert codes(flag.note) == ["note.boxes.filled", "note.lone_fill"]
     row = decide_choice(survey_spec, "c1.thai_do_giao_tiep",
                         [_box("tot", BoxState.FILLED, 0.8, 0.95, 0.9),
                          _box("dat", BoxState.EMPTY), _box("chua_dat", BoxState.EMPTY)], 2, 1.0)
@@ -208,7 +212,8 @@ def test_rows_read_blank_go_to_review_when_the_page_holds_only_pale_traces(surve
     doubt_blanks_on_pale_pages([*pale[:2], blank])  # two pale rows: not yet a pale hand
     assert not blank.needs_review
     doubt_blanks_on_pale_pages([*pale, blank])
-    assert blank.status is Status.BLANK and blank.needs_review and "pale" in blank.note
+    assert blank.status is Status.BLANK and blank.needs_review
+    assert codes(blank.note) == ["note.pale_page"]
     # a page of clear ticks keeps its blank rows
     ticked = [row(f, [_box("tot", BoxState.CHECKED, 0.2, 0.2, 0.95), *empty])
               for f in ("c1.thai_do_giao_tiep", "c1.lang_nghe_y_kien", "c1.tan_tinh_chu_dao")]
@@ -289,11 +294,15 @@ def test_the_ocr_reasons_for_doubt_are_worded_in_vietnamese_too():
         ("Công", 0.95), ("ty", 0.9), ("rÝŠHH", 0.8), ("ñam", 0.9), ("$%", 0.9), ("hđợc", 0.85),
         ("tnhh", 0.5), ("CaPiTal", 0.9), ("ng", 0.9), ("a1b", 0.9))]
     _mean, _conf, why = _assess([_LineRead(words, ink_width_mm=400.0, ink_height_mm=4.0)])
-    assert "×" in why and "characters for" in why
-    vn = note_vn(f"ink 0.0154; {why}")
+    assert all(m.code.startswith("note.doubt.") for m in why), why
+    assert why[-1].code == "note.doubt.sparse"
+    note = join(say("note.text.ink", ink="0.0154"), *why)
+    vn = note_vn(note)
     assert vn.startswith("Máy đọc chữ không chắc:") and "×" not in vn, vn
     assert "ink" not in vn and "characters" not in vn, vn
-    assert note_vn("ink 0.0030: marks but no text") == "Có vài nét nhưng không có chữ."
+    assert "×" in note_text(note, "en") and "characters for" in note_text(note, "en")
+    marks = join(say("note.text.ink", ink="0.0030"), say("note.text.marks_only"))
+    assert note_vn(marks) == "Có vài nét nhưng không có chữ."
 
 
 def test_an_unanswered_row_with_a_mark_by_one_option_reads_it_and_goes_to_review(survey_spec):
@@ -305,7 +314,8 @@ def test_an_unanswered_row_with_a_mark_by_one_option_reads_it_and_goes_to_review
     assert r.status is Status.BLANK and not r.needs_review
     weigh_stray_ink(r, StrayInk(6.0, {"dat": 5.5, "tot": 0.5}, 5.5))
     assert (r.value, r.status) == ("dat", Status.UNCERTAIN) and r.needs_review
-    assert "mark outside the boxes by dat" in r.note
+    assert codes(r.note) == ["note.boxes.stray"]
+    assert "mark outside the boxes by dat" in note_text(r.note, "en")
 
 
 def test_a_mark_shared_by_two_options_leaves_the_row_uncertain_without_a_value(survey_spec):

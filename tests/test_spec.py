@@ -106,8 +106,9 @@ def test_init_writes_defaults_and_refuses_to_overwrite(tmp_path):
     assert s.province == "UBND TỈNH ĐẮK LẮK"
     assert s.form_code("05-02") == "BM.QT.SCT.05-02"
     assert s.unit("qlcn").name == "Phòng Quản lý Công nghiệp"
-    with pytest.raises(ConfigError, match="already exists"):
+    with pytest.raises(ConfigError) as err:
         write_default_config(tmp_path)
+    assert err.value.code == "error.config.exists" and "đã có" in err.value.message
 
 
 def test_malformed_config_names_the_file(tmp_path):
@@ -120,14 +121,18 @@ def test_malformed_config_names_the_file(tmp_path):
 
 def test_config_with_wrong_type_names_the_key(tmp_path):
     (tmp_path / "formkit.toml").write_text('[agency]\nname = 5\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="'name' should be str"):
+    with pytest.raises(ConfigError) as err:
         load_settings(tmp_path)
+    assert "'name' should be str" in err.value.text("en")
+    assert "khóa 'name' phải có kiểu str" in err.value.message
 
 
 def test_unknown_unit_lists_the_known_codes(tmp_path):
     write_default_config(tmp_path)
-    with pytest.raises(ConfigError, match="Unknown unit code 'XYZ'.*QLCN"):
+    with pytest.raises(ConfigError) as err:
         load_settings(tmp_path).unit("XYZ")
+    assert err.value.code == "error.config.unknown_unit"
+    assert "Không có mã đơn vị 'XYZ'" in err.value.message and "QLCN" in err.value.message
 
 
 def test_another_agency_changes_the_file_not_the_code(tmp_path):

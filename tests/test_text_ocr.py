@@ -284,8 +284,10 @@ def test_tesseract_timeout_becomes_an_external_program_error(monkeypatch, needs_
     def slow(*_a, **_k):
         raise RuntimeError("Tesseract process timeout")
     monkeypatch.setattr(tesseract.pytesseract, "image_to_data", slow)
-    with pytest.raises(ExternalProgramError, match="did not finish"):
+    with pytest.raises(ExternalProgramError) as err:
         tesseract.ocr_words(np.full((40, 200), 255, np.uint8), timeout=1)
+    assert err.value.code == "error.tesseract.timeout"
+    assert "không đọc xong một vùng chữ trong 1 giây" in err.value.message
 
 
 def test_wrapper_returns_words_with_confidences_in_nfc(needs_tesseract):

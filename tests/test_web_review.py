@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from formkit.catalogue import say
+from formkit.notes import join
+
 from .records_helpers import make_sheet, report_for
 from .web_helpers import close_web, make_web, tokens
 
@@ -107,10 +110,9 @@ def test_the_page_says_in_vietnamese_why_the_reader_was_unsure(tmp_path):
     try:
         sheet = make_sheet(7, year=2026, review={"c1.tan_tinh_chu_dao": (None, "blank", 0.6),
                                                  "c2.muc_do": ("mot_lan", "uncertain", 0.4)})
-        sheet.fields["c1.tan_tinh_chu_dao"].note = (
-            "4 other answers on this page are pale traces: a mark here may be too pale to see")
-        sheet.fields["c2.muc_do"].note = (
-            "answered, but c2.phien_ha (asked only if co) is uncertain: check both")
+        sheet.fields["c1.tan_tinh_chu_dao"].note = join(say("note.pale_page", count=4))
+        sheet.fields["c2.muc_do"].note = join(say(
+            "note.condition.unsettled", condition="c2.phien_ha", wanted="co", status="uncertain"))
         w.store.save_batch(report_for([sheet]), [sheet], actor="test")
         c = w.client("iso")
         items = _items(w)

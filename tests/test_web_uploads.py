@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from formkit.app.intake import file_kind as sniff
+from formkit.catalogue import loads, say
 from formkit.web.uploads import UploadRefused, display_name, save_upload
 
 from .web_helpers import close_web, make_web, tokens
@@ -143,6 +144,8 @@ def test_a_batch_runs_in_the_background_and_reports_every_page(web):
     assert ("web_upload", "staff") in actions and ("batch_saved", "staff") in actions
     pages = web.store.pages()
     assert len(pages) == 1 and pages[0]["outcome"] == "rejected"
+    # the database keeps the code, every face words it from the catalogue
+    assert loads(pages[0]["reason"]) == say("page.blank")
     listing = c.get("/quet-phieu/").get_data(as_text=True)
     assert job_id in listing and "Đã xong" in listing
 

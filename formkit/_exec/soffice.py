@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from formkit import fsutil
+from formkit.catalogue import say
 from formkit.errors import ExternalProgramError, OutputError
 
 CANDIDATES = ("soffice", "libreoffice")
@@ -21,18 +22,13 @@ def find_soffice() -> str:
         if Path(override).exists() or shutil.which(override):
             return override
         raise ExternalProgramError(
-            f"FORMKIT_SOFFICE points to {override!r}, which does not exist.",
-            hint="Unset FORMKIT_SOFFICE or point it at the soffice program.",
-        )
+            say("error.exec.override_missing", variable="FORMKIT_SOFFICE", path=override),
+            hint=say("hint.exec.override", variable="FORMKIT_SOFFICE", program="soffice"))
     for name in CANDIDATES:
         path = shutil.which(name)
         if path:
             return path
-    raise ExternalProgramError(
-        "LibreOffice (soffice) was not found, so no PDF can be made.",
-        hint="Install it with `make setup` (or `apt-get install libreoffice-writer-nogui`); "
-        "the DOCX files are written anyway.",
-    )
+    raise ExternalProgramError(say("error.soffice.missing"), hint=say("hint.soffice.install"))
 
 
 #: free space under which a LibreOffice failure is blamed on the disk, not on LibreOffice
@@ -73,10 +69,8 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path, timeout: float = 600) 
         except subprocess.TimeoutExpired:
             _stop(proc)
             raise ExternalProgramError(
-                f"LibreOffice did not finish converting {len(docx_files)} file(s) within "
-                f"{timeout:.0f} s.",
-                hint="Try fewer copies per build, or check that no LibreOffice window is stuck.",
-            ) from None
+                say("error.soffice.timeout", files=len(docx_files), seconds=f"{timeout:.0f}"),
+                hint=say("hint.soffice.timeout")) from None
         except BaseException:  # Ctrl+C, SIGTERM turned into SystemExit: end LibreOffice too
             _stop(proc)
             raise
@@ -91,16 +85,13 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path, timeout: float = 600) 
                 free is not None and free < MIN_FREE_BYTES):
             for p in missing:
                 p.unlink(missing_ok=True)
-            raise OutputError(
-                f"Không đủ chỗ trên đĩa / no space left: LibreOffice could not write the PDF "
-                f"in {out_dir} ({fsutil.human_bytes(free)} free).",
-                hint="Free some disk space, then run the same command again.")
+            raise OutputError(say("error.soffice.disk_full", folder=str(out_dir),
+                                  free=fsutil.human_bytes(free)),
+                              hint=say("hint.free_disk"))
         raise ExternalProgramError(
-            f"LibreOffice failed to convert {', '.join(p.name for p in missing) or 'the files'} "
-            f"(exit {proc.returncode}): {detail or 'no message'}.",
-            hint="LibreOffice is installed but failed on this document: open the DOCX in "
-            "LibreOffice to see the problem, or run `formkit doctor`.",
-        )
+            say("error.soffice.failed", files=", ".join(p.name for p in missing) or "—",
+                status=proc.returncode, detail=detail or "—"),
+            hint=say("hint.soffice.failed"))
     return outputs
 
 

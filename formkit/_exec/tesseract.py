@@ -19,6 +19,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
+from formkit.catalogue import say
 from formkit.errors import ExternalProgramError
 from formkit.textnorm import nfc
 
@@ -52,17 +53,14 @@ def find_tesseract() -> str:
         ):
             return override
         raise ExternalProgramError(
-            f"FORMKIT_TESSERACT points to {override!r}, which does not exist.",
-            hint="Unset FORMKIT_TESSERACT or point it at the tesseract program.",
-        )
+            say("error.exec.override_missing", variable="FORMKIT_TESSERACT", path=override),
+            hint=say("hint.exec.override", variable="FORMKIT_TESSERACT", program="tesseract"))
     path = shutil.which("tesseract")
     if path:
         return path
     raise ExternalProgramError(
-        "Tesseract was not found, so handwritten and typed text on scans cannot be read.",
-        hint=f"Install it with `make setup` (or `apt-get install {APT_PROGRAM} "
-        f"{APT_LANG[LANG]}`); tick boxes are read without it.",
-    )
+        say("error.tesseract.missing"),
+        hint=say("hint.tesseract.install", packages=f"{APT_PROGRAM} {APT_LANG[LANG]}"))
 
 
 @lru_cache(maxsize=4)
@@ -74,27 +72,24 @@ def _checked(cmd: str, lang: str) -> str:
         langs = set(pytesseract.get_languages(config=""))
     except pytesseract.TesseractNotFoundError:
         raise ExternalProgramError(
-            f"Tesseract at {cmd} could not be started.",
-            hint=f"Reinstall it: `apt-get install --reinstall {APT_PROGRAM}`.",
+            say("error.tesseract.start", cmd=cmd),
+            hint=say("hint.tesseract.reinstall", packages=f"--reinstall {APT_PROGRAM}"),
         ) from None
     except (OSError, pytesseract.TesseractError) as exc:
-        raise ExternalProgramError(f"Tesseract at {cmd} failed to report its version or "
-                                   f"languages: {exc}.") from exc
+        raise ExternalProgramError(say("error.tesseract.version", cmd=cmd,
+                                       detail=str(exc))) from exc
     major = getattr(version, "major", None)
     if major is not None and major < MIN_MAJOR:
         raise ExternalProgramError(
-            f"Tesseract {version} is too old: formkit needs version {MIN_MAJOR} or newer "
-            "(its LSTM engine reads Vietnamese diacritics).",
-            hint=f"Install a current {APT_PROGRAM} package.",
-        )
+            say("error.tesseract.old", version=str(version), needed=MIN_MAJOR),
+            hint=say("hint.tesseract.current", package=APT_PROGRAM))
     missing = [part for part in lang.split("+") if part not in langs]
     if missing:
         pkgs = " ".join(APT_LANG.get(m, f"tesseract-ocr-{m.lower()}") for m in missing)
         raise ExternalProgramError(
-            f"Tesseract has no language data for {', '.join(missing)} (installed: "
-            f"{', '.join(sorted(langs)) or 'none'}); Vietnamese text cannot be read.",
-            hint=f"Install it with `apt-get install {pkgs}`.",
-        )
+            say("error.tesseract.language", missing=", ".join(missing),
+                installed=", ".join(sorted(langs)) or "—"),
+            hint=say("hint.tesseract.install_lang", packages=pkgs))
     return str(version)
 
 
@@ -138,22 +133,21 @@ def ocr_words(image: np.ndarray | Image.Image, *, psm: int = 6, lang: str = LANG
     except pytesseract.TesseractNotFoundError:
         _checked.cache_clear()
         raise ExternalProgramError(
-            f"Tesseract at {cmd} disappeared while formkit was running.",
-            hint=f"Reinstall it: `apt-get install {APT_PROGRAM} {APT_LANG.get(lang, '')}`.",
+            say("error.tesseract.gone", cmd=cmd),
+            hint=say("hint.tesseract.reinstall",
+                     packages=f"{APT_PROGRAM} {APT_LANG.get(lang, '')}".strip()),
         ) from None
     except pytesseract.TesseractError as exc:
         raise ExternalProgramError(
-            f"Tesseract failed (exit {exc.status}): {str(exc.message).strip()[:300]}.",
-        ) from exc
+            say("error.tesseract.failed", status=exc.status,
+                detail=str(exc.message).strip()[:300])) from exc
     except RuntimeError as exc:  # pytesseract reports its timeout as a bare RuntimeError
         if "timeout" in str(exc).lower():
-            raise ExternalProgramError(
-                f"Tesseract did not finish within {timeout:.0f} s on one text zone.",
-                hint="The machine may be overloaded; try again or scan at a lower resolution.",
-            ) from None
-        raise ExternalProgramError(f"Tesseract could not be run: {exc}.") from exc
+            raise ExternalProgramError(say("error.tesseract.timeout", seconds=f"{timeout:.0f}"),
+                                       hint=say("hint.tesseract.timeout")) from None
+        raise ExternalProgramError(say("error.tesseract.run", detail=str(exc))) from exc
     except OSError as exc:
-        raise ExternalProgramError(f"Tesseract could not be run: {exc}.") from exc
+        raise ExternalProgramError(say("error.tesseract.run", detail=str(exc))) from exc
     words: list[OcrWord] = []
     for i, raw in enumerate(data.get("text", [])):
         text = nfc(raw)

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from formkit.app._session import session
+from formkit.catalogue import Message, say
 from formkit.config import Settings
 from formkit.errors import InputError
 from formkit.fsutil import write_json
+from formkit.notes import reason_stored
 from formkit.store import Store, open_store
 from formkit.store.batches import claim_folder, close_own_batches, recover, unmark_run
 
@@ -27,7 +29,7 @@ __all__ = ["blank_page_reason", "file_kind", "known_pages", "read", "read_pages"
            "store_batch"]
 
 
-def blank_page_reason() -> str:
+def blank_page_reason() -> Message:
     """The rejection reason of a blank page (the back of a two-sided scan)."""
     from formkit.scan.batch import BLANK_PAGE
 
@@ -72,8 +74,7 @@ def read(settings: Settings, paths: list[Path], received: date | None = None,
     if unit:
         settings.unit(unit)  # unknown codes fail early with the list of known ones
     if jobs is not None and jobs < 1:
-        raise InputError(f"--jobs {jobs}: the number of reading processes must be 1 or more.",
-                         hint="Leave --jobs out to use one process per core.")
+        raise InputError(say("error.read.jobs", jobs=jobs), hint=say("hint.read.jobs"))
     jobs = jobs or default_jobs()
     stored = [False]
     notes: list[str] = []
@@ -88,7 +89,7 @@ def read(settings: Settings, paths: list[Path], received: date | None = None,
                 known = st.known_pages()
             report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr,
                                 progress=progress, known_pages=known, jobs=jobs)
-            data = report.to_json()
+            data = _for_store(report)
             if out_dir is not None:
                 data["batch_dir"] = str(out_dir)
             with open_store(settings) as st:
@@ -128,7 +129,16 @@ def store_batch(settings: Settings, report: BatchReport, actor: str | None, *,
                 store: Store | None = None) -> int:
     """Store a batch read by read_pages; returns its id."""
     with session(settings, store) as st:
-        return st.save_batch(report.to_json(), report.sheets, actor=actor)
+        return st.save_batch(_for_store(report), report.sheets, actor=actor)
+
+
+def _for_store(report: BatchReport) -> dict[str, Any]:
+    """The batch report as the store keeps it: each page's reason as its code and
+    parameters (Message.dumps), rendered by every face through the catalogue."""
+    data = report.to_json()
+    for stored, page in zip(data["pages"], report.pages, strict=True):
+        stored["reason"] = reason_stored(page.reason)
+    return data
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from formkit.analyze.classify import GroupMatch, classify_text, load_rules
 from formkit.app._session import session
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import InputError
 from formkit.export.review_xlsx import (
@@ -64,8 +65,7 @@ def import_review(settings: Settings, path: Path, actor: str,
     lists each such row with its reason."""
     reviewer = nfc(actor)
     if not reviewer:
-        raise InputError("The reviewer's name is missing.",
-                         hint="Give --reviewer NAME; it is kept with each correction.")
+        raise InputError(say("error.review.no_reviewer"), hint=say("hint.review.reviewer"))
     rows = read_review_workbook(path)  # a wrong file is told before the database is opened
     with session(settings, store) as st:
         report = check_review_rows(path, rows, st)

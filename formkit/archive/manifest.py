@@ -23,6 +23,7 @@ from typing import Any
 
 from formkit import fsutil
 from formkit.archive import signing
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import FormkitError, InputError, OutputError, RefusedError
 
@@ -111,12 +112,13 @@ def read_manifest(path: Path) -> tuple[Path, dict[str, Any]]:
     try:
         data = json.loads(mpath.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"{folder} is not a sealed archive: {MANIFEST} is missing.",
-                         hint="Seal the year first with `formkit archive --year YEAR`.") from None
+        raise InputError(say("error.archive.not_sealed", folder=str(folder), manifest=MANIFEST),
+                         hint=say("hint.archive.seal_first")) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{mpath} is damaged: {exc}.") from exc
+        raise InputError(say("error.archive.damaged", path=str(mpath), detail=str(exc))) from exc
     if data.get("format") != FORMAT:
-        raise InputError(f"{mpath}: unknown manifest format {data.get('format')!r}.")
+        raise InputError(say("error.archive.format", path=str(mpath),
+                             format=repr(data.get("format"))))
     return folder, data
 
 
@@ -131,31 +133,30 @@ def seal(settings: Settings, year: int, files: dict[str, list[Path]],
     bad_names = [c for c in files if not c or not c.replace("_", "").isalnum()
                  or not c.isascii()]
     if bad_names:
-        raise InputError(f"Archive categories must be ASCII names: {bad_names}.")
+        raise InputError(say("error.archive.categories", names=str(bad_names)))
     plan: list[tuple[str, Path, str]] = []
     for category, paths in files.items():
         for src, rel in _expand(category, paths):
             plan.append((category, src, rel))
     missing = [str(src) for _, src, _ in plan if not src.is_file()]
     if missing:
-        raise InputError(f"Cannot seal {year}: {len(missing)} file(s) not found: "
-                         + ", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""))
+        raise InputError(say("error.archive.missing_files", year=year, count=len(missing),
+                             files=", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")))
     if not plan:
-        raise InputError(f"Nothing to seal for {year}: no files were given.")
+        raise InputError(say("error.archive.nothing_to_seal", year=year))
     if (target / MANIFEST).exists():
         if (target / DISPOSAL).exists():
-            raise RefusedError(f"The archive of {year} in {target} has been disposed of; it "
-                               "cannot be sealed again.")
+            raise RefusedError(say("error.archive.disposed", year=year, target=str(target)))
         if not replace:
-            raise RefusedError(f"{target} is already sealed; nothing was changed.",
-                               hint="Verify it with `formkit archive verify`, or seal again "
-                               "with --replace to rebuild it from the current files.")
+            raise RefusedError(say("error.archive.already_sealed", target=str(target)),
+                               hint=say("hint.archive.reseal"))
     sealed_at = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=".archive-", dir=target.parent))
     except OSError as exc:
-        raise OutputError(f"Cannot write in {target.parent}: {exc.strerror or exc}.") from exc
+        raise OutputError(say("error.archive.write", folder=str(target.parent),
+                              detail=exc.strerror or str(exc))) from exc
     try:
         entries = []
         used: set[str] = set()
@@ -258,7 +259,7 @@ def _disposal(folder: Path) -> dict[str, Any] | None:
     try:
         return json.loads(p.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p} is damaged: {exc}.") from exc
+        raise InputError(say("error.archive.damaged", path=str(p), detail=str(exc))) from exc
 
 
 def _settings_for(folder: Path) -> Settings | None:

@@ -35,6 +35,7 @@ from formkit.archive.manifest import (
     source_path,
     verify,
 )
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import InputError, OutputError, RefusedError
 from formkit.render import docx_xml as X
@@ -134,34 +135,31 @@ def dispose(settings: Settings, year: int, confirm: str, today: date | None = No
     today = today or date.today()
     folder = archive_dir(settings, year)
     if not (folder / MANIFEST).exists():
-        raise InputError(f"No sealed archive for {year} in {folder}.",
-                         hint="Only sealed years can be disposed of; see `formkit retention`.")
+        raise InputError(say("error.archive.no_archive", year=year, folder=str(folder)),
+                         hint=say("hint.archive.only_sealed"))
     folder, manifest = read_manifest(folder)
     if (folder / DISPOSAL).exists():
-        raise RefusedError(f"The records of {year} were already disposed of "
-                           f"({_disposal(folder).get('disposed_at')}).")  # type: ignore[union-attr]
+        raise RefusedError(say("error.archive.already_disposed", year=year,
+                               when=str(_disposal(folder).get("disposed_at"))))  # type: ignore[union-attr]
     sealed = signing.load_seal_copy(settings, year)
     years = _retention_years(settings, sealed or manifest)
     start = dispose_from(year, years)
     if today < start:
         raise RefusedError(
-            f"The records of {year} must be kept until {_vn_date(retain_until(year, years))} "
-            f"({years} years); they may be disposed of from {_vn_date(start)}.",
-            hint="Nothing was deleted.")
+            say("error.archive.keep_until", year=year,
+                until=_vn_date(retain_until(year, years)), years=years, start=_vn_date(start)),
+            hint=say("hint.nothing_deleted"))
     if confirm.strip() != str(year):
-        raise RefusedError(f"Disposal of {year} not confirmed: type the year ({year}) again "
-                           "to confirm.", hint="Nothing was deleted.")
+        raise RefusedError(say("error.archive.not_confirmed", year=year),
+                           hint=say("hint.nothing_deleted"))
     if anonymize is None:
-        raise RefusedError("Disposal needs the database anonymiser (the store's "
-                           "anonymize_year); without it names would remain in the database.",
-                           hint="Nothing was deleted.")
+        raise RefusedError(say("error.archive.no_anonymiser"), hint=say("hint.nothing_deleted"))
     check = verify(folder, settings, today)
     if check.problems:
         raise RefusedError(
-            f"The archive of {year} fails verification, so it is not disposed of: "
-            + " ".join(check.problems[:3]),
-            hint="Nothing was deleted. Run `formkit archive verify` and restore the archive "
-            "from a backup copy.")
+            say("error.archive.fails_verification", year=year,
+                problems=" ".join(check.problems[:3])),
+            hint=say("hint.archive.restore"))
     working = personal.find(settings, year, store)
     result = anonymize(year)
     files = manifest.get("files", [])
@@ -215,8 +213,8 @@ def dispose(settings: Settings, year: int, confirm: str, today: date | None = No
             if not any(d.iterdir()):
                 d.rmdir()
     except OSError as exc:
-        raise OutputError(f"Disposal of {year} stopped: {exc}. Some files may already be "
-                          "deleted; run it again after fixing the cause.") from exc
+        raise OutputError(say("error.archive.disposal_stopped", year=year,
+                              detail=str(exc))) from exc
     moment = now or datetime.now().astimezone()
     record = folder / f"bien_ban_huy_{year}.docx"
     _write_record(settings, year, manifest, res, check.ok, moment, operator, years, record)

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from formkit.app.actions import open_store
+from formkit.catalogue import say
 from formkit.config import load_settings
 from formkit.errors import InputError
 
@@ -92,8 +93,7 @@ def actions_list(
     with open_store(load_settings(workspace)) as store:
         actions = list_actions(store, year=year, status=status)
     if not actions:
-        raise InputError("No corrective action matches.", hint="Open one with `formkit "
-                         "actions open --entry N --action … --owner … --due dd/mm/yyyy`.")
+        raise InputError(say("error.actions.none"), hint=say("hint.actions.open"))
     table = Table()
     for header in ("#", "Mở", "Nguồn", "Biện pháp", "Người thực hiện", "Hạn", "Tình trạng"):
         table.add_column(header, overflow="fold")

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from formkit.app.archive import backup_database, restore_database
+from formkit.catalogue import say
 from formkit.config import load_settings
 from formkit.errors import RefusedError
 
@@ -39,7 +40,7 @@ def restore(
     """Replace the database with a backup (the current one is backed up first)."""
     if not yes and not typer.confirm(
             f"Thay cơ sở dữ liệu bằng bản sao lưu {source}? / Replace the database?"):
-        raise RefusedError("Restore cancelled; nothing was changed.")
+        raise RefusedError(say("error.backup.restore_cancelled"))
     before = restore_database(load_settings(workspace), source)
     console.print(f"[green]✓[/] Đã khôi phục / restored from {source}.\n"
                   f"  Dữ liệu ngay trước đó / the database just before: {before}")

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from formkit.catalogue import say
 from formkit.config import Settings
 
 console = Console()
@@ -36,9 +37,8 @@ def doctor(
     if bad:
         from formkit.errors import RefusedError
 
-        raise RefusedError(f"{bad} sealed archive(s) differ from their manifest (see above).",
-                           hint="Restore them from a backup copy; `formkit archive verify "
-                           "PATH` shows the details.")
+        raise RefusedError(say("error.doctor.archives_differ", count=bad),
+                           hint=say("hint.doctor.restore_archives"))
 
 
 def _check_archives(settings: Settings) -> int:

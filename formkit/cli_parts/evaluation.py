@@ -16,6 +16,7 @@ from rich.table import Table
 from formkit.app import archive as archive_verbs
 from formkit.app import evaluation as evaluation_verbs
 from formkit.app.present import pct
+from formkit.catalogue import say
 from formkit.config import load_settings
 from formkit.errors import InputError, RefusedError
 
@@ -103,7 +104,7 @@ def _parse_adds(adds: list[str] | None) -> dict[str, list[Path]]:
     for item in adds or []:
         category, sep, path = item.partition("=")
         if not sep or not category or not path:
-            raise InputError(f"--add {item!r}: write it as CATEGORY=PATH, e.g. review=x.xlsx.")
+            raise InputError(say("error.archive.add_option", item=repr(item)))
         out.setdefault(category.strip(), []).append(Path(path))
     return out
 
@@ -160,10 +161,10 @@ def archive_verify(
     if rep.ok:
         console.print(f"[green]✓[/] {rep.checked} tệp khớp với manifest ({rep.folder}).")
     else:
-        raise RefusedError(f"The archive {rep.folder} differs from its manifest: "
-                           f"{len(rep.changed)} changed, {len(rep.missing)} missing, "
-                           f"{len(rep.added)} added, {len(rep.problems)} other problem(s).",
-                           hint="Restore the files from a backup copy of the archive.")
+        raise RefusedError(say("error.archive.differs", folder=str(rep.folder),
+                               changed=len(rep.changed), missing=len(rep.missing),
+                               added=len(rep.added), problems=len(rep.problems)),
+                           hint=say("hint.archive.restore_files"))
 
 
 @retention_app.callback()

@@ -35,6 +35,7 @@ from formkit.app.review import (
     value_label,
 )
 from formkit.app.workspace import current_user, open_store
+from formkit.catalogue import say
 from formkit.config import Settings, load_settings
 from formkit.errors import InputError
 
@@ -218,7 +219,7 @@ def register_set_group(
 ) -> None:
     """Set an entry's opinion group by hand (the rules never overwrite it)."""
     if not group and not clear:
-        raise InputError("Give a group (code or name), or --clear.")
+        raise InputError(say("error.register.group_missing"))
     settings = _settings(workspace)
     e = reg.set_group(settings, entry, None if clear else group, None)
     console.print(f"[green]✓[/] Entry #{e.id}: group {e.group}"

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from formkit.catalogue import say
 from formkit.config import load_settings
 from formkit.errors import ConfigError
 
@@ -48,8 +49,8 @@ def serve(
     try:
         from formkit.web import server, users
     except ImportError as exc:
-        raise ConfigError(f"The web app needs Flask ({exc}).",
-                          hint="Run `make setup` (or `.venv/bin/pip install flask`).") from exc
+        raise ConfigError(say("error.web.flask", detail=str(exc)),
+                          hint=say("hint.web.flask")) from exc
     settings = load_settings(workspace)
     if create_admin:
         from formkit.app.workspace import open_store

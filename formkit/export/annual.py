@@ -24,6 +24,7 @@ from formkit.analyze.tallies import (
     tally_year,
 )
 from formkit.analyze.wording import Period
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import RefusedError, TemplateError
 from formkit.export.report_docx import RecordState, ReportResult, write_report
@@ -219,11 +220,8 @@ def evaluate_from_store(settings: Settings, year: int, store: Any, pdf: bool = T
     every page then says "DỰ THẢO" and how many readings are pending."""
     pending = pending_review(store, year)
     if pending and not include_unreviewed:
-        raise RefusedError(
-            f"{pending} reading(s) of {year} still wait for review; a report now would count "
-            "them as the machine read them.",
-            hint="Finish the review (formkit review), or run `formkit report --preview` for a "
-            "draft marked DỰ THẢO.")
+        raise RefusedError(say("error.report.pending", count=pending, year=year),
+                           hint=say("hint.report.pending"))
     responses = (store.responses(year, include_unreviewed=include_unreviewed)
                  + store.responses(year - 1, include_unreviewed=include_unreviewed))
     feedback = store.feedback(year) + store.feedback(year - 1)

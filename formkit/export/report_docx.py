@@ -27,6 +27,7 @@ from formkit.analyze import stats as S
 from formkit.analyze.privacy import Redactor
 from formkit.analyze.tallies import CHUA_DAT, DAT, TOT, YearTallies
 from formkit.analyze.wording import Period, count_or_missing
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import OutputError, TemplateError
 from formkit.export.charts import criteria_bars_png, quarter_trend_png
@@ -489,7 +490,8 @@ def write_report_docx(settings: Settings, year: int, tallies: YearTallies, path:
         rep.doc.save(str(tmp))
         tmp.replace(path)
     except OSError as exc:
-        raise OutputError(f"Cannot write the report {path}: {exc.strerror or exc}.") from exc
+        raise OutputError(say("error.report.write", path=str(path),
+                              detail=exc.strerror or str(exc))) from exc
     return ReportResult(path, None, rep.charts)
 
 

@@ -28,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import InputError
 from formkit.export.xlsx_common import put_text, save_atomically
@@ -291,17 +292,14 @@ def read_review_workbook(path: Path) -> list[tuple[int, list[Any]]]:
     the file is not one."""
     path = Path(path)
     if check_spreadsheet_file(path) != "xlsx":
-        raise InputError(f"{path.name} is not an Excel workbook; nothing was applied.",
-                         hint="Import the .xlsx written by `formkit review export`.")
+        raise InputError(say("error.review.not_xlsx", file=path.name),
+                         hint=say("hint.review.import_xlsx"))
     sheets = dict(read_xlsx_rows(path))
     rows = sheets.get(SHEET_TITLE)
     if rows is None or len(rows) < HEADER_ROW or \
             fold(str(rows[HEADER_ROW - 1][1][COL["value"] - 1] or "")) != fold("Giá trị đúng"):
-        raise InputError(
-            f"{path.name} is not a review workbook of formkit (no sheet “{SHEET_TITLE}” with "
-            "the column “Giá trị đúng”). Nothing was applied.",
-            hint="Import the file written by `formkit review export`, with its columns as "
-            "they were.")
+        raise InputError(say("error.review.not_review_workbook", file=path.name,
+                             sheet=SHEET_TITLE), hint=say("hint.review.import_as_written"))
     return rows
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.workbook import Workbook
 
+from formkit.catalogue import say
 from formkit.errors import OutputError
 
 #: characters that make Excel or LibreOffice read a typed cell as a formula
@@ -82,7 +83,8 @@ def write_csv_atomically(path: Path, header: Sequence[str], rows: Iterable[Seque
                 w.writerow([csv_value(v) for v in r])
         os.replace(tmp, path)
     except OSError as exc:
-        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+        raise OutputError(say("error.export.write", path=str(path),
+                              detail=exc.strerror or str(exc))) from exc
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -115,10 +117,10 @@ def save_atomically(wb: Workbook, path: Path) -> Path:
             if tmp.exists():
                 tmp.unlink()
     except PermissionError as exc:
-        raise OutputError(
-            f"Cannot write {path}: permission denied ({exc.strerror}).",
-            hint="Close the workbook if it is open in Excel or LibreOffice, or choose a folder "
-            "you can write to, then run the command again.") from exc
+        raise OutputError(say("error.export.permission", path=str(path),
+                              detail=exc.strerror or str(exc)),
+                          hint=say("hint.export.close_workbook")) from exc
     except OSError as exc:
-        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+        raise OutputError(say("error.export.write", path=str(path),
+                              detail=exc.strerror or str(exc))) from exc
     return path

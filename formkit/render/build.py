@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from formkit.catalogue import say
 from formkit.config import Settings, Unit
 from formkit.errors import OutputError, TemplateError
 from formkit.identity import PageIdentity
@@ -68,7 +69,8 @@ def _output_dir(settings: Settings) -> Path:
         probe.write_text("")
         probe.unlink()
     except OSError as exc:
-        raise OutputError(f"Cannot write to {out}: {exc.strerror or exc}.") from exc
+        raise OutputError(say("error.forms.write", folder=str(out),
+                              detail=exc.strerror or str(exc))) from exc
     return out
 
 
@@ -123,24 +125,23 @@ def cancel_serials(settings: Settings, form: str, year: int, unit: str, first: i
 
     reason = unicodedata.normalize("NFC", reason.strip())
     if not reason:
-        raise InputError("A cancellation needs its reason.",
-                         hint="Say why, e.g. --reason \"in hỏng\".")
+        raise InputError(say("error.forms.cancel_reason"), hint=say("hint.forms.cancel_reason"))
     if first < 1 or last < first:
-        raise InputError(f"Serials {first}–{last} are not a range.",
-                         hint="Give the first and the last serial, first ≤ last.")
+        raise InputError(say("error.forms.range", first=first, last=last),
+                         hint=say("hint.forms.range"))
     issued = [r for r in _ledger(settings, form, year, unit) if not r.get("cancelled")]
     covered = set()
     for r in issued:
         covered.update(range(int(r["first"]), int(r["last"]) + 1))
     missing = [n for n in range(first, last + 1) if n not in covered]
     if missing:
-        raise InputError(f"Serial {missing[0]:06d} of {form} {year} {unit} was never issued.",
-                         hint="Only issued serials can be cancelled; see "
-                              "exports/forms/issued_serials.jsonl.")
+        raise InputError(say("error.forms.never_issued", serial=f"{missing[0]:06d}", form=form,
+                             year=year, unit=unit), hint=say("hint.forms.never_issued"))
     for c in cancelled_serials(settings, form, year, unit):
         if int(c["first"]) <= last and first <= int(c["last"]):
-            raise InputError(f"Serials {max(first, int(c['first'])):06d}… are already "
-                             "cancelled.", hint="Nothing was changed.")
+            raise InputError(say("error.forms.already_cancelled",
+                                 serial=f"{max(first, int(c['first'])):06d}"),
+                             hint=say("hint.nothing_changed"))
     rec = {"form": form, "year": year, "unit": unit, "first": first, "last": last,
            "cancelled": True, "reason": reason, "by": actor or "",
            "cancelled_at": datetime.now().isoformat(timespec="seconds")}
@@ -209,10 +210,8 @@ def _check_page_count(pdf: Path, req: BuildRequest, copies: int) -> None:
     per_copy = req.pages if req.spec.kind == "register" else req.spec.page_count
     if n != per_copy * copies:
         raise TemplateError(
-            f"{pdf.name} has {n} pages; expected {per_copy} per copy × {copies}: the content "
-            "no longer fits its pages.",
-            hint="Shorten the template text, or move a page_break element in the template.",
-        )
+            say("error.forms.overflow", file=pdf.name, pages=n, per_copy=per_copy, copies=copies),
+            hint=say("hint.forms.overflow"))
 
 
 def build_forms(settings: Settings, reqs: list[BuildRequest], make_pdf: bool = True,
@@ -229,11 +228,8 @@ def build_forms(settings: Settings, reqs: list[BuildRequest], make_pdf: bool = T
     for r in reqs:
         lay = _known_layout(settings, r, reg)
         if lay is None:
-            raise TemplateError(
-                f"No layout is known for form {r.spec.code} with these settings, and no PDF "
-                "was made to learn it.",
-                hint="Build once with PDF output (LibreOffice installed).",
-            )
+            raise TemplateError(say("error.forms.no_layout", form=r.spec.code),
+                                hint=say("hint.forms.no_layout"))
         unit_code = r.unit.code if r.unit else ""
         if r.copies and r.spec.kind == "survey":
             first = r.first_serial or next_serial(settings, r.spec.code, r.year, unit_code)
@@ -257,11 +253,8 @@ def build_forms(settings: Settings, reqs: list[BuildRequest], make_pdf: bool = T
                                        pages=r.pages if r.spec.kind == "register" else None)
                 if check.version != lay.version:
                     raise TemplateError(
-                        f"The printed layout of {pdf.name} ({check.version}) differs from the "
-                        f"layout in its QR codes ({lay.version}).",
-                        hint="Delete exports/forms/layouts and build again; if it persists, "
-                        "the fonts on this machine changed while building.",
-                    )
+                        say("error.forms.layout_drift", file=pdf.name, printed=check.version,
+                            qr=lay.version), hint=say("hint.forms.layout_drift"))
                 if serials[0]:
                     dest = out_dir / f"{_stem(settings, r, serials)}.pdf"
                     unit_code = r.unit.code if r.unit else ""

@@ -19,6 +19,7 @@ import pypdfium2.raw as pdfium_c
 import segno
 from PIL import Image
 
+from formkit.catalogue import say
 from formkit.errors import TemplateError
 from formkit.identity import PageIdentity
 from formkit.spec.layout import Layout, Rect
@@ -97,8 +98,7 @@ def _digits_font() -> bytes:
 
     path = next((p for p in FONT_CANDIDATES if Path(p).exists()), None)
     if path is None:
-        raise TemplateError("The Liberation Serif font is missing: serial numbers cannot be "
-                            "printed.", hint="Install fonts-liberation2 (scripts/setup.sh).")
+        raise TemplateError(say("error.forms.font"), hint=say("hint.forms.font"))
     font = TTFont(path)
     options = subset.Options()
     options.drop_tables += ["FFTM"]  # FontForge's timestamp: nothing to keep, and it warns
@@ -143,8 +143,8 @@ def stamp_copies(master_pdf: Path, layout: Layout, identities: list[list[PageIde
     n = len(src)
     if n != len(layout.pages):
         src.close()
-        raise TemplateError(f"{master_pdf.name}: {n} pages, the layout has "
-                            f"{len(layout.pages)}.")
+        raise TemplateError(say("error.forms.stamp_pages", file=master_pdf.name, pages=n,
+                                expected=len(layout.pages)))
     dst = pdfium.PdfDocument.new()
     height = layout.page_size[1]
     try:

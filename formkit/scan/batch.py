@@ -4,6 +4,7 @@ across files. Pages are processed one at a time, so memory does not grow with th
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -14,7 +15,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from formkit import fsutil
+from formkit import fsutil, notes
+from formkit.catalogue import Message, say
 from formkit.config import Settings
 from formkit.errors import OutputError
 from formkit.identity import PageIdentity
@@ -34,10 +36,12 @@ from formkit.spec.layout import Layout, LayoutRegistry, PageLayout
 from formkit.spec.model import FieldKind, FormSpec
 from formkit.thresholds import T
 
+log = logging.getLogger("formkit.scan")
+
 READ, DUPLICATE, REJECTED = "read", "duplicate", "rejected"
 
 # the reason of a page with nothing printed on it: the back side of a two-sided scan
-BLANK_PAGE = "blank page"
+BLANK_PAGE = say("page.blank")
 
 STATE_COLOURS = {  # BGR for the overlay
     BoxState.CHECKED: (40, 170, 40),
@@ -52,7 +56,7 @@ class PageOutcome:
     file: str
     page: int
     outcome: str  # read, duplicate, rejected
-    reason: str = ""
+    reason: Message | str = ""  # a catalogue Message (plain text: a reader not on codes yet)
     sheet: str | None = None  # sheet key
     form_page: int | None = None
     sha256: str = ""
@@ -83,9 +87,19 @@ class BatchReport:
             "counts": {"pages": len(self.pages), READ: self.count(READ),
                        DUPLICATE: self.count(DUPLICATE), REJECTED: self.count(REJECTED),
                        "sheets": len(self.sheets), "review": self.review_count},
-            "pages": [asdict(p) for p in self.pages],
-            "sheets": [s.to_json() for s in self.sheets],
+            "pages": [asdict(p) | {"reason": notes.reason_json(p.reason)} for p in self.pages],
+            "sheets": [_with_notes(s.to_json()) for s in self.sheets],
         }
+
+
+def _with_notes(sheet: dict) -> dict:
+    """A sheet's JSON for the batch report: each field note also as its messages with both
+    texts, for readers of the JSON (the stored sheet keeps the note alone)."""
+    for f in sheet.get("fields", {}).values():
+        if f.get("note"):
+            f["notes"] = [m.to_json() if isinstance(m, Message) else m
+                          for m in notes.messages(f["note"])]
+    return sheet
 
 
 #: marks the temporary name of an overlay or crop written by a worker (see BatchReader.merge)
@@ -206,8 +220,10 @@ class BatchReader:
                                           "crop image") from cause
             raise
         except Exception as exc:  # a bad page never stops the batch; the reason is kept
+            log.info("page %s of %s: internal error while reading", pg.index, pg.file,
+                        exc_info=True)
             res.outcome.outcome = REJECTED
-            res.outcome.reason = f"internal error while reading: {exc!r}"
+            res.outcome.reason = say("page.local.internal_error", detail=repr(exc))
             res.fields, res.source = None, None
         res.outcome.seconds = round(time.perf_counter() - t0, 4)
         return res
@@ -221,8 +237,7 @@ class BatchReader:
         gray = pg.image
         ppm_scan = estimate_px_per_mm(gray, pg.dpi)
         if ppm_scan * 25.4 < T.min_dpi * 0.6:
-            out.reason = (f"resolution too low (about {ppm_scan * 25.4:.0f} dpi): scan at "
-                          "150–300 dpi")
+            out.reason = say("page.low_resolution", dpi=f"{ppm_scan * 25.4:.0f}")
             return
         small = thumbnail(gray, ppm_scan)
         thr = min(200, int(np.percentile(small, 95)) - 60)
@@ -235,30 +250,27 @@ class BatchReader:
 
             if legacy.analyse(self, pg, gray, ppm_scan, res):
                 return
-            out.reason = ("no formkit QR code found: not a formkit form, or its QR code "
-                          "(bottom right) is damaged or cut off; enter this sheet by hand")
+            out.reason = say("page.no_qr")
             return
         try:
             ident = PageIdentity.decode(qr.payload)
         except ValueError:
-            out.reason = f"QR code is not a formkit page code ({qr.payload[:40]!r})"
+            out.reason = say("page.bad_qr", payload=repr(qr.payload[:40]))
             return
         out.form_page = ident.page
         layout = self.registry.get(ident.layout)
         if layout is None:
-            out.reason = (f"unknown layout version {ident.layout} (form {ident.form}, "
-                          f"{ident.year}): printed from a form version this workspace does "
-                          "not know; copy its layout file into exports/forms/layouts/")
+            out.reason = say("page.unknown_layout", layout=ident.layout, form=ident.form,
+                             year=ident.year)
             return
         spec = self.specs.get(ident.form)
         if spec is None or spec.kind != "survey":
-            out.reason = (f"page of form {layout.form_code} (not a survey sheet): register "
-                          "pages are entered with `formkit register add` or `import`")
+            out.reason = say("page.not_survey", form=layout.form_code)
             return
         try:
             page_layout = layout.page(ident.page)
         except KeyError:
-            out.reason = f"page {ident.page} does not exist in layout {ident.layout}"
+            out.reason = say("page.no_such_page", page=ident.page, layout=ident.layout)
             return
         res.ident = ident  # from here on, merge() decides whether the page is a duplicate
         if ident.serial and (ident.copy_key, ident.page) in seen_pages:
@@ -266,7 +278,7 @@ class BatchReader:
         try:
             placement = place(gray, pg.dpi, qr, ident, page_layout)
         except LocateError as exc:
-            out.reason = str(exc)
+            out.reason = exc.reason
             return
         aligned = AlignedPage(gray, placement, layout.page_size, self.ppm)
         files = _FileNames(self._file_stem(ident), stage, res.staged)
@@ -281,8 +293,7 @@ class BatchReader:
         res.fields, res.source = fields, src
         out.outcome = READ
         if placement.marks_found < 4:
-            out.reason = (f"only {placement.marks_found} of 4 registration marks found; "
-                          "answers on this page have lower confidence")
+            out.reason = say("page.few_marks", found=placement.marks_found)
 
     def merge(self, res: PageRead) -> PageOutcome:
         """Add an analysed page to the batch, in input order: the duplicate checks against
@@ -291,15 +302,14 @@ class BatchReader:
         ident = res.ident
         if res.ok and out.sha256 in self.seen_hashes:
             _discard(res.staged)
-            return PageOutcome(out.file, out.page, DUPLICATE,
-                               "the same image was already read in this batch",
+            return PageOutcome(out.file, out.page, DUPLICATE, say("page.same_image"),
                                sha256=out.sha256, seconds=out.seconds)
         if ident is not None and ident.serial and (ident.copy_key, ident.page) in \
                 self.seen_pages:
             _discard(res.staged)
             return PageOutcome(out.file, out.page, DUPLICATE,
-                               f"sheet {ident.serial:06d} page {ident.page} was already read "
-                               "(not counted twice)", sheet=self._sheet_key(ident),
+                               say("page.sheet_read", serial=f"{ident.serial:06d}",
+                                   page=ident.page), sheet=self._sheet_key(ident),
                                form_page=ident.page, sha256=out.sha256, seconds=out.seconds)
         if out.outcome != READ or ident is None or res.fields is None or res.source is None:
             _discard(res.staged)
@@ -380,7 +390,7 @@ class BatchReader:
                             "flag" if f.kind is FieldKind.FLAG else "single")
                         o.sheet.fields[f.id] = FieldResult(
                             f.id, kind, None, Status.UNREADABLE, 0.0,
-                            note="page missing from the batch")
+                            note=notes.join(say("note.page_missing")))
             B.apply_conditions(spec, o.sheet.fields)
             # keep fields in template order
             o.sheet.fields = {fid: o.sheet.fields[fid] for fid in spec.fields
@@ -477,7 +487,7 @@ class BatchReader:
                                           crop_paths=crops, page=ident.page)
             else:
                 texts = [FieldResult(z.field, "text", None, Status.UNREADABLE, 0.0,
-                                     page=ident.page, note="text not read (OCR disabled)")
+                                     page=ident.page, note=notes.join(say("note.ocr_off")))
                          for z in page.zones]
             for res in texts:
                 if res.status is not Status.BLANK:
@@ -619,7 +629,7 @@ def read_paths(settings: Settings, paths: list[Path], received: date | None = No
                          ocr, known_pages)
     files, refused = load.expand_paths(paths)
     for path, reason in refused:
-        outcome = DUPLICATE if reason.startswith(load.SAME_FILE) else REJECTED
+        outcome = DUPLICATE if reason.code == load.SAME_FILE else REJECTED
         report.pages.append(PageOutcome(load.label(path), 0, outcome, reason))
     counts = [load.count_pages(f) for f in files]
     total = sum(counts)
@@ -688,19 +698,22 @@ def _read_digital(f: Path, is_docx: bool, settings: Settings, read_docx, read_pd
     if reader is None:
         if is_docx:
             report.pages.append(PageOutcome(load.label(f), 1, REJECTED,
-                                            "DOCX reading not available"))
+                                            say("page.docx_unavailable")))
         return is_docx
     try:
         found = reader(f, settings)
     except FormkitError as exc:
         if not is_docx:
             return False  # a PDF goes to the scan path: every page gets its own row
-        report.pages.append(PageOutcome(load.label(f), 1, REJECTED, exc.message))
+        report.pages.append(PageOutcome(load.label(f), 1, REJECTED, exc.msg))
         return True
-    except Exception as exc:
+    except Exception as exc:  # a reader bug or a library's own error on a damaged file
         if not is_docx:
-            return False  # let the scan path try; it reports its own reasons
-        report.pages.append(PageOutcome(load.label(f), 1, REJECTED, f"unreadable DOCX ({exc!r})"))
+            # the scan path reads the PDF again and gives each page its own reason
+            log.info("%s: text-layer reading failed (%r); read as a scan", f, exc)
+            return False
+        report.pages.append(PageOutcome(load.label(f), 1, REJECTED,
+                                        say("page.unreadable_docx", detail=repr(exc))))
         return True
     if found is None:  # a PDF without a text layer: a scan
         return False
@@ -708,10 +721,8 @@ def _read_digital(f: Path, is_docx: bool, settings: Settings, read_docx, read_pd
         if _nothing_filled(s):
             # the issued form itself (a print file dropped among the scans), not a reply
             for p in s.pages:
-                report.pages.append(PageOutcome(
-                    load.label(f), p.page, REJECTED,
-                    "blank form: nothing is ticked or written in this file (the printable "
-                    "form, not a returned survey)", form_page=p.form_page))
+                report.pages.append(PageOutcome(load.label(f), p.page, REJECTED,
+                                                say("page.blank_form"), form_page=p.form_page))
             continue
         if s.received is None:
             d = received or _file_date(f)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from formkit import notes
+from formkit.catalogue import Message, say
 from formkit.scan.decide import Decision, apply_condition, decide_field
 from formkit.scan.locate import AlignedPage
 from formkit.scan.question import StrayInk
@@ -411,11 +413,12 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
     if filled and not T.fill_cancels:
         checked, filled = checked + filled, []
     base = min((b.confidence for b in boxes), default=0.0) * quality
-    notes = ["cancelled by filling: " + ", ".join(b.value for b in filled)] if filled else []
+    cancelled = say("note.boxes.filled", boxes=", ".join(b.value for b in filled)) \
+        if filled else None
 
-    def result(value, status: Status, confidence: float, note: str = "") -> FieldResult:
+    def result(value, status: Status, confidence: float, note: Message | str = "") -> FieldResult:
         return FieldResult(field_id, kind, value, status, confidence, boxes, page=page,
-                           note="; ".join(n for n in (*notes, note) if n))
+                           note=notes.join(cancelled, note))
 
     others = [b for b in boxes if b not in checked and b not in uncertain]
     clean = bool(others) and all(b.state is BoxState.EMPTY and b.score <= T.box_empty_max / 2
@@ -424,7 +427,7 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
             and clean:
         # the respondent circled one option and left the others alone
         return result(uncertain[0].value, Status.OK, T.circled_confidence * quality,
-                      "answer circled")
+                      say("note.circled"))
     if kind == "single" and len(checked) == 1 and uncertain and not filled and \
             all(b.faint for b in uncertain) and \
             checked[0].confidence >= T.clear_mark_confidence and \
@@ -435,7 +438,7 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
         # not near-filled (it may be a cancellation)
         return result(checked[0].value, Status.OK,
                       min(checked[0].confidence, T.faint_beside_mark_confidence) * quality,
-                      "pale trace in " + ", ".join(b.value for b in uncertain))
+                      say("note.boxes.pale", boxes=", ".join(b.value for b in uncertain)))
 
     d = decide_field(f, {b.value for b in checked}, {b.value for b in uncertain})
     if d.status is Status.MULTIPLE:
@@ -460,10 +463,10 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
         # a filled box with no answer beside it: a cancelled answer, or a box filled in
         # as the answer (as on a bubble sheet)? Only a person can tell
         return result(d.value, d.status, min(conf, T.lone_fill_confidence),
-                      "the only mark is a filled box: cancelled, or filled in as the answer?")
+                      say("note.lone_fill"))
     if unanswered and line_floor is not None and line_floor > T.noisy_page_line_floor:
         return result(d.value, d.status, min(conf, T.noisy_blank_confidence),
-                      "page too noisy to be sure no pale mark is there")
+                      say("note.noisy_page"))
     return result(d.value, d.status, conf, d.note)
 
 
@@ -483,21 +486,20 @@ def weigh_stray_ink(r: FieldResult, stray: StrayInk | None) -> None:
     if stray is None or stray.area_mm2 <= 0 or r.status not in (Status.OK, Status.BLANK):
         return
     option, share = stray.main_option()
-    where = f"{stray.area_mm2:.1f} mm²"
+    where = f"{stray.area_mm2:.1f}"
     if _unanswered(r.kind, r.status, r.value):
         # one trace of that size: pen slips and specks add up, but each stays small
         if stray.largest_mm2 < T.stray_ink_min_mm2:
             return
         if share >= T.stray_single_share:
             r.value = True if r.kind == "flag" else option
-            note = f"mark outside the boxes by {option} ({where}): circled, ticked beside " \
-                   "or underlined?"
+            note = say("note.boxes.stray", boxes=option, area=where)
         else:
             r.value = None
-            note = f"ink in the question outside its boxes ({where}), by no single option"
+            note = say("note.stray_nowhere", area=where)
         r.status = Status.UNCERTAIN
         r.confidence = min(r.confidence, T.stray_confidence)
-        r.note = "; ".join(n for n in (r.note, note) if n)
+        r.note = notes.join(r.note, note)
         return
     answer = "x" if r.kind == "flag" else r.value
     # ink by a box that holds a mark itself (a filled box spilling over, a cancelled
@@ -507,8 +509,7 @@ def weigh_stray_ink(r: FieldResult, stray: StrayInk | None) -> None:
     if others and max(others.values()) >= T.stray_other_min_mm2:
         r.status = Status.UNCERTAIN
         r.confidence = min(r.confidence, T.stray_confidence)
-        note = "another mark outside the boxes by " + ", ".join(sorted(others))
-        r.note = "; ".join(n for n in (r.note, note) if n)
+        r.note = notes.join(r.note, say("note.boxes.other_mark", boxes=", ".join(sorted(others))))
 
 
 def doubt_blanks_on_pale_pages(results: list[FieldResult]) -> None:
@@ -524,9 +525,7 @@ def doubt_blanks_on_pale_pages(results: list[FieldResult]) -> None:
     for r in results:
         if _unanswered(r.kind, r.status, r.value) and not r.needs_review:
             r.confidence = min(r.confidence, T.noisy_blank_confidence)
-            r.note = "; ".join(n for n in (r.note, f"{pale_only} other answers on this page "
-                                           "are pale traces: a mark here may be too pale "
-                                           "to see") if n)
+            r.note = notes.join(r.note, say("note.pale_page", count=pale_only))
 
 
 def apply_conditions(spec: FormSpec, fields: dict[str, FieldResult]) -> None:

@@ -35,6 +35,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
+from formkit import notes
+from formkit.catalogue import say
 from formkit.scan.result import Status
 from formkit.spec.model import Field, FieldKind, FormSpec
 
@@ -63,16 +65,18 @@ def decide_field(f: Field, ticks: set[str], unsure: set[str]) -> Decision:
     """One field from its ticked and unclear option values (the rules above)."""
     if f.kind is FieldKind.FLAG:
         if FLAG_VALUE in unsure:
-            return Decision(None, Status.UNCERTAIN, "the box is neither clearly ticked nor empty")
+            return Decision(None, Status.UNCERTAIN, notes.join(say("note.flag_unclear")))
         return Decision(FLAG_VALUE in ticks, Status.OK)
     order = [o.value for o in f.options]
     ticked = [v for v in order if v in ticks]
     if len(ticked) >= 2:
-        return Decision(None, Status.MULTIPLE, "ticked: " + ", ".join(ticked))
+        return Decision(None, Status.MULTIPLE,
+                        notes.join(say("note.boxes.ticked", boxes=", ".join(ticked))))
     if unsure:
         unsure_s = ", ".join(v for v in order if v in unsure)
         return Decision(ticked[0] if ticked else None, Status.UNCERTAIN,
-                        f"unclear box: {unsure_s}" + (f"; ticked: {ticked[0]}" if ticked else ""))
+                        notes.join(say("note.boxes.unclear", boxes=unsure_s),
+                                   say("note.boxes.ticked", boxes=ticked[0]) if ticked else None))
     if ticked:
         return Decision(ticked[0], Status.OK)
     return Decision(None, Status.BLANK)
@@ -103,7 +107,7 @@ def decide_fields(spec: FormSpec, checked: Mapping[str, Iterable[str]],
     out: dict[str, Decision] = {}
     for fid, f in choice.items():
         if fid in unreadable:
-            out[fid] = Decision(None, Status.UNREADABLE, "not measured")
+            out[fid] = Decision(None, Status.UNREADABLE, notes.join(say("note.not_measured")))
         else:
             out[fid] = decide_field(f, ticks.get(fid, set()), unsure.get(fid, set()))
 
@@ -122,16 +126,17 @@ def apply_condition(f: Field, own: Decision, cond: Decision) -> Decision:
     ticked with c2.phien_ha = khong) becomes a contradiction, for a person to settle."""
     cond_id, wanted = f.only_if
     if cond.status is Status.OK and not _matches(cond, wanted):
-        why = f"answered although {cond_id} = {cond.value} (asked only if {wanted})"
+        why = say("note.condition.contradiction", condition=cond_id, value=str(cond.value),
+                  wanted=wanted)
         if own.status is Status.OK:
-            return Decision(own.value, Status.CONTRADICTION, why)
-        return own._replace(note="; ".join(n for n in (own.note, why) if n))
+            return Decision(own.value, Status.CONTRADICTION, notes.join(why))
+        return own._replace(note=notes.join(own.note, why))
     if cond.status in UNSETTLED and own.status is Status.OK:
         # whether this answer stands depends on a reading a person has to make first
         return Decision(own.value, Status.UNCERTAIN,
-                        f"answered, but {cond_id} (asked only if {wanted}) is "
-                        f"{cond.status}: check both")
+                        notes.join(say("note.condition.unsettled", condition=cond_id,
+                                       wanted=wanted, status=str(cond.status))))
     if cond.status is Status.BLANK and own.status is Status.OK:
         return own._replace(
-            note=f"answered while {cond_id} is blank (implies {cond_id} = {wanted})")
+            note=notes.join(say("note.condition.implied", condition=cond_id, wanted=wanted)))
     return own

@@ -28,6 +28,7 @@ when the file came in.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -36,16 +37,20 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from formkit import notes
+from formkit.catalogue import Message, say
 from formkit.config import Settings
 from formkit.errors import FormkitError, InputError
 from formkit.identity import PageIdentity
-from formkit.scan.decide import FLAG_VALUE, decide_fields
+from formkit.scan.decide import decide_fields
 from formkit.scan.locate import decode_qr
 from formkit.scan.result import BoxEvidence, BoxState, FieldResult, PageSource, SheetResult, Status
 from formkit.spec import geometry as G
 from formkit.spec.layout import Layout, Rect, ZonePos
 from formkit.spec.model import FieldKind, FormSpec
 from formkit.textnorm import nfc
+
+log = logging.getLogger("formkit.scan")
 
 MARKER = "formkit"  # docx_writer.DOCX_MARKER; repeated so that reading needs no writer import
 #: what a person types into a box to tick it
@@ -69,19 +74,20 @@ class _Mark:
     """What one box holds, as found in the file."""
 
     state: BoxState
-    evidence: str = ""  # the text or shading that decided it
+    evidence: Message | None = None  # the text or shading that decided it (no `boxes` yet)
 
 
 def mark_from_text(text: str, shaded: bool = False) -> _Mark:
     """Box state from what a box holds: its text and whether it is shaded."""
     t = nfc(text).replace(" ", "")
     if shaded:
-        return _Mark(BoxState.CHECKED, "shaded" + (f", {t!r}" if t else ""))
+        return _Mark(BoxState.CHECKED, say("note.digital.shaded_text", text=t) if t
+                     else say("note.digital.shaded"))
     if not t or all(c in EMPTY_MARKS for c in t):
         return _Mark(BoxState.EMPTY)
     if all(c in CHECK_MARKS for c in t):
         return _Mark(BoxState.CHECKED)
-    return _Mark(BoxState.UNCERTAIN, f"the box holds {t[:20]!r}")
+    return _Mark(BoxState.UNCERTAIN, say("note.digital.holds", text=t[:20]))
 
 
 @dataclass
@@ -114,22 +120,15 @@ def _spec_and_layout(settings: Settings, form: str, version: str, what: str
 
     layout = registry(settings).get(version)
     if layout is None:
-        raise InputError(
-            f"{what}: its layout version {version} (form {form}) is not known in this "
-            "workspace; it was built elsewhere or by another formkit version, so its boxes "
-            "cannot be trusted.",
-            hint="Read it in the workspace that built it, or copy that layout_*.json into "
-            "exports/forms/layouts/.",
-        )
+        raise InputError(say("error.digital.unknown_layout", what=what, version=version,
+                             form=form), hint=say("hint.digital.copy_layout"))
     if layout.form != form:
-        raise InputError(f"{what}: layout {version} belongs to form {layout.form}, the file "
-                         f"says form {form}.")
+        raise InputError(say("error.digital.layout_form", what=what, version=version,
+                             layout_form=layout.form, form=form))
     spec = load_form(template_path(settings.templates_dir, form))
     if spec.kind != "survey":
-        raise InputError(
-            f"{what}: form {form} is a {spec.kind}, not a survey; only survey sheets are read.",
-            hint="Enter register rows with the register import instead.",
-        )
+        raise InputError(say("error.digital.not_survey", what=what, form=form, kind=spec.kind),
+                         hint=say("hint.digital.register_import"))
     return spec, layout
 
 
@@ -143,25 +142,19 @@ def _sheet(spec: FormSpec, copy: _Copy, source: str, what: str) -> SheetResult:
     boxes = spec.boxes
     zones = _text_fields(spec)
     if len(copy.marks) != len(boxes):
-        raise InputError(
-            f"{what}: copy {copy.identities[0].serial or '(unnumbered)'} has "
-            f"{len(copy.marks)} tick boxes where form {spec.code} has {len(boxes)}; the "
-            "document was restructured (rows or tables added or removed), so its boxes "
-            "cannot be matched to the questions.",
-            hint="Fill a fresh copy of the form without changing its tables, or print the "
-            "filled form and scan it.",
-        )
+        raise InputError(say("error.digital.boxes_changed", what=what,
+                             serial=copy.identities[0].serial or "(unnumbered)",
+                             found=len(copy.marks), form=spec.code, expected=len(boxes)),
+                         hint=say("hint.digital.fresh_copy_or_print"))
     if len(copy.texts) != len(zones):
-        raise InputError(
-            f"{what}: copy {copy.identities[0].serial or '(unnumbered)'} has "
-            f"{len(copy.texts)} text zones where form {spec.code} has {len(zones)}; the "
-            "document was restructured.",
-            hint="Fill a fresh copy of the form without changing its tables.",
-        )
+        raise InputError(say("error.digital.zones_changed", what=what,
+                             serial=copy.identities[0].serial or "(unnumbered)",
+                             found=len(copy.texts), form=spec.code, expected=len(zones)),
+                         hint=say("hint.digital.fresh_copy"))
     checked: dict[str, set[str]] = {}
     uncertain: dict[str, set[str]] = {}
     evidence: dict[str, list[BoxEvidence]] = {}
-    notes: dict[str, list[str]] = {}
+    marks: dict[str, list[Message]] = {}
     pages: dict[str, int] = {}
     for box, (page, mark) in zip(boxes, copy.marks, strict=True):
         if mark.state is BoxState.CHECKED:
@@ -172,8 +165,8 @@ def _sheet(spec: FormSpec, copy: _Copy, source: str, what: str) -> SheetResult:
         evidence.setdefault(box.field_id, []).append(BoxEvidence(
             box.value, mark.state, on, on, 0.5 if mark.state is BoxState.UNCERTAIN else 1.0))
         if mark.evidence:
-            label = "" if box.value == FLAG_VALUE else f"{box.value}: "
-            notes.setdefault(box.field_id, []).append(label + mark.evidence)
+            marks.setdefault(box.field_id, []).append(
+                Message(mark.evidence.code, {**mark.evidence.params, "boxes": box.value}))
         pages[box.field_id] = page
     decisions = decide_fields(spec, checked, uncertain)
     fields: dict[str, FieldResult] = {}
@@ -181,7 +174,7 @@ def _sheet(spec: FormSpec, copy: _Copy, source: str, what: str) -> SheetResult:
         if f.kind is FieldKind.TEXT:
             continue
         d = decisions[f.id]
-        note = "; ".join(n for n in (d.note, *notes.get(f.id, [])) if n)
+        note = notes.join(d.note, *marks.get(f.id, []))
         fields[f.id] = FieldResult(
             f.id, str(f.kind), d.value, d.status,
             0.5 if d.status is Status.UNCERTAIN else 1.0,
@@ -203,8 +196,8 @@ def _group_copies(pages: list[tuple[PageIdentity, PageSource]], spec: FormSpec, 
     a DOCX or PDF always carries whole copies."""
     n = spec.page_count
     if len(pages) % n:
-        raise InputError(f"{what}: {len(pages)} page(s) is not a whole number of copies of "
-                         f"form {spec.code} ({n} pages each); pages were added or removed.")
+        raise InputError(say("error.digital.partial_copies", what=what, pages=len(pages),
+                             form=spec.code, per_copy=n))
     groups = []
     for start in range(0, len(pages), n):
         idx = list(range(start, start + n))
@@ -212,11 +205,9 @@ def _group_copies(pages: list[tuple[PageIdentity, PageSource]], spec: FormSpec, 
         if [p.page for p in ids] != list(range(1, n + 1)) or len(
                 {p.copy_key for p in ids}) != 1:
             found = ", ".join(f"{p.serial}:{p.page}/{p.pages}" for p in ids)
-            raise InputError(
-                f"{what}: pages {start + 1}–{start + n} should be one copy (pages 1–{n}); "
-                f"their footers say {found}. The footers or the page order were changed.",
-                hint="Fill a fresh copy of the form; do not edit headers or footers.",
-            )
+            raise InputError(say("error.digital.copy_order", what=what, first=start + 1,
+                                 last=start + n, per_copy=n, found=found),
+                             hint=say("hint.digital.keep_footers"))
         groups.append(idx)
     return groups
 
@@ -355,7 +346,7 @@ def _box_mark(tc) -> _Mark:
         return _Mark(BoxState.CHECKED)
     if all(s == "empty" for s in syms):
         return mark
-    return _Mark(BoxState.UNCERTAIN, "an unknown symbol in the box")
+    return _Mark(BoxState.UNCERTAIN, say("note.digital.symbol"))
 
 
 def _row_cells(tbl) -> list[list]:
@@ -440,38 +431,32 @@ def read_docx(path: Path, settings: Settings) -> list[SheetResult]:
     try:
         doc = Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"{what}: cannot be opened as a Word document (DOCX): {exc}.") from exc
+        raise InputError(say("error.digital.not_docx", what=what, detail=str(exc))) from exc
     except Exception as exc:  # lxml raises its own errors on a damaged document.xml
         if isinstance(exc, FormkitError):
             raise
-        raise InputError(f"{what}: the Word document is damaged ({exc}).") from exc
+        raise InputError(say("error.digital.docx_damaged", what=what, detail=str(exc))) from exc
     subject = _parse_subject(doc.core_properties.subject or "")
     if subject is not None:  # refuse an unknown layout before looking at any page
         _spec_and_layout(settings, subject[0], subject[1], what)
     sections = list(doc.sections)
     blocks = _docx_pages(doc)
     if len(blocks) != len(sections):
-        raise InputError(f"{what}: {len(sections)} sections but {len(blocks)} page blocks; "
-                         "the document's page structure was changed.")
+        raise InputError(say("error.digital.sections", what=what, sections=len(sections),
+                             blocks=len(blocks)))
     identities: list[tuple[PageIdentity, PageSource]] = []
     for i, section in enumerate(sections):
         ident, how = _footer_identity(section, subject, settings)
         if ident is None:
             if subject is None and i == 0:
-                raise InputError(
-                    f"{what}: not a formkit form: its document properties carry no formkit "
-                    "marker and its footers no formkit page code.",
-                    hint="Only survey forms made by `formkit forms build` (filled in Word or "
-                    "LibreOffice) can be read this way.",
-                )
-            raise InputError(f"{what}: page {i + 1} has no readable page code in its footer "
-                             f"(found {how!r}); the footer was changed.",
-                             hint="Fill a fresh copy of the form; do not edit footers.")
+                raise InputError(say("error.digital.not_formkit_docx", what=what),
+                                 hint=say("hint.digital.built_forms_docx"))
+            raise InputError(say("error.digital.footer_code", what=what, page=i + 1,
+                                 found=repr(how)), hint=say("hint.digital.keep_footer"))
         if subject is not None and (ident.form, ident.layout) != subject[:2]:
-            raise InputError(
-                f"{what}: page {i + 1} says form {ident.form} layout {ident.layout}, the "
-                f"document says form {subject[0]} layout {subject[1]}; pages from different "
-                "forms were pasted together.")
+            raise InputError(say("error.digital.mixed_forms", what=what, page=i + 1,
+                                 page_form=ident.form, page_layout=ident.layout,
+                                 form=subject[0], layout=subject[1]))
         digest = hashlib.sha256()
         for el in blocks[i]:
             digest.update(el.xml.encode("utf-8") if hasattr(el, "xml") else b"")
@@ -553,7 +538,11 @@ def _pdf_page_identity(page, index: int, doc_pdfium,
             try:  # render only the code's corner of the page
                 bitmap = doc_pdfium[index].render(scale=scale, grayscale=True, crop=crop)
                 arr = np.asarray(bitmap.to_pil().convert("L"))
-            except Exception:  # a page pdfium cannot render: try the footer text
+            except (RuntimeError, ValueError, OSError, MemoryError) as exc:
+                # PdfiumError (a RuntimeError): a page pdfium cannot render; the footer
+                # text still names the page
+                log.info("page %s: QR corner not rendered (%r); footer text used",
+                            index + 1, exc)
                 break
             payload = _decode_qr(arr) if arr.size else ""
             if payload:
@@ -653,15 +642,18 @@ def read_pdf_digital(path: Path, settings: Settings) -> list[SheetResult] | None
     what = path.name
     try:
         pdf = pdfplumber.open(str(path))
-    except Exception:  # pdfminer raises many kinds on a damaged file; PDFium, which renders
-        return None    # scans, repairs more of them and reports its own reason
+    except Exception as exc:  # pdfminer raises many kinds on a damaged file; PDFium, which
+        # renders scans, repairs more of them and reports its own reason for each page
+        log.info("%s: no text layer readable (%r); read as a scan", path, exc)
+        return None
     try:
         if not pdf.pages or not _has_text_layer(pdf):
             return None
         subject = _parse_subject(str((pdf.metadata or {}).get("Subject", "")))
         try:
             doc_pdfium = pdfium.PdfDocument(str(path))
-        except Exception:  # identity can still come from the footer text
+        except (pdfium.PdfiumError, OSError) as exc:  # identity can still come from the
+            log.info("%s: not opened by PDFium (%r); footer text used", path, exc)  # footer
             doc_pdfium = None
         try:
             identities: list[tuple[PageIdentity, PageSource]] = []
@@ -669,13 +661,9 @@ def read_pdf_digital(path: Path, settings: Settings) -> list[SheetResult] | None
                 ident = _pdf_page_identity(page, i, doc_pdfium, subject, settings)
                 if ident is None:
                     if not identities and subject is None:
-                        raise InputError(
-                            f"{what}: not a formkit form: no formkit page code in its QR "
-                            "codes or footers, and no formkit marker in its properties.",
-                            hint="Only forms made by `formkit forms build` can be read.",
-                        )
-                    raise InputError(f"{what}: page {i + 1} carries no readable formkit "
-                                     "page code.")
+                        raise InputError(say("error.digital.not_formkit_pdf", what=what),
+                                         hint=say("hint.digital.built_forms"))
+                    raise InputError(say("error.digital.page_code", what=what, page=i + 1))
                 digest = hashlib.sha256()
                 digest.update("".join(c["text"] for c in page.chars).encode("utf-8"))
                 digest.update(ident.encode().encode())
@@ -716,7 +704,7 @@ def read_digital(path: Path, settings: Settings) -> list[SheetResult] | None:
         return read_docx(path, settings)
     if suffix == ".pdf":
         return read_pdf_digital(path, settings)
-    raise InputError(f"{Path(path).name}: not a DOCX or PDF file.")
+    raise InputError(say("error.digital.kind", what=Path(path).name))
 
 
 __all__ = ["read_docx", "read_pdf_digital", "read_digital", "mark_from_text", "CHECK_MARKS"]

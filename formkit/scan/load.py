@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from formkit.catalogue import Message, say
 from formkit.thresholds import T
 
 IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif"}
@@ -25,7 +26,7 @@ SUPPORTED = IMAGE_EXTS | PDF_EXTS | DOCX_EXTS
 PDF_RENDER_DPI = 200.0
 REDUCE_ABOVE_DPI = 280.0  # finer PNG/TIFF scans are averaged down by whole pixels
 PDF_REOPEN_PAGES = 40  # a long PDF is reopened after this many pages (memory)
-SAME_FILE = "same file as"  # reason of a second path to one file (a link)
+SAME_FILE = "page.same_file"  # code of the reason of a second path to one file (a link)
 JUNK_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}  # system files, never scans
 
 Image.MAX_IMAGE_PIXELS = T.max_image_pixels
@@ -37,7 +38,7 @@ class PageImage:
     index: int  # 1-based page/frame index in the file
     image: np.ndarray | None  # grayscale uint8, None when unreadable
     dpi: float | None  # from the file when known
-    error: str = ""  # why the page could not be loaded
+    error: Message | str = ""  # why the page could not be loaded
     sha256: str = ""
 
     @property
@@ -90,30 +91,27 @@ def kind_of(path: Path) -> str:
     return "pdf" if ext in PDF_EXTS else "docx" if ext in DOCX_EXTS else "image"
 
 
-def _refusal(f: Path) -> str | None:
+def _refusal(f: Path) -> Message | None:
     """Why a file is not read at all, or None."""
     ext = f.suffix.lower()
     if ext in (".doc", ".odt", ".rtf"):
-        return (f"a {ext} document: open it in Word or LibreOffice, save it as .docx (or "
-                "export a PDF) and read that file")
+        return say("page.word_document", ext=ext)
     if ext in (".heic", ".heif"):
-        return (f"a {ext} phone photo: set the camera to JPEG (Most Compatible), or convert "
-                "the photo to JPEG, and read it again")
+        return say("page.phone_photo", ext=ext)
     if ext not in SUPPORTED:
-        return (f"unsupported file type {f.suffix or '(none)'}: formkit reads PDF, PNG, "
-                "JPEG, TIFF and DOCX")
+        return say("page.unsupported_type", ext=f.suffix or "(none)")
     try:
         if f.stat().st_size == 0:
-            return "empty file (0 bytes): the copy was cut short; copy or scan it again"
+            return say("page.empty_file")
     except OSError as exc:
-        return f"cannot be read ({exc.strerror}): check the file and read it again"
+        return say("page.cannot_open", detail=exc.strerror or str(exc))
     return None
 
 
-def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Message]]]:
     """Files to read (sorted, folders walked) and the paths refused outright."""
     files: list[Path] = []
-    refused: list[tuple[Path, str]] = []
+    refused: list[tuple[Path, Message]] = []
     for p in paths:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
@@ -121,9 +119,7 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
                     continue  # ground-truth/report JSON and system files are not pages
                 if f.name.startswith("."):
                     if f.suffix.lower() in SUPPORTED:  # e.g. macOS "._scan.png" metadata
-                        refused.append((f, "hidden file (its name starts with a dot, as "
-                                        "macOS metadata files do): not read; rename it if "
-                                        "it is a real scan"))
+                        refused.append((f, say("page.hidden_file")))
                     continue
                 why = _refusal(f)
                 if why:
@@ -137,7 +133,7 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
             else:
                 files.append(p)
         else:
-            refused.append((p, "no such file or folder"))
+            refused.append((p, say("page.no_such_path")))
     seen: dict[Path, Path] = {}
     unique = []
     for f in files:
@@ -146,8 +142,7 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
             seen[r] = f
             unique.append(f)
         elif f != seen[r]:  # a link to a file already listed: read once, reported here
-            refused.append((f, f"{SAME_FILE} {label(seen[r].name)} (a link or the same "
-                            "path twice): read once"))
+            refused.append((f, say(SAME_FILE, name=label(seen[r].name))))
     return unique, refused
 
 
@@ -220,34 +215,33 @@ def _image_pages(path: Path) -> Iterator[PageImage]:
                         factor /= step
                 except Image.DecompressionBombError:
                     yield PageImage(path, i + 1, None, None,
-                                    f"image too large ({img.width}×{img.height} px; the limit is "
-                                    f"{T.max_image_pixels:,} pixels): scan at 600 dpi or less")
+                                    say("page.image_too_large", width=img.width,
+                                        height=img.height, limit=f"{T.max_image_pixels:,}"))
                     continue
                 except (OSError, ValueError, SyntaxError, cv2.error, MemoryError) as exc:
                     yield PageImage(path, i + 1, None, None,
-                                    f"unreadable or truncated image ({exc}): scan it again")
+                                    say("page.unreadable_image", detail=str(exc)))
                     continue
                 dpi = file_dpi * factor if file_dpi else None
                 yield PageImage(path, i + 1, gray, dpi, sha256=page_hash(gray))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         yield PageImage(path, 1, None, None,
-                        f"image too large (over {T.max_image_pixels:,} pixels): scan at 600 dpi "
-                        "or less")
+                        say("page.image_file_too_large", limit=f"{T.max_image_pixels:,}"))
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError,
             MemoryError) as exc:
-        yield PageImage(path, 1, None, None, f"unreadable or truncated image file ({exc})")
+        yield PageImage(path, 1, None, None, say("page.unreadable_image", detail=str(exc)))
 
 
-def not_a_page(width: float, height: float) -> str:
-    """Why an image of this size cannot be a form page ("" when it can be one)."""
+def not_a_page(width: float, height: float) -> Message | None:
+    """Why an image of this size cannot be a form page (None when it can be one)."""
     short, long = min(width, height), max(width, height)
     if short < T.min_page_side_px:
-        return (f"not a page: the image is {width:.0f}×{height:.0f} px (a page is at least "
-                f"{T.min_page_side_px} px on each side); scan the whole page")
+        return say("page.not_a_page", width=f"{width:.0f}", height=f"{height:.0f}",
+                   least=T.min_page_side_px)
     if long / short > T.max_page_aspect:
-        return (f"not a page: the image is {width:.0f}×{height:.0f} px, a strip "
-                f"{long / short:.0f} times longer than wide; scan the whole page")
-    return ""
+        return say("page.strip", width=f"{width:.0f}", height=f"{height:.0f}",
+                   ratio=f"{long / short:.0f}")
+    return None
 
 
 def label(path: Path | str) -> str:
@@ -262,8 +256,7 @@ def _pdf_pages(path: Path, start: int = 0, stop: int | None = None) -> Iterator[
     try:
         pdf = pdfium.PdfDocument(str(path))
     except Exception as exc:  # pdfium raises its own PdfiumError; any failure = unreadable
-        yield PageImage(path, 1, None, None, f"unreadable or truncated PDF ({exc}): export "
-                        "or scan it again")
+        yield PageImage(path, 1, None, None, say("page.unreadable_pdf", detail=str(exc)))
         return
     try:
         n = len(pdf) if stop is None else min(stop, len(pdf))
@@ -278,8 +271,7 @@ def _pdf_pages(path: Path, start: int = 0, stop: int | None = None) -> Iterator[
                 except Exception as exc:  # the file changed or vanished while being read
                     for j in range(i, n):
                         yield PageImage(path, j + 1, None, None,
-                                        f"the PDF could no longer be opened ({exc}): copy it "
-                                        "again and read it again")
+                                        say("page.pdf_gone", detail=str(exc)))
                     return
             try:
                 page = pdf[i]
@@ -299,7 +291,8 @@ def _pdf_pages(path: Path, start: int = 0, stop: int | None = None) -> Iterator[
                 bitmap.close()
                 page.close()
             except Exception as exc:
-                yield PageImage(path, i + 1, None, None, f"page cannot be rendered ({exc})")
+                yield PageImage(path, i + 1, None, None,
+                                say("page.cannot_render", detail=str(exc)))
                 continue
             yield PageImage(path, i + 1, gray, scale * 72.0, sha256=page_hash(gray))
     finally:
@@ -321,7 +314,10 @@ def count_pages(path: Path) -> int:
         if kind == "image":
             with Image.open(path) as img:
                 return getattr(img, "n_frames", 1)
-    except Exception:
+    except (OSError, ValueError, RuntimeError, SyntaxError, MemoryError,
+            Image.DecompressionBombError):
+        # PdfiumError is a RuntimeError; the file is read all the same and each of its
+        # pages gets its reason there: the count is only for the progress bar
         return 1
     return 1
 
@@ -334,6 +330,4 @@ def iter_pages(path: Path, start: int = 0, stop: int | None = None) -> Iterator[
     elif kind == "image":
         yield from _image_pages(path)
     else:
-        yield PageImage(path, 1, None, None,
-                        f"a {path.suffix} file that holds no page image: scans are PDF, PNG, "
-                        "JPEG or TIFF")
+        yield PageImage(path, 1, None, None, say("page.no_page_image", ext=path.suffix))

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 import zxingcpp
 
+from formkit.catalogue import Message, say
 from formkit.identity import PageIdentity
 from formkit.spec.layout import PageLayout, Rect
 from formkit.thresholds import T
@@ -23,7 +24,11 @@ QR_MODULES_WITH_BORDER = 35
 
 
 class LocateError(Exception):
-    """The page cannot be placed on a layout; the message is the page's rejection reason."""
+    """The page cannot be placed on a layout; `reason` is the page's rejection reason."""
+
+    def __init__(self, reason: Message):
+        super().__init__(reason.en())
+        self.reason = reason
 
 
 @dataclass
@@ -320,7 +325,7 @@ def place(gray: np.ndarray, dpi: float | None, qr: QRHit, identity: PageIdentity
         pred = _apply(H, mark_mm[list(found)])
         residual = float(np.hypot(*(pred - pts).T).max() / ppm_measured)
     if len(found) < 2 and ppm_measured < 2.0:
-        raise LocateError("the scan is too coarse to read (under 50 dpi)")
+        raise LocateError(say("page.too_coarse"))
     vx = _apply(H, np.array([[0.0, 0.0], [10.0, 0.0]]))
     angle = np.degrees(np.arctan2(vx[1, 1] - vx[0, 1], vx[1, 0] - vx[0, 0])) % 360
     rotation = int(round(angle / 90.0)) % 4 * 90

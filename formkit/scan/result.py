@@ -69,7 +69,7 @@ class FieldResult:
     crop: str | None = None  # path of the crop image (relative to the batch folder)
     page: int = 0
     source: str = "scan"  # scan, docx, pdf, review
-    note: str = ""
+    note: str = ""  # the reader's doubts: catalogue messages (formkit.notes.join)
 
     @property
     def needs_review(self) -> bool:

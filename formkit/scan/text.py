@@ -38,7 +38,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from formkit import notes
 from formkit._exec import tesseract
+from formkit.catalogue import Message, say
 from formkit.errors import OutputError
 from formkit.scan.result import FieldResult, Status
 from formkit.spec.layout import ZonePos
@@ -436,11 +438,24 @@ DOUBT_EXPONENT = 2.0
 DOUBT_WORD_FACTOR = 0.9
 
 
-def _assess(lines: list[_LineRead]) -> tuple[float, float, str]:
+#: the doubts _suspect names, as catalogue codes
+_DOUBT_CODES = {
+    "not a Vietnamese letter": "note.doubt.not_vietnamese",
+    "not a syllable": "note.doubt.not_syllable",
+    "symbol": "note.doubt.symbol",
+    "unsure word": "note.doubt.unsure_word",
+    "mixed case": "note.doubt.mixed_case",
+    "capitals inside lower-case text": "note.doubt.capitals",
+    "fragment": "note.doubt.fragment",
+    "letters and digits mixed": "note.doubt.letters_digits",
+}
+
+
+def _assess(lines: list[_LineRead]) -> tuple[float, float, list[Message]]:
     """(mean word confidence, confidence after plausibility, reasons)."""
     words = [w for ln in lines for w in ln.words]
     if not words:
-        return 0.0, 0.0, "no words"
+        return 0.0, 0.0, [say("note.doubt.no_words")]
     lens = np.array([max(1, len(w.text)) for w in words], float)
     confs = np.array([w.confidence for w in words], float)
     # weight by length: a confident long word says more than a confident comma
@@ -462,15 +477,15 @@ def _assess(lines: list[_LineRead]) -> tuple[float, float, str]:
     doubt_share = doubt / float(lens.sum())
     n_doubt = sum(reasons.values())
     conf = mean * (1.0 - doubt_share) ** DOUBT_EXPONENT * DOUBT_WORD_FACTOR ** n_doubt
-    notes = [f"{k} ×{v}" for k, v in reasons.items()]
+    doubts = [say(_DOUBT_CODES[k], count=v) for k, v in reasons.items()]
     # characters per mm of writing: typed Vietnamese at 11–14 pt runs about 0.4–0.6 per mm,
     # large handwriting about 0.25; far fewer means the OCR dropped part of the writing
     width = sum(ln.ink_width_mm for ln in lines)
     chars = sum(len(w.text) for w in words)
     if width > 15 and chars / width < 0.15:
         conf *= (chars / width) / 0.15
-        notes.append(f"{chars} characters for {width:.0f} mm of writing")
-    return mean, conf, ", ".join(notes)
+        doubts.append(say("note.doubt.sparse", chars=chars, mm=f"{width:.0f}"))
+    return mean, conf, doubts
 
 
 # ---- the reader -----------------------------------------------------------------------
@@ -491,7 +506,7 @@ def _save_crop(aligned: np.ndarray, zone: ZonePos, px_per_mm: float, path: Path)
         tmp.write_bytes(buf.tobytes())
         tmp.replace(path)
     except OSError as exc:
-        raise OutputError(f"Cannot write the crop image {path}: {exc}.") from exc
+        raise OutputError(say("error.read.crop", path=str(path), detail=str(exc))) from exc
     return str(path)
 
 
@@ -522,14 +537,14 @@ def read_text_zones(aligned: np.ndarray, px_per_mm: float, zones: Sequence[ZoneP
         z = _prepare(aligned, px_per_mm, zone)
         if z is None:
             results[i] = _result(zone, crops[i], page, None, Status.UNREADABLE, 0.0,
-                                 note="the zone lies outside the scan")
+                                 note=notes.join(say("note.text.outside")))
             continue
         core = float(z.core.sum())
         shares[i] = core / max(1.0, z.area_px)
         if shares[i] < T.text_ink_min and core < T.text_ink_min_mm2 * px_per_mm ** 2:
             # nothing written: confident, and no OCR at all (most zones of most sheets)
             results[i] = _result(zone, crops[i], page, "", Status.BLANK, 1.0,
-                                 note=f"ink {shares[i]:.4f}")
+                                 note=_ink(shares[i]))
             continue
         small[i] = shares[i] < T.text_ink_min
         items.extend(_line_items(z, px_per_mm, i))
@@ -543,17 +558,22 @@ def read_text_zones(aligned: np.ndarray, px_per_mm: float, zones: Sequence[ZoneP
             # a few marks that are no text (a dot, a stray stroke): blank, but not with the
             # certainty of an untouched zone; the crop shows them if anyone looks
             results[i] = _result(zone, crops[i], page, "", Status.BLANK, BLANK_MARKS_CONFIDENCE,
-                                 0.0, note=f"ink {shares[i]:.4f}: marks but no text")
+                                 0.0, note=_ink(shares[i], say("note.text.marks_only")))
             continue
         if not text:
             results[i] = _result(zone, crops[i], page, "", Status.UNCERTAIN, 0.0, 0.0,
-                                 note=f"ink {shares[i]:.4f} but no text recognised")
+                                 note=_ink(shares[i], say("note.text.no_text")))
             continue
         text_conf, conf, why = _assess(mine)
         status = Status.OK if conf >= T.ocr_review_confidence else Status.UNCERTAIN
         results[i] = _result(zone, crops[i], page, text, status, conf, text_conf,
-                             f"ink {shares[i]:.4f}" + (f"; {why}" if why else ""))
+                             _ink(shares[i], *why))
     return [r for r in results if r is not None]
+
+
+def _ink(share: float, *more: Message) -> str:
+    """A text zone's note: its ink share (for developers), then what else the reader says."""
+    return notes.join(say("note.text.ink", ink=f"{share:.4f}"), *more)
 
 
 def _result(zone: ZonePos, crop: str | None, page: int, value: str | None, status: Status,

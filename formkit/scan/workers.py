@@ -17,6 +17,7 @@ its place.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import queue
@@ -27,6 +28,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from formkit.catalogue import Message, say
 from formkit.errors import FormkitError
 from formkit.scan import load
 from formkit.scan.batch import (
@@ -37,6 +39,8 @@ from formkit.scan.batch import (
     PageRead,
     PlanItem,
 )
+
+log = logging.getLogger("formkit.scan")
 
 _CTX = multiprocessing.get_context("spawn")
 
@@ -88,7 +92,8 @@ def _worker(wid: int, args: tuple, tasks: Any, results: Any) -> None:
         except FormkitError as exc:  # the run cannot go on (a full disk): the parent stops
             results.put(("fatal", wid, tid, exc))
         except Exception as exc:  # the step's remaining pages are rejected with the reason
-            results.put(("error", wid, tid, f"internal error while reading: {exc!r}"))
+            log.info("%s: reading failed in a worker", path, exc_info=True)
+            results.put(("error", wid, tid, say("page.local.internal_error", detail=repr(exc))))
 
 
 class _Step:
@@ -96,7 +101,7 @@ class _Step:
         self.item = item
         self.pages: list[PageRead] = []
         self.finished = item.digital is not None
-        self.error = ""
+        self.error: Message | None = None
 
 
 def read_in_workers(reader: BatchReader, plan: Iterator[PlanItem], workers: int,
@@ -146,7 +151,7 @@ def read_in_workers(reader: BatchReader, plan: Iterator[PlanItem], workers: int,
                 for res in step.pages:
                     on_page(reader.merge(res))
                 for index in _missing(step):
-                    on_page(PageOutcome(str(step.item.file), index, REJECTED, step.error))
+                    on_page(PageOutcome(str(step.item.file), index, REJECTED, step.error or ""))
             if plan_done and not order:
                 return
             try:
@@ -164,7 +169,7 @@ def read_in_workers(reader: BatchReader, plan: Iterator[PlanItem], workers: int,
                 raise message[3]
             else:
                 step.finished = True
-                step.error = message[3] if kind == "error" else ""
+                step.error = message[3] if kind == "error" else None
                 running.pop(wid, None)
     finally:
         _stop(procs, tasks, results, reader, [s for s in steps.values()])
@@ -190,15 +195,12 @@ def _check_workers(procs: dict[int, Any], running: dict[int, int], steps: dict[i
         tid = running.pop(wid, None)
         if tid is None:
             # died before taking a step: starting it again would only die again
-            raise FormkitError(
-                f"A page-reading process could not start (exit code {p.exitcode}).",
-                hint="Run `formkit read --jobs 1` to read in one process, and report the "
-                "problem.")
+            raise FormkitError(say("error.read.worker_start", exit_code=p.exitcode),
+                               hint=say("hint.read.one_process"))
         if tid in steps and not steps[tid].finished:
             step = steps[tid]
             step.finished = True
-            step.error = (f"the reading process stopped while reading this file (exit code "
-                          f"{p.exitcode}; a damaged file?): check the file and read it again")
+            step.error = say("page.worker_stopped", exit_code=p.exitcode)
         start(wid)
 
 

@@ -32,7 +32,8 @@ PAPER_CHANNEL = "giay"
 
 #: reasons of pages rejected for a cause on this computer, not in the page: such a page is
 #: read and stored again by the next run (see is_local_rejection)
-LOCAL_REASONS = ("internal error", "cannot write", "no space", "không đủ chỗ")
+LOCAL_REASONS = ("internal error", "cannot write", "no space", "không đủ chỗ",
+                 '{"code": "page.local.')  # a coded reason (formkit.notes.reason_stored)
 
 
 def is_local_rejection(reason: Any) -> bool:

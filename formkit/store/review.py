@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from formkit import notes
 from formkit.errors import InputError
 from formkit.spec.model import Field
-from formkit.textnorm import fold, nfc, reword, wording
+from formkit.textnorm import fold, nfc
 from formkit.thresholds import T
 
 REVIEW_INVALID = "!invalid"
@@ -39,88 +40,12 @@ STATUS_LABELS = {
     "invalid": "Không hợp lệ (đã duyệt)",
 }
 
-# the reader's notes on a field (formkit.scan.boxes / decide), part by part
-_NOTES = wording([
-    (r"^page too noisy to be sure no pale mark is there$",
-     "Trang nhiều vết nhiễu: không chắc là ô không có dấu bút chì mờ."),
-    (r"^(\d+) other answers on this page are pale traces.*$",
-     r"\1 câu khác trên trang này chỉ có vết mờ: ô này có thể có dấu quá mờ."),
-    (r"^the only mark is a filled box.*$",
-     "Dấu duy nhất là một ô tô kín: người trả lời hủy, hay tô ô để chọn?"),
-    (r"^answered, but (\S+) \(asked only if (\S+)\) is (\w+).*$",
-     r"Có trả lời, nhưng câu \1 (chỉ hỏi khi \2) chưa đọc rõ: kiểm tra cả hai câu."),
-    (r"^answered although (\S+) = (\S+) \(asked only if (\S+)\)$",
-     r"Có trả lời dù câu \1 = \2 (chỉ hỏi khi \3)."),
-    (r"^answered while (\S+) is blank.*$", r"Có trả lời dù câu \1 để trống."),
-    (r"^unclear box: (.*)$", r"Ô chưa rõ: \1."),
-    (r"^ticked: (.*)$", r"Ô được đánh dấu: \1."),
-    (r"^pale trace in (.*)$", r"Vết mờ ở ô: \1."),
-    (r"^cancelled by filling: (.*)$", r"Ô tô kín (coi là hủy): \1."),
-    (r"^answer circled$", "Ô trả lời được khoanh tròn."),
-    (r"^mark outside the boxes by (\S+) .*$",
-     r"Có nét vẽ ngoài ô, cạnh lựa chọn \1 (khoanh tròn, đánh dấu bên cạnh hay gạch chân?)."),
-    (r"^ink in the question outside its boxes.*$",
-     "Có nét vẽ trong câu hỏi nhưng ngoài các ô, không rõ chọn ô nào."),
-    (r"^another mark outside the boxes by (.*)$",
-     r"Ngoài ô đã đánh dấu còn có nét vẽ cạnh lựa chọn \1."),
-    (r"^the box is neither clearly ticked nor empty$",
-     "Ô không rõ là có đánh dấu hay để trống."),
-    # free text (formkit.scan.text); the bare ink share is for developers, not shown
-    (r"^ink [\d.]+$", ""),
-    (r"^ink [\d.]+: marks but no text$", "Có vài nét nhưng không có chữ."),
-    (r"^ink [\d.]+ but no text recognised$", "Có chữ viết nhưng máy không nhận ra chữ nào."),
-    (r"^the zone lies outside the scan$", "Vùng viết nằm ngoài ảnh quét."),
-    (r"^text not read \(OCR disabled\)$", "Chưa đọc chữ viết (đã tắt OCR)."),
-    (r"^page missing from the batch$", "Thiếu trang này trong lô quét."),
-    (r"^not measured$", "Chưa đo được."),
-])
-
-# the OCR's doubts about a reading, "reason ×count, …" (formkit.scan.text._assess)
-_TEXT_DOUBTS = wording([
-    (r"^not a Vietnamese letter ×(\d+)$", r"\1 từ có ký tự không phải chữ Việt"),
-    (r"^not a syllable ×(\d+)$", r"\1 từ không phải âm tiết tiếng Việt"),
-    (r"^symbol ×(\d+)$", r"\1 ký hiệu lạ"),
-    (r"^unsure word ×(\d+)$", r"\1 từ máy đọc không chắc"),
-    (r"^mixed case ×(\d+)$", r"\1 từ lẫn chữ hoa và chữ thường"),
-    (r"^capitals inside lower-case text ×(\d+)$", r"\1 từ viết hoa giữa câu chữ thường"),
-    (r"^fragment ×(\d+)$", r"\1 mảnh từ bị tách rời"),
-    (r"^letters and digits mixed ×(\d+)$", r"\1 từ lẫn chữ và số"),
-    (r"^(\d+) characters for (\d+) mm of writing$",
-     r"chỉ \1 ký tự cho \2 mm chữ viết (có thể sót chữ)"),
-])
-
-
-def _text_doubts_vn(part: str) -> str | None:
-    """"not a syllable ×2, symbol ×1" in Vietnamese, or None when it is not such a list."""
-    out = [reword(item, _TEXT_DOUBTS) for item in part.split(", ")]
-    if None in out:
-        return None
-    return "Máy đọc chữ không chắc: " + ", ".join(out) + "."
-
-
-# notes that name boxes by their option value ("unclear box: tot, dat")
-_BOX_LISTS = ("unclear box: ", "ticked: ", "pale trace in ", "cancelled by filling: ")
-
-
 def note_vn(note: str | None, spec_field: Field | None = None) -> str:
-    """The reader's note on a field in Vietnamese, part by part ('; ' between parts);
-    unknown parts are kept as they are. With the field, boxes are named by their labels
-    ("Ô chưa rõ: Tốt."), not by their codes."""
+    """The reader's note on a field in Vietnamese, through the catalogue (formkit.notes).
+    With the field, boxes are named by their labels ("Ô chưa rõ: Tốt."), not by their
+    codes."""
     labels = {o.value: o.label for o in spec_field.options} if spec_field else {}
-    out = []
-    for part in (note or "").split("; "):
-        part = part.strip()
-        if not part:
-            continue
-        for head in _BOX_LISTS:
-            if labels and part.startswith(head):
-                names = part[len(head):].split(", ")
-                part = head + ", ".join(labels.get(n.strip(), n) for n in names)
-        worded = reword(part, _NOTES)
-        part = (_text_doubts_vn(part) or part) if worded is None else worded
-        if part:
-            out.append(part)
-    return " ".join(out)
+    return notes.note_text(note, "vi", labels)
 
 
 #: answer statuses that count in the statistics

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from formkit.catalogue import say
+from formkit.catalogue import loads as loads_message
+from formkit.catalogue import render, say
 from formkit.errors import InputError
 from formkit.store.base import (
     PAPER_CHANNEL,
@@ -210,8 +211,8 @@ class SheetStore(StoreBase):
                 s.add(Page(batch_id=batch_id, file=p.file, page_index=p.page,
                            form_page=p.form_page, page_key=page_key, sha256=p.sha256,
                            outcome="duplicate",
-                           reason=f"same copy as sheet {key}, stored by batch "
-                                  f"{existing.batch_id}",
+                           reason=say("page.stored.same_copy", sheet=key,
+                                      batch=existing.batch_id).dumps(),
                            sheet_key=key, overlay=resolve_path(p.overlay, batch_dir),
                            created=created))
             return existing.batch_id == batch_id
@@ -243,8 +244,7 @@ class SheetStore(StoreBase):
             if page_key is None:
                 if known is not None and known.outcome != "read":
                     # rejected before (e.g. its layout was unknown) and read now
-                    known.reason = f"read by batch {batch_id}; before: {known.outcome}, " \
-                                   f"{known.reason}".strip(" ,")
+                    known.reason = _read_later(batch_id, known.outcome, known.reason)
                     known.outcome, known.sheet_key, known.batch_id = "read", key, batch_id
                 continue
             s.add(Page(batch_id=batch_id, file=p.file, page_index=p.page,
@@ -323,15 +323,15 @@ class SheetStore(StoreBase):
             page_key, known = self._page_slot(s, p.sha256, p.file, p.page)
             if page_key is None:
                 if known is not None and known.outcome != "read":
-                    known.reason = f"read by batch {batch_id}; before: {known.outcome}, " \
-                                   f"{known.reason}".strip(" ,")
+                    known.reason = _read_later(batch_id, known.outcome, known.reason)
                     known.outcome, known.sheet_key, known.batch_id = "read", existing.sheet_key, \
                         batch_id
                     known.form_page = p.form_page
                 continue
             s.add(Page(batch_id=batch_id, file=p.file, page_index=p.page,
                        form_page=p.form_page, page_key=page_key, sha256=p.sha256,
-                       outcome="read", reason=f"completes sheet {existing.sheet_key}",
+                       outcome="read",
+                       reason=say("page.stored.completes", sheet=existing.sheet_key).dumps(),
                        sheet_key=existing.sheet_key, overlay=resolve_path(p.overlay, batch_dir),
                        created=created))
         self.audit(s, "sheet_completed", None, sheet=existing.id, batch=batch_id,
@@ -379,3 +379,8 @@ class SheetStore(StoreBase):
             return {((form, layout, year, unit, serial), form_page)
                     for form, layout, year, unit, serial, form_page in s.execute(q).all()}
 
+
+def _read_later(batch_id: int, outcome: str, reason: str | None) -> str:
+    """The reason of a page rejected before and read now: by which batch, and what it was."""
+    before = ", ".join(t for t in (outcome, render(loads_message(reason), "vi")) if t)
+    return say("page.stored.read_later", batch=batch_id, before=before).dumps()

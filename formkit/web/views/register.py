@@ -306,7 +306,7 @@ def void(entry_id: int) -> Any:
         with c.edit_lock:
             reg.void_entry(c.settings, entry_id, reason, user().name, store=c.store)
     except FormkitError as exc:
-        if "There is no register entry" in str(exc):
+        if exc.code == "error.store.register.no_entry":
             abort(404)
         show_error(exc)
     else:
