@@ -31,7 +31,14 @@ from formkit.scan.locate import (
     place,
     thumbnail,
 )
-from formkit.scan.result import BoxState, FieldResult, PageSource, SheetResult, Status
+from formkit.scan.result import (
+    BoxEvidence,
+    BoxState,
+    FieldResult,
+    PageSource,
+    SheetResult,
+    Status,
+)
 from formkit.spec.layout import Layout, LayoutRegistry, PageLayout
 from formkit.spec.model import FieldKind, FormSpec
 from formkit.thresholds import T
@@ -458,9 +465,15 @@ class BatchReader:
             # the reverse shows through: pale ink and faint strokes count only above it
             # (measured again, on such pages only)
             for items in by_field.values():
-                for i, (box, _m, _ev) in enumerate(items):
-                    m = B.measure_box(aligned, self.ppm, box, pale_level, _m.offset_mm)
-                    items[i] = (box, m, B.classify_box(m, box.value, max(line_floor, haze)))
+                for i, (box, first, first_ev) in enumerate(items):
+                    m = B.measure_box(aligned, self.ppm, box, pale_level, first.offset_mm)
+                    ev = B.classify_box(m, box.value, max(line_floor, haze))
+                    if ev.state is BoxState.EMPTY and first_ev.state is not BoxState.EMPTY \
+                            and first.peak >= pale_level:
+                        # ink darker than what shows through never vanishes: a pale pencil
+                        # tick is thin, and little of it is left above the raised level
+                        ev = BoxEvidence(box.value, BoxState.UNCERTAIN, ev.fill, ev.score, 0.35)
+                    items[i] = (box, m, ev)
         for items in by_field.values():
             for i, (box, m, ev) in enumerate(items):
                 items[i] = (box, m, B.doubt_pale_mark(ev, m, haze))

@@ -394,7 +394,9 @@ def doubt_pale_mark(ev: BoxEvidence, m: BoxMeasure, show_through: float) -> BoxE
     page (a pencil tick) stands well above that background and is left as it is."""
     if ev.state is not BoxState.CHECKED or m.peak >= show_through + T.show_through_margin:
         return ev
-    return BoxEvidence(ev.value, BoxState.UNCERTAIN, ev.fill, ev.score, 0.35, faint=True)
+    # not `faint`: a pale pencil tick beside a pen mark is two answers, not one answer and a
+    # trace, so the row goes to a person rather than to the pen mark
+    return BoxEvidence(ev.value, BoxState.UNCERTAIN, ev.fill, ev.score, 0.35)
 
 
 def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
