@@ -117,10 +117,15 @@ class Thresholds:
     legacy_label_min_score: float = 70.0  # fuzzy match of the words before a box
     legacy_location_quality: float = 0.92  # confidence factor: located by text, not marks
     legacy_unverified_factor: float = 0.9  # some boxes placed by order, label misread
-    legacy_duplicate_bits: float = 10.0  # mean differing bits (of 64) per ticked box
     legacy_peer_factor: float = 0.95  # a box placed from its column in the other rows
     legacy_dense_mark_confidence: float = 0.95  # a lone dense mark in a "□" glyph box
     legacy_region_max_mm: float = 22.0  # a question's boxes lie this close below its wording
+    legacy_zone_clear_mm: float = 2.0  # printed words end this far above a dotted line
+    legacy_fingerprint_zone_ink: float = 0.015  # share of a zone inked: writing, not noise
+    legacy_fingerprint_box_ink: float = 0.03  # share of a box's crop inked beyond its print
+    legacy_duplicate_strong: float = 0.80  # ink similarity of a re-scan of the same sheet
+    legacy_duplicate_weak: float = 0.60  # above: possibly the same sheet, sent to review
+    legacy_duplicate_min_elements: int = 3  # inked boxes/zones a sure duplicate rests on
 
 
 T = Thresholds()

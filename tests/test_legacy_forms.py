@@ -35,7 +35,7 @@ def test_two_page_copies_are_joined_by_order_and_a_foreign_page_is_rejected(prin
     rep = read_paths(load_settings(ROOT), [pdf])
     outcomes = [p.outcome for p in rep.pages]
     assert outcomes == [READ, READ, REJECTED, READ, READ]
-    assert "does not read as the survey" in rep.pages[2].reason
+    assert "không đọc được là phiếu khảo sát" in rep.pages[2].reason
     assert all(p.reason == legacy.READ_BY_WORDING for p in rep.pages if p.outcome == READ)
     assert [p.form_page for p in rep.pages if p.outcome == READ] == [1, 2, 1, 2]
     assert len(rep.sheets) == 2 and all(s.complete for s in rep.sheets)

@@ -307,7 +307,7 @@ class BatchReader:
         if res.legacy is not None:
             from formkit.scan import legacy
 
-            twin = legacy.duplicate_of(self, res.legacy)
+            twin = legacy.duplicate_of(self, res.legacy, out)
             if twin is not None:
                 return PageOutcome(out.file, out.page, DUPLICATE, twin, sha256=out.sha256,
                                    form_page=ident.page, seconds=out.seconds)

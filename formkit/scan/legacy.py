@@ -17,7 +17,15 @@ import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
+from formkit.catalogue import Message, say
 from formkit.scan import boxes as B
+from formkit.scan.legacy_fingerprint import (
+    Fingerprint,
+    box_grids,
+    evidence,
+    similarity,
+    zone_grid,
+)
 from formkit.scan.result import BoxState, FieldResult, Status
 from formkit.spec.layout import BoxPos, Rect, ZonePos
 from formkit.spec.model import FormSpec
@@ -109,7 +117,7 @@ class LegacyPage:
 
     parts: set[int]
     fields: dict[str, FieldResult]
-    fingerprint: list[np.ndarray]  # a 64-bit hash per located box (duplicates)
+    fingerprint: Fingerprint  # the ink of its answers (duplicates without a serial)
     rotation: float  # degrees the scan was turned straight
     boxes: list[tuple[BoxPos, FieldResult | None]] = field(default_factory=list)
     image: np.ndarray | None = None  # the straightened page at T.work_px_per_mm
@@ -376,12 +384,17 @@ def _dots_lines(img: np.ndarray, y0: int, y1: int, ppm: float
             continue
         lines.append((int(xs[0]), int(xs[-1]), y))
     # every dot on a found line's height, also those the row grouping split off (a line
-    # that writing interrupts)
+    # slanted across two rows of the grouping, or that writing interrupts): the line runs
+    # from the first of them to the last
+    spans = [[x0, x1] for x0, x1, _ in lines]
     for i in small:
-        if any(abs(cent[i][1] + y0 - ly) < 0.8 * ppm for _, _, ly in lines):
-            x, yy, w, h = stats[i, :4]
-            mask[y0 + yy:y0 + yy + h, x:x + w] = 1
-    return lines, mask
+        for k, (_, _, ly) in enumerate(lines):
+            if abs(cent[i][1] + y0 - ly) < 0.8 * ppm:
+                x, yy, w, h = stats[i, :4]
+                mask[y0 + yy:y0 + yy + h, x:x + w] = 1
+                spans[k] = [min(spans[k][0], int(x)), max(spans[k][1], int(x))]
+                break
+    return [(a, b, ly) for (a, b), (_, _, ly) in zip(spans, lines, strict=True)], mask
 
 
 def _without_rules(img: np.ndarray, ppm: float) -> np.ndarray:
@@ -396,12 +409,6 @@ def _without_rules(img: np.ndarray, ppm: float) -> np.ndarray:
     out = img.copy()
     out[rules] = 255
     return out
-
-
-def _bits(img: np.ndarray) -> np.ndarray:
-    """A 64-bit difference hash of an image (a rescan keeps it, another hand does not)."""
-    small = cv2.resize(img, (9, 8), interpolation=cv2.INTER_AREA).astype(np.int16)
-    return (small[:, 1:] > small[:, :-1]).ravel()
 
 
 def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool = True
@@ -432,10 +439,8 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
     counts = {p: sum(1 for k in anchors if PART_OF[k] == p) for p in PARTS}
     parts = {p for p in PARTS if counts[p] >= PART_MIN_ANCHORS}
     if not parts:
-        raise NotTheSurvey(
-            "no formkit QR code, and the page does not read as the survey BM.QT.SCT.05-02 "
-            f"(found {sum(counts.values())} of {len(ANCHORS)} of its headings and labels): "
-            "not a survey page, or too damaged to read; enter it by hand if it is one")
+        raise NotTheSurvey(str(say("page.legacy.not_the_survey", found=sum(counts.values()),
+                                   total=len(ANCHORS))))
     words = [w for ln in lines for w in ln.words]
     # found on the finer image, where a 2 mm glyph's outline is sharp; the label search
     # works on the work image (half the scale)
@@ -471,7 +476,6 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
         return y0, y1
 
     results: dict[str, FieldResult] = {}
-    fingerprint: list[np.ndarray] = []
     located: list[tuple[BoxPos, FieldResult | None]] = []
     measures = []
     per_field: dict[str, list[tuple[BoxPos, B.BoxMeasure]]] = {}
@@ -488,18 +492,26 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
         reg = region(key, kind == "text")
         if reg is None:
             results[f.id] = _unreadable(f.id, kind, form_page,
-                                        "its printed wording was not found on the page")
+                                        say("note.legacy.wording_not_found"))
             continue
         if kind == "text":
             found = [d for d in dots if reg[0] <= d[2] < reg[1]]
             if not found:
                 results[f.id] = _unreadable(f.id, kind, form_page,
-                                            "no dotted answer line found after its prompt")
+                                            say("note.legacy.no_dotted_line"))
                 continue
             x0 = min(a for a, _, _ in found) / ppm
             x1 = max(b for _, b, _ in found) / ppm
             ys = [y / ppm for _, _, y in found]
-            zones.append(ZonePos(f.id, Rect(x0, ys[0] - 4.5, x1 - x0, ys[-1] - ys[0] + 5.0),
+            # the writing rises 4.5 mm above its line, unless print is closer: in a dense
+            # one-page print the table row above ends 3 mm over the line, and its text and
+            # ticks would read as writing
+            top = ys[0] - 4.5
+            printed = [w.y1 / ppm for w in words if w.y1 / ppm < ys[0] - T.legacy_zone_clear_mm
+                       and w.x1 / ppm > x0 and w.x0 / ppm < x1]
+            if printed:
+                top = max(top, max(printed) + 0.3)
+            zones.append(ZonePos(f.id, Rect(x0, top, x1 - x0, ys[-1] - top + 0.5),
                                  tuple((a / ppm, b / ppm, y / ppm) for a, b, y in found)))
             continue
         options = [("x", f.label)] if kind == "flag" else [(o.value, o.label)
@@ -540,13 +552,13 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
         if missing or n_extra:
             why = []
             if missing:
-                why.append("no box found beside " + ", ".join(
-                    lab for v, lab in options if v in missing))
+                why.append(str(say("note.legacy.no_box_beside", labels=", ".join(
+                    lab for v, lab in options if v in missing))))
             if n_extra:
-                why.append(f"{n_extra} box(es) not beside any of its options")
+                why.append(str(say("note.legacy.extra_boxes", n=n_extra)))
             results[fid] = _unreadable(fid, kind, form_page,
-                                       "the printed boxes do not fit the form: "
-                                       + "; ".join(why))
+                                       say("note.legacy.boxes_do_not_fit",
+                                           why="; ".join(why)))
             continue
         for value, label in options:
             sq = got_hi[value]
@@ -565,6 +577,8 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
         m.ring_sides = m.ring_sides if m.ring_sides > ring_base + 1 else 0
     line_floor = B.page_line_floor(measures)
     quality = T.legacy_location_quality
+    box_rects: dict[str, tuple[int, int, int, int]] = {}
+    inked: set[str] = set()
     for fid, items in per_field.items():
         evs = _dense_is_mark([B.classify_box(m, pos.value, line_floor) for pos, m in items])
         if os.environ.get("FORMKIT_LEGACY_DEBUG"):
@@ -574,23 +588,34 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
             (T.legacy_peer_factor if fid in by_peers else 1.0)
         res = B.decide_choice(spec, fid, evs, form_page, q, line_floor)
         res.note = "; ".join(n for n in (
-            res.note, "boxes located by the form's wording",
-            "a box placed from the other rows (its outline was not found)"
+            res.note, str(say("note.legacy.located_by_wording")),
+            str(say("note.legacy.placed_from_rows"))
             if fid in by_peers else "") if n)
         results[fid] = res
         for (pos, m), ev in zip(items, evs, strict=True):
             located.append((pos, res))
-            if ev.state is not BoxState.CHECKED:
-                continue  # an empty box looks the same on every copy
-            x0, y0, x1, y1 = m.rect_px
-            pad = (x1 - x0)
-            fingerprint.append(_bits(hi[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]))
+            box_rects[f"{fid}={pos.value}"] = m.rect_px
+            if ev.state is not BoxState.EMPTY:
+                inked.add(f"{fid}={pos.value}")
     B.doubt_blanks_on_pale_pages([r for r in results.values() if r.boxes])
+    grids = box_grids(page.img, box_rects, inked)
+    # inked by what the crop holds, not by the box's reading: a pale copy reads some empty
+    # boxes as uncertain, and a re-scan must still compare the same strokes
+    fingerprint = Fingerprint(tuple(sorted(parts)), grids, {
+        k for k, g in grids.items() if float((g > 0.3).mean()) >= T.legacy_fingerprint_box_ink})
+    writing = _without_rules(clean, ppm)
+    for z in zones:
+        r = z.rect
+        g = zone_grid(writing, (int(r.x * ppm), int(r.y * ppm), int((r.x + r.w) * ppm),
+                                int((r.y + r.h) * ppm)))
+        if g is not None:
+            fingerprint.elements[z.field] = g
+            fingerprint.inked.add(z.field)
     if zones:
         if ocr_text:
             from formkit.scan.text import read_text_zones
 
-            for res in read_text_zones(_without_rules(clean, ppm), ppm, zones,
+            for res in read_text_zones(writing, ppm, zones,
                                        page=form_page):
                 if res.status is not Status.BLANK:
                     res.confidence *= quality
@@ -598,30 +623,20 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
         else:
             for z in zones:
                 results[z.field] = _unreadable(z.field, "text", form_page,
-                                               "text not read (OCR disabled)")
+                                               say("note.legacy.text_not_read"))
     for r in results.values():
         r.page = form_page
     return LegacyPage(parts, results, fingerprint, angle, located, img)
 
 
-def _unreadable(fid: str, kind: str, page: int, why: str) -> FieldResult:
-    return FieldResult(fid, kind, None, Status.UNREADABLE, 0.0, page=page,
-                       note=f"read by its wording: {why}")
-
-
-def same_sheet(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
-    """Two pages' box fingerprints: the same paper scanned twice (the hand marks agree to
-    the pixel pattern), not two respondents who ticked alike."""
-    if not a or len(a) != len(b):
-        return False
-    dist = float(np.mean([np.count_nonzero(x != y) for x, y in zip(a, b, strict=True)]))
-    return dist <= T.legacy_duplicate_bits
+def _unreadable(fid: str, kind: str, page: int, why: Message) -> FieldResult:
+    # notes and reasons are still text on FieldResult/PageOutcome: the Vietnamese rendering
+    return FieldResult(fid, kind, None, Status.UNREADABLE, 0.0, page=page, note=str(why))
 
 
 # ---- the batch's hook (formkit.scan.batch) ------------------------------------------------
 #: PageOutcome.reason of every page read this way: the batch report says which they were
-READ_BY_WORDING = ("read by its wording (no formkit QR code: the department's own form); "
-                   "answers located by text, with lower confidence")
+READ_BY_WORDING = str(say("page.legacy.read_by_wording"))
 
 
 def analyse(reader, pg, gray: np.ndarray, ppm_scan: float, res) -> bool:
@@ -660,19 +675,35 @@ def analyse(reader, pg, gray: np.ndarray, ppm_scan: float, res) -> bool:
     return True
 
 
-def answers_key(lp: LegacyPage) -> tuple:
-    return tuple(sorted((k, str(v.value)) for k, v in lp.fields.items()))
-
-
-def duplicate_of(reader, lp: LegacyPage) -> str | None:
-    """The reason a page read by its wording is a rescan of one read before in the batch
-    (same answers, the same hand marks to the pixel pattern), else None; remembers it."""
-    seen = reader.__dict__.setdefault("_legacy_seen", [])
-    key = frozenset(lp.parts)  # the answers differ in OCR noise; the marks decide
-    for k, fp, where in seen:
-        if k == key and same_sheet(fp, lp.fingerprint):
-            return (f"the same sheet as {where} scanned again (no serial: recognised by "
-                    "its answers and the image of its marks; not counted twice)")
-    seen.append((key, lp.fingerprint, f"the page read before with the same marks "
-                 f"(#{len(seen) + 1} of this batch)"))
+def duplicate_of(reader, lp: LegacyPage, outcome=None) -> str | None:
+    """Whether a page read by its wording is a re-scan of a page read before (in this batch,
+    or in an earlier one whose fingerprints `reader.legacy_known` holds): a strong match of
+    the ink of its answers returns the duplicate's reason (not counted twice); a weak one
+    keeps the page but sends every field of it to review as a possible duplicate (never
+    dropped on a guess). The page is remembered for the pages after it."""
+    seen: list = reader.__dict__.setdefault("legacy_known", [])
+    where = f"{outcome.file} trang {outcome.page}" if outcome is not None else \
+        f"trang thứ {len(seen) + 1} của lô"
+    best, best_where, strong = 0.0, "", False
+    for fp, w in seen:
+        sim = similarity(fp, lp.fingerprint)
+        if sim > best:
+            # a page with one or two marks is too little to tell a re-scan from a copy
+            # ticked alike: at most a possible duplicate
+            best, best_where = sim, w
+            strong = sim >= T.legacy_duplicate_strong and \
+                evidence(fp, lp.fingerprint) >= T.legacy_duplicate_min_elements
+    reader.__dict__.setdefault("legacy_new", []).append((lp.fingerprint, where))
+    if strong:
+        return str(say("page.legacy.duplicate", where=best_where,
+                       similarity=f"{100 * best:.0f}"))
+    seen.append((lp.fingerprint, where))
+    if best >= T.legacy_duplicate_weak:
+        note = str(say("note.legacy.possible_duplicate", where=best_where,
+                       similarity=f"{100 * best:.0f}"))
+        for r in lp.fields.values():
+            r.confidence = min(r.confidence, T.review_confidence / 2)
+            r.note = "; ".join(n for n in (r.note, note) if n)
+        if outcome is not None:
+            outcome.reason = "; ".join(n for n in (outcome.reason, note) if n)
     return None
