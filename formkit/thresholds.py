@@ -123,8 +123,9 @@ class Thresholds:
     legacy_zone_clear_mm: float = 2.0  # printed words end this far above a dotted line
     legacy_fingerprint_zone_ink: float = 0.015  # share of a zone inked: writing, not noise
     legacy_fingerprint_box_ink: float = 0.03  # share of a box's crop inked beyond its print
-    legacy_duplicate_strong: float = 0.80  # ink similarity of a re-scan of the same sheet
-    legacy_duplicate_weak: float = 0.60  # above: possibly the same sheet, sent to review
+    legacy_element_match: float = 0.88  # a box's or zone's ink repeated stroke for stroke
+    legacy_duplicate_strong: float = 0.60  # share of inked elements repeated: a re-scan
+    legacy_duplicate_weak: float = 0.35  # above: possibly the same sheet, sent to review
     legacy_duplicate_min_elements: int = 3  # inked boxes/zones a sure duplicate rests on
 
 

@@ -62,3 +62,27 @@ def test_fingerprint_survives_its_stored_form():
     other = Fingerprint((1, 2), {"c5.muc_do_hai_long=tot": g.T}, {"c5.muc_do_hai_long=tot"})
     assert similarity(fp, other) < 0.5
     assert similarity(fp, Fingerprint((1,), fp.elements, fp.inked)) == 0.0
+
+
+def test_rescan_in_a_later_batch_is_found_by_the_stored_fingerprints(printed, workspace,
+                                                                      tmp_path):
+    from formkit.app.intake import read
+    from formkit.store import fingerprints, open_store
+
+    rng = np.random.default_rng(33)
+    sheet = L.fill(printed, PPM, rng, answers=ANSWERS)
+    first = L.save_pdf([L.degrade(sheet.pages[0], PPM, "office", rng)[0]], 300,
+                       tmp_path / "thang3.pdf")
+    rep1 = read(workspace, [first], jobs=1)
+    assert [p.outcome for p in rep1.pages] == [READ]
+    with open_store(workspace) as st:
+        kept = fingerprints.known(st)
+    assert len(kept) == 1 and kept[0][1].endswith("thang3.pdf trang 1")
+    again = L.save_pdf([L.degrade(sheet.pages[0], PPM, "office", rng)[0]], 300,
+                       tmp_path / "thang4.pdf")
+    rep2 = read(workspace, [again], jobs=1)
+    assert [p.outcome for p in rep2.pages] == [DUPLICATE], rep2.pages[0].reason
+    assert "thang3.pdf trang 1" in rep2.pages[0].reason and "lô" in rep2.pages[0].reason
+    assert not rep2.sheets
+    with open_store(workspace) as st:
+        assert len(fingerprints.known(st)) == 1  # a duplicate is not kept again

@@ -70,10 +70,10 @@ def simulate(
             hint="Trong thư mục mã nguồn formkit, chạy: pip install -e '.[dev]' "
                  "(hoặc make setup).") from exc
 
+    level = level or ("office" if legacy else "moderate")
     if legacy:
-        _simulate_legacy(count, seed, out, level or "office", variant)
+        _simulate_legacy(count, seed, out, level, variant)
         return
-    level = level or "moderate"
     settings = load_settings(workspace)
     formats = tuple(format or ["pdf"])
     with Progress(TextColumn("Simulating scans"), BarColumn(), MofNCompleteColumn(),
@@ -107,10 +107,10 @@ def simulate(
 
 def _simulate_legacy(count: int, seed: int, out: Path, level: str,
                      variants: list[str] | None) -> None:
-    from formkit_dev import legacy_forms as L
+    from formkit_dev import simulate as sim
 
     with console.status("Simulating legacy scans (LibreOffice prints the DOCX variants)"):
-        made = L.simulate_legacy(out, count, seed, level, variants)
+        made = sim.simulate_legacy(out, count, seed, level, variants)
     table = Table(title=f"{count} copies per variant, scan {level} → {out}")
     table.add_column("variant")
     table.add_column("scans")

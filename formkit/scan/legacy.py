@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -675,6 +676,12 @@ def analyse(reader, pg, gray: np.ndarray, ppm_scan: float, res) -> bool:
     return True
 
 
+def remember(reader, known: list[tuple[str, str]]) -> None:
+    """Fingerprints (JSON, where) of pages kept by earlier batches, for duplicate_of."""
+    reader.__dict__.setdefault("legacy_known", []).extend(
+        (Fingerprint.from_json(fp), where) for fp, where in known)
+
+
 def duplicate_of(reader, lp: LegacyPage, outcome=None) -> str | None:
     """Whether a page read by its wording is a re-scan of a page read before (in this batch,
     or in an earlier one whose fingerprints `reader.legacy_known` holds): a strong match of
@@ -682,7 +689,7 @@ def duplicate_of(reader, lp: LegacyPage, outcome=None) -> str | None:
     keeps the page but sends every field of it to review as a possible duplicate (never
     dropped on a guess). The page is remembered for the pages after it."""
     seen: list = reader.__dict__.setdefault("legacy_known", [])
-    where = f"{outcome.file} trang {outcome.page}" if outcome is not None else \
+    where = f"{Path(outcome.file).name} trang {outcome.page}" if outcome is not None else \
         f"trang thứ {len(seen) + 1} của lô"
     best, best_where, strong = 0.0, "", False
     for fp, w in seen:
@@ -693,11 +700,11 @@ def duplicate_of(reader, lp: LegacyPage, outcome=None) -> str | None:
             best, best_where = sim, w
             strong = sim >= T.legacy_duplicate_strong and \
                 evidence(fp, lp.fingerprint) >= T.legacy_duplicate_min_elements
-    reader.__dict__.setdefault("legacy_new", []).append((lp.fingerprint, where))
     if strong:
         return str(say("page.legacy.duplicate", where=best_where,
                        similarity=f"{100 * best:.0f}"))
     seen.append((lp.fingerprint, where))
+    reader.__dict__.setdefault("legacy_new", []).append((lp.fingerprint, where))
     if best >= T.legacy_duplicate_weak:
         note = str(say("note.legacy.possible_duplicate", where=best_where,
                        similarity=f"{100 * best:.0f}"))
