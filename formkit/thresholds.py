@@ -127,6 +127,8 @@ class Thresholds:
     legacy_duplicate_strong: float = 0.60  # share of inked elements repeated: a re-scan
     legacy_duplicate_weak: float = 0.35  # above: possibly the same sheet, sent to review
     legacy_duplicate_min_elements: int = 3  # inked boxes/zones a sure duplicate rests on
+    legacy_ocr_px_per_mm: float = 6.0  # the page's wording is OCR'd at this scale (150 dpi)
+    legacy_box_after_mm: float = 12.0  # a box under a mark is sought this far after its label
 
 
 T = Thresholds()

@@ -172,13 +172,24 @@ def _deskew(img: np.ndarray, ppm: float) -> tuple[np.ndarray, float]:
 
 
 def _ocr_lines(img: np.ndarray, ppm: float) -> list[Line]:
+    """The page's printed lines and their words (boxes in px of `img`). Tesseract reads the
+    page coarser than it is measured and already black and white: the printed wording reads
+    as well at 150 dpi, and this halves the time the whole page's OCR takes (most of a
+    page's time; benchmarks/legacy_forms.py)."""
+    from PIL import Image
+
     from formkit._exec.tesseract import ocr_words
 
-    words = ocr_words(img, psm=3, dpi=int(round(ppm * 25.4)), timeout=180)
+    s = min(1.0, T.legacy_ocr_px_per_mm / ppm)
+    small = cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else img
+    _, bw = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    words = ocr_words(Image.fromarray(bw).convert("1"), psm=3,
+                      dpi=int(round(ppm * s * 25.4)), timeout=180)
     by_line: dict[tuple[int, int, int], list[Word]] = {}
     for w in words:
         by_line.setdefault(w.line, []).append(
-            Word(fold(w.text), w.left, w.top, w.left + w.width, w.top + w.height))
+            Word(fold(w.text), int(w.left / s), int(w.top / s), int((w.left + w.width) / s),
+                 int((w.top + w.height) / s)))
     lines = [Line(" ".join(w.text for w in ws), ws) for ws in by_line.values()]
     lines.sort(key=lambda ln: (ln.y0, ln.words[0].x0))
     return lines
@@ -359,6 +370,42 @@ def _from_peers(fid: str, value: str, got: dict, placed: dict
     return tuple(int(round(v)) for v in g)
 
 
+def _box_after_label(label: str, words: list[Word], reg: tuple[int, int], hi: np.ndarray,
+                     size: tuple[int, int], hi_ppm: float) -> tuple[int, int, int, int] | None:
+    """Where the box of an option is when its outline was not found and no other row shows
+    its column (a lone box, "Có □ Không □"): the label's words read in the field's rows, and
+    the first box-sized ink after them on their line (the box under its mark); measure_box
+    then finds the border near it. None when the label is not read or nothing is there."""
+    lw = fold(label).lstrip("- ").split()
+    bw, bh = size
+    row = sorted((w for w in words if reg[0] <= w.cy < reg[1]), key=lambda w: (w.y0, w.x0))
+    best, at = 0.0, None
+    for j in range(len(row)):
+        run = row[max(0, j - len(lw) + 1):j + 1]
+        if len(run) < len(lw) or max(w.cy for w in run) - min(w.cy for w in run) > bh / 2:
+            continue
+        sc = float(fuzz.ratio(" ".join(lw), " ".join(w.text for w in run)))
+        if sc > best:
+            best, at = sc, run[-1]
+    if at is None or best < T.legacy_label_min_score:
+        return None
+    x0, y0 = int(2 * at.x1), int(2 * at.cy - 1.5 * bh)
+    win = hi[max(0, y0):int(2 * at.cy + 1.5 * bh), max(0, x0):int(x0 + T.legacy_box_after_mm
+                                                                    * hi_ppm)]
+    if win.size == 0:
+        return None
+    n, _lab, stats, _c = cv2.connectedComponentsWithStats((win < 150).astype(np.uint8))
+    blobs = sorted((stats[i] for i in range(1, n)
+                    if stats[i, 2] >= 0.8 * bw and stats[i, 3] >= 0.8 * bh
+                    and stats[i, 2] <= 3 * bw and stats[i, 3] <= 3 * bh),
+                   key=lambda st: st[0])
+    if not blobs:
+        return None
+    x, y, w, h = blobs[0][:4]
+    cx, cy = max(0, x0) + x + w / 2, max(0, y0) + y + h / 2
+    return (int(cx - bw / 2), int(cy - bh / 2), int(cx - bw / 2) + bw, int(cy - bh / 2) + bh)
+
+
 def _dots_lines(img: np.ndarray, y0: int, y1: int, ppm: float
                 ) -> tuple[list[tuple[int, int, int]], np.ndarray]:
     """Dotted answer lines in rows y0..y1: (x0, x1, y) px, and the mask of their dots."""
@@ -388,12 +435,17 @@ def _dots_lines(img: np.ndarray, y0: int, y1: int, ppm: float
     # slanted across two rows of the grouping, or that writing interrupts): the line runs
     # from the first of them to the last
     spans = [[x0, x1] for x0, x1, _ in lines]
+    cxy = np.array([cent[i] for i in small]).reshape(-1, 2)
     for i in small:
         for k, (_, _, ly) in enumerate(lines):
             if abs(cent[i][1] + y0 - ly) < 0.8 * ppm:
                 x, yy, w, h = stats[i, :4]
                 mask[y0 + yy:y0 + yy + h, x:x + w] = 1
-                spans[k] = [min(spans[k][0], int(x)), max(spans[k][1], int(x))]
+                # the line does not start at the prompt's colon ("Ý kiến khác:"): a dot
+                # with another just above it
+                dx, dy = cxy[:, 0] - cent[i][0], cent[i][1] - cxy[:, 1]
+                if not ((np.abs(dx) < 0.5 * ppm) & (dy > 0.8 * ppm) & (dy < 3 * ppm)).any():
+                    spans[k] = [min(spans[k][0], int(x)), max(spans[k][1], int(x))]
                 break
     return [(a, b, ly) for (a, b), (_, _, ly) in zip(spans, lines, strict=True)], mask
 
@@ -484,6 +536,9 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
     unverified: set[str] = set()
     placed: dict[str, tuple] = {}  # field → its boxes found and missing (see below)
     by_peers: set[str] = set()
+    placed_values: dict[str, set[str]] = {}  # field → its boxes placed from the other rows
+    regions: dict[str, tuple[int, int]] = {}
+    by_label: set[str] = set()  # a box placed after its label (its outline not found)
     for f in spec.fields.values():
         key = FIELD_ANCHORS.get(f.id)
         if key is None or PART_OF[key] not in parts:
@@ -539,6 +594,7 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
             unverified.add(f.id)
         placed[f.id] = (kind, options, {v: fine[sq] for v, sq in got.items()},
                         missing, len(extra))
+        regions[f.id] = reg
     # a box whose outline a mark broke up: in a table of rows with the same options it
     # sits in its option's column, at its row's height (both taken from the other rows)
     for fid, (kind, options, got_hi, missing, n_extra) in placed.items():
@@ -548,8 +604,23 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
                 if guess is not None:
                     got_hi[v] = guess
                     missing.remove(v)
+                    placed_values.setdefault(fid, set()).add(v)
             if not missing:
                 by_peers.add(fid)
+        if missing and not n_extra and squares_hi:
+            size = (int(np.median([r[2] - r[0] for r in squares_hi])),
+                    int(np.median([r[3] - r[1] for r in squares_hi])))
+            for v in list(missing):
+                lab = next(lab for val, lab in options if val == v)
+                guess = _box_after_label(lab, words, regions[fid], hi, size, hi_ppm)
+                if guess is not None and not any(
+                        min(guess[2], o[2]) > max(guess[0], o[0]) and
+                        min(guess[3], o[3]) > max(guess[1], o[1]) for o in got_hi.values()):
+                    got_hi[v] = guess
+                    missing.remove(v)
+                    placed_values.setdefault(fid, set()).add(v)
+            if not missing:
+                by_label.add(fid)
         if missing or n_extra:
             why = []
             if missing:
@@ -586,12 +657,21 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
             print(fid, [(p.rect.as_list(), m.rect_px, round(m.ink, 3), m.ring_sides,
                          e.state.value) for (p, m), e in zip(items, evs, strict=True)])
         q = quality * (T.legacy_unverified_factor if fid in unverified else 1.0) * \
-            (T.legacy_peer_factor if fid in by_peers else 1.0)
+            (T.legacy_peer_factor if fid in by_peers or fid in by_label else 1.0)
         res = B.decide_choice(spec, fid, evs, form_page, q, line_floor)
+        # a box's outline is not found mostly because a mark covers it: placed from the
+        # other rows and read empty, it is more likely misplaced than empty (review)
+        doubt = (fid in by_peers or fid in by_label) and any(
+            ev.state is BoxState.EMPTY for (pos, _m), ev in zip(items, evs, strict=True)
+            if pos.value in placed_values.get(fid, ()))
+        if doubt:
+            res.confidence = min(res.confidence, T.review_confidence / 2)
         res.note = "; ".join(n for n in (
             res.note, str(say("note.legacy.located_by_wording")),
             str(say("note.legacy.placed_from_rows"))
-            if fid in by_peers else "") if n)
+            if fid in by_peers else "",
+            str(say("note.legacy.placed_after_label")) if fid in by_label else "",
+            str(say("note.legacy.placed_box_empty")) if doubt else "") if n)
         results[fid] = res
         for (pos, m), ev in zip(items, evs, strict=True):
             located.append((pos, res))
