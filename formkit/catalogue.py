@@ -103,10 +103,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "một ô được đặt theo các dòng khác của bảng (không thấy đường viền của ô)",
         "a box placed from the other rows (its outline was not found)"),
     "note.legacy.placed_box_empty": (
-        "ô được đặt theo các dòng khác hoặc sau nhãn đọc là trống, nhưng không thấy đường viền của ô (có thể "
-        "bị nét đánh dấu che): cần kiểm tra",
-        "a box placed from the other rows or after its label reads empty, but its outline was not found (a mark "
-        "may cover it): check it"),
+        "ô được đặt theo các dòng khác hoặc sau nhãn đọc là trống, nhưng không thấy đường "
+        "viền của ô (có thể bị nét đánh dấu che): cần kiểm tra",
+        "a box placed from the other rows or after its label reads empty, but its outline "
+        "was not found (a mark may cover it): check it"),
     "note.legacy.placed_after_label": (
         "một ô được đặt ngay sau nhãn của nó (không thấy đường viền của ô)",
         "a box placed just after its label (its outline was not found)"),
