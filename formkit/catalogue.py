@@ -110,6 +110,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "note.legacy.placed_after_label": (
         "một ô được đặt ngay sau nhãn của nó (không thấy đường viền của ô)",
         "a box placed just after its label (its outline was not found)"),
+    "note.legacy.box_moved": (
+        "một ô được đo lệch xa chỗ tìm thấy nó (có thể đã đo nhầm chữ hoặc nét bên cạnh): "
+        "cần kiểm tra",
+        "a box was measured far from where it was found (a letter or stroke beside it may "
+        "have been measured instead): check it"),
     "note.legacy.text_not_read": (
         "đọc theo nội dung: không đọc chữ viết (OCR tắt)",
         "read by its wording: text not read (OCR disabled)"),

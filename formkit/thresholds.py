@@ -129,6 +129,7 @@ class Thresholds:
     legacy_duplicate_min_elements: int = 3  # inked boxes/zones a sure duplicate rests on
     legacy_ocr_px_per_mm: float = 6.0  # the page's wording is OCR'd at this scale (150 dpi)
     legacy_box_after_mm: float = 12.0  # a box under a mark is sought this far after its label
+    legacy_box_shift_max_mm: float = 1.4  # a box measured this far from where it was found
 
 
 T = Thresholds()

@@ -664,6 +664,12 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
         doubt = (fid in by_peers or fid in by_label) and any(
             ev.state is BoxState.EMPTY for (pos, _m), ev in zip(items, evs, strict=True)
             if pos.value in placed_values.get(fid, ()))
+        # a glyph box is where its outline was found (shifts under 0.2 mm; a mark's edges
+        # pull a ticked one up to 1.2 mm): a measurement that ran to the end of its search
+        # found another border (a letter beside it, a mark's edge), not this box
+        moved = any(float(np.hypot(*m.shift_mm)) > T.legacy_box_shift_max_mm
+                    for _pos, m in items)
+        doubt = doubt or moved
         if doubt:
             res.confidence = min(res.confidence, T.review_confidence / 2)
         res.note = "; ".join(n for n in (
@@ -671,7 +677,8 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
             str(say("note.legacy.placed_from_rows"))
             if fid in by_peers else "",
             str(say("note.legacy.placed_after_label")) if fid in by_label else "",
-            str(say("note.legacy.placed_box_empty")) if doubt else "") if n)
+            str(say("note.legacy.placed_box_empty")) if doubt and not moved else "",
+            str(say("note.legacy.box_moved")) if moved else "") if n)
         results[fid] = res
         for (pos, m), ev in zip(items, evs, strict=True):
             located.append((pos, res))
