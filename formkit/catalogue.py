@@ -712,6 +712,65 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
     # --- page.legacy.*, note.legacy.*: the reader of forms without marks -----------------
     # (section of the legacy reader; append below this line)
+    "page.legacy.read_by_wording": (
+        "đọc theo nội dung (không có mã QR của formkit: mẫu phiếu riêng của đơn vị); vị trí "
+        "câu trả lời tìm theo chữ in, độ tin cậy thấp hơn",
+        "read by its wording (no formkit QR code: the department's own form); answers "
+        "located by text, with lower confidence"),
+    "page.legacy.not_the_survey": (
+        "không có mã QR của formkit và trang không đọc được là phiếu khảo sát BM.QT.SCT.05-02 "
+        "(tìm thấy {found}/{total} tiêu đề và nhãn của phiếu): không phải trang phiếu, hoặc "
+        "hỏng quá không đọc được; nếu đúng là phiếu, hãy nhập tay",
+        "no formkit QR code, and the page does not read as the survey BM.QT.SCT.05-02 "
+        "(found {found} of {total} of its headings and labels): not a survey page, or too "
+        "damaged to read; enter it by hand if it is one"),
+    "page.legacy.duplicate": (
+        "cùng một tờ phiếu với {where}, được quét lại (phiếu không có số: nhận ra qua nét đánh "
+        "dấu và chữ viết, giống {similarity}%); không tính hai lần",
+        "the same sheet as {where} scanned again (no serial: recognised by the ink of its "
+        "marks and writing, {similarity}% alike); not counted twice"),
+    "note.legacy.possible_duplicate": (
+        "có thể là bản quét lại của {where} (nét đánh dấu và chữ viết giống {similarity}%): "
+        "kiểm tra, nếu trùng thì hủy một bản",
+        "possibly a re-scan of {where} (marks and writing {similarity}% alike): check it, "
+        "and discard one if they are the same sheet"),
+    "note.legacy.wording_not_found": (
+        "đọc theo nội dung: không tìm thấy chữ in của câu hỏi trên trang",
+        "read by its wording: its printed wording was not found on the page"),
+    "note.legacy.no_dotted_line": (
+        "đọc theo nội dung: không thấy dòng chấm để ghi sau lời nhắc",
+        "read by its wording: no dotted answer line found after its prompt"),
+    "note.legacy.boxes_do_not_fit": (
+        "đọc theo nội dung: các ô in không khớp với mẫu: {why}",
+        "read by its wording: the printed boxes do not fit the form: {why}"),
+    "note.legacy.no_box_beside": (
+        "không thấy ô bên cạnh {labels}",
+        "no box found beside {labels}"),
+    "note.legacy.extra_boxes": (
+        "{n} ô không nằm cạnh phương án nào",
+        "{n} box(es) not beside any of its options"),
+    "note.legacy.located_by_wording": (
+        "vị trí ô tìm theo chữ in của mẫu",
+        "boxes located by the form's wording"),
+    "note.legacy.placed_from_rows": (
+        "một ô được đặt theo các dòng khác của bảng (không thấy đường viền của ô)",
+        "a box placed from the other rows (its outline was not found)"),
+    "note.legacy.placed_box_empty": (
+        "ô được đặt theo các dòng khác hoặc sau nhãn đọc là trống, nhưng không thấy đường "
+        "viền của ô (có thể bị nét đánh dấu che): cần kiểm tra",
+        "a box placed from the other rows or after its label reads empty, but its outline "
+        "was not found (a mark may cover it): check it"),
+    "note.legacy.placed_after_label": (
+        "một ô được đặt ngay sau nhãn của nó (không thấy đường viền của ô)",
+        "a box placed just after its label (its outline was not found)"),
+    "note.legacy.box_moved": (
+        "một ô được đo lệch xa chỗ tìm thấy nó (có thể đã đo nhầm chữ hoặc nét bên cạnh): "
+        "cần kiểm tra",
+        "a box was measured far from where it was found (a letter or stroke beside it may "
+        "have been measured instead): check it"),
+    "note.legacy.text_not_read": (
+        "đọc theo nội dung: không đọc chữ viết (OCR tắt)",
+        "read by its wording: text not read (OCR disabled)"),
 
     # --- error.*: every other error (config, input, forms, export, archive, web) ---------
     # (section of the other stages; append below this line)

@@ -137,10 +137,19 @@ class Thresholds:
     legacy_label_min_score: float = 70.0  # fuzzy match of the words before a box
     legacy_location_quality: float = 0.92  # confidence factor: located by text, not marks
     legacy_unverified_factor: float = 0.9  # some boxes placed by order, label misread
-    legacy_duplicate_bits: float = 10.0  # mean differing bits (of 64) per ticked box
     legacy_peer_factor: float = 0.95  # a box placed from its column in the other rows
     legacy_dense_mark_confidence: float = 0.95  # a lone dense mark in a "□" glyph box
     legacy_region_max_mm: float = 22.0  # a question's boxes lie this close below its wording
+    legacy_zone_clear_mm: float = 2.0  # printed words end this far above a dotted line
+    legacy_fingerprint_zone_ink: float = 0.015  # share of a zone inked: writing, not noise
+    legacy_fingerprint_box_ink: float = 0.03  # share of a box's crop inked beyond its print
+    legacy_element_match: float = 0.88  # a box's or zone's ink repeated stroke for stroke
+    legacy_duplicate_strong: float = 0.60  # share of inked elements repeated: a re-scan
+    legacy_duplicate_weak: float = 0.35  # above: possibly the same sheet, sent to review
+    legacy_duplicate_min_elements: int = 3  # inked boxes/zones a sure duplicate rests on
+    legacy_ocr_px_per_mm: float = 6.0  # the page's wording is OCR'd at this scale (150 dpi)
+    legacy_box_after_mm: float = 12.0  # a box under a mark is sought this far after its label
+    legacy_box_shift_max_mm: float = 1.4  # a box measured this far from where it was found
 
 
 T = Thresholds()

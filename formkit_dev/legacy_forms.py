@@ -49,6 +49,9 @@ VARIANTS = {
     "bang_sans": Variant("bang_sans", "Liberation Sans", 12, (1.5, 1.5, 2.0, 1.5), True,
                          borders=False),
     "mot_trang": Variant("mot_trang", "Liberation Serif", 10.5, (1.2, 1.0, 1.8, 1.2), False),
+    # added after the reader was tuned (held-out material): a sans one-page print
+    "mot_trang_sans": Variant("mot_trang_sans", "Liberation Sans", 10, (1.3, 1.0, 2.0, 1.3),
+                              False),
 }
 
 AGENCY = "Sở Công Thương"
@@ -286,13 +289,15 @@ def _write_text(img: np.ndarray, text: str, line: tuple[float, float, float], pp
 
 
 def fill(printed: list[PrintedPage], ppm: float, rng: np.random.Generator,
-         styles: tuple[str, ...] | None = None) -> FilledSheet:
-    """One respondent's sheet: a mark in each chosen box, text on some dotted lines."""
+         styles: tuple[str, ...] | None = None, answers: dict[str, object] | None = None
+         ) -> FilledSheet:
+    """One respondent's sheet: a mark in each chosen box, text on some dotted lines.
+    `answers` (as FilledSheet.truth) gives the choices; default: drawn from `rng`."""
     from formkit.spec.layout import Rect
     from formkit_dev import handmarks
 
     styles = styles or handmarks.CLEAR
-    ans = _choose(rng)
+    ans = dict(answers) if answers is not None else _choose(rng)
     out = []
     for pp in printed:
         img = pp.image.copy()
@@ -399,3 +404,20 @@ def make_batch(out_dir: Path, variant: str, level: str, sheets: int, seed: int =
     tmp.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(pdf.with_suffix(".truth.json"))
     return pdf, truth
+
+
+def simulate_legacy(out_dir: Path, count: int, seed: int = 1, level: str = "office",
+                    variants: list[str] | None = None) -> list[tuple[Path, list[dict]]]:
+    """`formkit simulate --legacy`: for each variant, the DOCX as printed (in out_dir/print)
+    and a scanned PDF of `count` filled copies with its truth JSON beside it."""
+    names = variants or list(VARIANTS)
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown or level not in DEGRADATIONS:
+        from formkit.errors import InputError
+
+        raise InputError(
+            f"Không có mẫu cũ {', '.join(unknown)} / unknown legacy variant" if unknown else
+            f"Mức quét {level!r} không có cho mẫu cũ / no such scan level for legacy forms",
+            hint=f"Mẫu: {', '.join(VARIANTS)}; mức quét: {', '.join(DEGRADATIONS)}.")
+    pdfs = build_pdfs(out_dir / "print", names)
+    return [make_batch(out_dir, n, level, count, seed=seed, pdfs=pdfs) for n in names]

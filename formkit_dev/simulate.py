@@ -1903,3 +1903,11 @@ def iter_boxes(truth: dict[str, Any]) -> Iterable[tuple[int, str, str, dict[str,
         for fid, fd in c["fields"].items():
             for value, box in fd.get("boxes", {}).items():
                 yield c["serial"], fid, value, box
+
+
+def simulate_legacy(out_dir: Path, count: int, seed: int = 1, level: str = "office",
+                    variants: list[str] | None = None) -> list[tuple[Path, list[dict]]]:
+    """`formkit simulate --legacy`: the department's own form (formkit_dev.legacy_forms)."""
+    from formkit_dev.legacy_forms import simulate_legacy as run
+
+    return run(out_dir, count, seed, level, variants)

@@ -19,7 +19,7 @@ from formkit.config import Settings
 from formkit.errors import InputError
 from formkit.fsutil import write_json
 from formkit.notes import reason_stored
-from formkit.store import Store, open_store
+from formkit.store import Store, fingerprints, open_store
 from formkit.store.batches import claim_folder, close_own_batches, recover, unmark_run
 
 if TYPE_CHECKING:  # the reader loads OpenCV: imported when a verb reads, not at start-up
@@ -87,15 +87,18 @@ def read(settings: Settings, paths: list[Path], received: date | None = None,
             with open_store(settings) as st:
                 notes = recover(settings, st).describe()
                 known = st.known_pages()
+                legacy_known = fingerprints.known(st)  # pages without a serial
             report = read_paths(settings, paths, received, unit, out_dir, ocr=ocr,
-                                progress=progress, known_pages=known, jobs=jobs)
+                                progress=progress, known_pages=known, jobs=jobs,
+                                legacy_known=legacy_known)
             data = _for_store(report)
             if out_dir is not None:
                 data["batch_dir"] = str(out_dir)
             with open_store(settings) as st:
                 stored[0] = True
                 try:
-                    st.save_batch(data, report.sheets, actor=actor)
+                    batch_id = st.save_batch(data, report.sheets, actor=actor)
+                    fingerprints.save(st, batch_id, report.legacy_fingerprints)
                 except BaseException:
                     close_own_batches(st)
                     raise
@@ -129,7 +132,9 @@ def store_batch(settings: Settings, report: BatchReport, actor: str | None, *,
                 store: Store | None = None) -> int:
     """Store a batch read by read_pages; returns its id."""
     with session(settings, store) as st:
-        return st.save_batch(_for_store(report), report.sheets, actor=actor)
+        batch_id = st.save_batch(_for_store(report), report.sheets, actor=actor)
+        fingerprints.save(st, batch_id, getattr(report, "legacy_fingerprints", []))
+        return batch_id
 
 
 def _for_store(report: BatchReport) -> dict[str, Any]:

@@ -29,9 +29,9 @@ def simulate(
     seed: Annotated[int, typer.Option("--seed", "-s", help="Same seed, same files")] = 1,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the scans and truth.json",
                                       file_okay=False)] = Path("scans/simulated"),
-    level: Annotated[str, typer.Option(
-        "--level", "-l", help="Degradation: none, light, moderate, heavy, phone or mixed")
-    ] = "moderate",
+    level: Annotated[str | None, typer.Option(
+        "--level", "-l", help="Degradation: none, light, moderate (default), heavy, phone or "
+        "mixed; with --legacy: office (default) or copy")] = None,
     format: Annotated[list[str] | None, typer.Option(
         "--format", "-f", help="pdf (scanner batches), png, jpeg, tiff; repeat to mix "
         "(copies take them in turn)")] = None,
@@ -50,6 +50,12 @@ def simulate(
     workers: Annotated[int, typer.Option(min=1, max=64, help="Parallel processes")] = 1,
     workspace: Annotated[Path | None, typer.Option(
         "--workspace", "-w", help="Folder with formkit.toml (default: .)")] = None,
+    legacy: Annotated[bool, typer.Option(
+        "--legacy", help="The department's own form (no QR code, □ boxes) from its DOCX "
+        "variants: one scanned PDF per variant, truth JSON beside it")] = False,
+    variant: Annotated[list[str] | None, typer.Option(
+        "--variant", help="With --legacy: bang_serif, bang_sans, mot_trang; default: all")
+    ] = None,
 ) -> None:
     """Write synthetic filled and degraded scans of BM.QT.SCT.05-02 with their ground truth
     (truth.json), for trying and measuring the reader. Nothing is written to exports/."""
@@ -64,6 +70,10 @@ def simulate(
             hint="Trong thư mục mã nguồn formkit, chạy: pip install -e '.[dev]' "
                  "(hoặc make setup).") from exc
 
+    level = level or ("office" if legacy else "moderate")
+    if legacy:
+        _simulate_legacy(count, seed, out, level, variant)
+        return
     settings = load_settings(workspace)
     formats = tuple(format or ["pdf"])
     with Progress(TextColumn("Simulating scans"), BarColumn(), MofNCompleteColumn(),
@@ -93,3 +103,19 @@ def simulate(
     console.print(f"[green]✓[/] ground truth: {out / sim.TRUTH_NAME} "
                   f"(layout {truth['layout']}, serials {truth['copies'][0]['serial']}–"
                   f"{truth['copies'][-1]['serial']})")
+
+
+def _simulate_legacy(count: int, seed: int, out: Path, level: str,
+                     variants: list[str] | None) -> None:
+    from formkit_dev import simulate as sim
+
+    with console.status("Simulating legacy scans (LibreOffice prints the DOCX variants)"):
+        made = sim.simulate_legacy(out, count, seed, level, variants)
+    table = Table(title=f"{count} copies per variant, scan {level} → {out}")
+    table.add_column("variant")
+    table.add_column("scans")
+    table.add_column("truth")
+    for pdf, _truth in made:
+        table.add_row(pdf.stem.split("_" + level)[0].removeprefix("legacy_"), pdf.name,
+                      pdf.with_suffix(".truth.json").name)
+    console.print(table)

@@ -80,6 +80,9 @@ class BatchReport:
     sheets: list[SheetResult] = field(default_factory=list)
     #: what the run found to repair before it started (batches of killed runs …)
     notes: list[str] = field(default_factory=list)
+    #: (JSON, page label) of the pages read by their wording: kept by the store so that a
+    #: re-scan in a later batch is found (formkit.scan.legacy, formkit.store.fingerprints)
+    legacy_fingerprints: list[tuple[str, str]] = field(default_factory=list)
 
     def count(self, outcome: str) -> int:
         return sum(1 for p in self.pages if p.outcome == outcome)
@@ -324,7 +327,7 @@ class BatchReader:
         if res.legacy is not None:
             from formkit.scan import legacy
 
-            twin = legacy.duplicate_of(self, res.legacy)
+            twin = legacy.duplicate_of(self, res.legacy, out)
             if twin is not None:
                 return PageOutcome(out.file, out.page, DUPLICATE, twin, sha256=out.sha256,
                                    form_page=ident.page, seconds=out.seconds)
@@ -627,11 +630,13 @@ def default_jobs() -> int:
 def read_paths(settings: Settings, paths: list[Path], received: date | None = None,
                unit: str | None = None, out_dir: Path | None = None, ocr: bool = True,
                progress: Callable[[int, int, PageOutcome], None] | None = None,
-               known_pages: set[tuple] | None = None, jobs: int = 1) -> BatchReport:
+               known_pages: set[tuple] | None = None, jobs: int = 1,
+               legacy_known: list[tuple[str, str]] | None = None) -> BatchReport:
     """Read every page of the given files and folders. Never raises for a bad page or file:
     each becomes a rejected outcome with its reason. With jobs > 1 the pages are analysed
     in that many worker processes (formkit.scan.workers) and merged here in input order,
-    so the report is the same as with jobs = 1."""
+    so the report is the same as with jobs = 1. legacy_known: fingerprints of pages without
+    a serial kept by earlier batches (formkit.store.fingerprints.known)."""
     from formkit.spec import load_forms
     from formkit.spec.layout import registry as layout_registry
 
@@ -640,6 +645,10 @@ def read_paths(settings: Settings, paths: list[Path], received: date | None = No
     specs = load_forms(settings.templates_dir)
     reader = BatchReader(settings, layout_registry(settings), specs, received, unit, out_dir,
                          ocr, known_pages)
+    if legacy_known:
+        from formkit.scan import legacy
+
+        legacy.remember(reader, legacy_known)
     files, refused = load.expand_paths(paths)
     for path, reason in refused:
         outcome = DUPLICATE if reason.code == load.SAME_FILE else REJECTED
@@ -677,6 +686,8 @@ def read_paths(settings: Settings, paths: list[Path], received: date | None = No
             for pg in load.iter_pages(item.file, item.start, item.stop):
                 on_page(reader.read_page(pg))
     report.sheets = reader.finish() + digital_sheets
+    report.legacy_fingerprints = [(fp.to_json(), where) for fp, where in
+                                  reader.__dict__.get("legacy_new", [])]
     report.finished = datetime.now().isoformat(timespec="seconds")
     return report
 

@@ -212,7 +212,8 @@ def _border_crossings(norm: np.ndarray, x: int, y: int, bw: int, bh: int, border
         if b.mean() > 0.5:  # a line along the side (a streak, a misplaced border): no stroke
             continue
         # the same stroke on both sides, allowing for its slant across the border
-        a = np.convolve(a, np.ones(5), mode="same") > 0
+        # ("full" cut to the side's length: "same" returns 5 values for a side shorter than 5)
+        a = np.convolve(a, np.ones(5), mode="full")[2:2 + len(a)] > 0
         if (a & b).any():
             crossed += 1
     return crossed

@@ -12,12 +12,22 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
+from formkit import catalogue, notes
+from formkit.catalogue import Message, say
 from formkit.scan import boxes as B
+from formkit.scan.legacy_fingerprint import (
+    Fingerprint,
+    box_grids,
+    evidence,
+    similarity,
+    zone_grid,
+)
 from formkit.scan.result import BoxState, FieldResult, Status
 from formkit.spec.layout import BoxPos, Rect, ZonePos
 from formkit.spec.model import FormSpec
@@ -109,7 +119,7 @@ class LegacyPage:
 
     parts: set[int]
     fields: dict[str, FieldResult]
-    fingerprint: list[np.ndarray]  # a 64-bit hash per located box (duplicates)
+    fingerprint: Fingerprint  # the ink of its answers (duplicates without a serial)
     rotation: float  # degrees the scan was turned straight
     boxes: list[tuple[BoxPos, FieldResult | None]] = field(default_factory=list)
     image: np.ndarray | None = None  # the straightened page at T.work_px_per_mm
@@ -163,13 +173,24 @@ def _deskew(img: np.ndarray, ppm: float) -> tuple[np.ndarray, float]:
 
 
 def _ocr_lines(img: np.ndarray, ppm: float) -> list[Line]:
+    """The page's printed lines and their words (boxes in px of `img`). Tesseract reads the
+    page coarser than it is measured and already black and white: the printed wording reads
+    as well at 150 dpi, and this halves the time the whole page's OCR takes (most of a
+    page's time; benchmarks/legacy_forms.py)."""
+    from PIL import Image
+
     from formkit._exec.tesseract import ocr_words
 
-    words = ocr_words(img, psm=3, dpi=int(round(ppm * 25.4)), timeout=180)
+    s = min(1.0, T.legacy_ocr_px_per_mm / ppm)
+    small = cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else img
+    _, bw = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    words = ocr_words(Image.fromarray(bw).convert("1"), psm=3,
+                      dpi=int(round(ppm * s * 25.4)), timeout=180)
     by_line: dict[tuple[int, int, int], list[Word]] = {}
     for w in words:
         by_line.setdefault(w.line, []).append(
-            Word(fold(w.text), w.left, w.top, w.left + w.width, w.top + w.height))
+            Word(fold(w.text), int(w.left / s), int(w.top / s), int((w.left + w.width) / s),
+                 int((w.top + w.height) / s)))
     lines = [Line(" ".join(w.text for w in ws), ws) for ws in by_line.values()]
     lines.sort(key=lambda ln: (ln.y0, ln.words[0].x0))
     return lines
@@ -350,6 +371,42 @@ def _from_peers(fid: str, value: str, got: dict, placed: dict
     return tuple(int(round(v)) for v in g)
 
 
+def _box_after_label(label: str, words: list[Word], reg: tuple[int, int], hi: np.ndarray,
+                     size: tuple[int, int], hi_ppm: float) -> tuple[int, int, int, int] | None:
+    """Where the box of an option is when its outline was not found and no other row shows
+    its column (a lone box, "Có □ Không □"): the label's words read in the field's rows, and
+    the first box-sized ink after them on their line (the box under its mark); measure_box
+    then finds the border near it. None when the label is not read or nothing is there."""
+    lw = fold(label).lstrip("- ").split()
+    bw, bh = size
+    row = sorted((w for w in words if reg[0] <= w.cy < reg[1]), key=lambda w: (w.y0, w.x0))
+    best, at = 0.0, None
+    for j in range(len(row)):
+        run = row[max(0, j - len(lw) + 1):j + 1]
+        if len(run) < len(lw) or max(w.cy for w in run) - min(w.cy for w in run) > bh / 2:
+            continue
+        sc = float(fuzz.ratio(" ".join(lw), " ".join(w.text for w in run)))
+        if sc > best:
+            best, at = sc, run[-1]
+    if at is None or best < T.legacy_label_min_score:
+        return None
+    x0, y0 = int(2 * at.x1), int(2 * at.cy - 1.5 * bh)
+    win = hi[max(0, y0):int(2 * at.cy + 1.5 * bh), max(0, x0):int(x0 + T.legacy_box_after_mm
+                                                                    * hi_ppm)]
+    if win.size == 0:
+        return None
+    n, _lab, stats, _c = cv2.connectedComponentsWithStats((win < 150).astype(np.uint8))
+    blobs = sorted((stats[i] for i in range(1, n)
+                    if stats[i, 2] >= 0.8 * bw and stats[i, 3] >= 0.8 * bh
+                    and stats[i, 2] <= 3 * bw and stats[i, 3] <= 3 * bh),
+                   key=lambda st: st[0])
+    if not blobs:
+        return None
+    x, y, w, h = blobs[0][:4]
+    cx, cy = max(0, x0) + x + w / 2, max(0, y0) + y + h / 2
+    return (int(cx - bw / 2), int(cy - bh / 2), int(cx - bw / 2) + bw, int(cy - bh / 2) + bh)
+
+
 def _dots_lines(img: np.ndarray, y0: int, y1: int, ppm: float
                 ) -> tuple[list[tuple[int, int, int]], np.ndarray]:
     """Dotted answer lines in rows y0..y1: (x0, x1, y) px, and the mask of their dots."""
@@ -376,12 +433,22 @@ def _dots_lines(img: np.ndarray, y0: int, y1: int, ppm: float
             continue
         lines.append((int(xs[0]), int(xs[-1]), y))
     # every dot on a found line's height, also those the row grouping split off (a line
-    # that writing interrupts)
+    # slanted across two rows of the grouping, or that writing interrupts): the line runs
+    # from the first of them to the last
+    spans = [[x0, x1] for x0, x1, _ in lines]
+    cxy = np.array([cent[i] for i in small]).reshape(-1, 2)
     for i in small:
-        if any(abs(cent[i][1] + y0 - ly) < 0.8 * ppm for _, _, ly in lines):
-            x, yy, w, h = stats[i, :4]
-            mask[y0 + yy:y0 + yy + h, x:x + w] = 1
-    return lines, mask
+        for k, (_, _, ly) in enumerate(lines):
+            if abs(cent[i][1] + y0 - ly) < 0.8 * ppm:
+                x, yy, w, h = stats[i, :4]
+                mask[y0 + yy:y0 + yy + h, x:x + w] = 1
+                # the line does not start at the prompt's colon ("Ý kiến khác:"): a dot
+                # with another just above it
+                dx, dy = cxy[:, 0] - cent[i][0], cent[i][1] - cxy[:, 1]
+                if not ((np.abs(dx) < 0.5 * ppm) & (dy > 0.8 * ppm) & (dy < 3 * ppm)).any():
+                    spans[k] = [min(spans[k][0], int(x)), max(spans[k][1], int(x))]
+                break
+    return [(a, b, ly) for (a, b), (_, _, ly) in zip(spans, lines, strict=True)], mask
 
 
 def _without_rules(img: np.ndarray, ppm: float) -> np.ndarray:
@@ -396,12 +463,6 @@ def _without_rules(img: np.ndarray, ppm: float) -> np.ndarray:
     out = img.copy()
     out[rules] = 255
     return out
-
-
-def _bits(img: np.ndarray) -> np.ndarray:
-    """A 64-bit difference hash of an image (a rescan keeps it, another hand does not)."""
-    small = cv2.resize(img, (9, 8), interpolation=cv2.INTER_AREA).astype(np.int16)
-    return (small[:, 1:] > small[:, :-1]).ravel()
 
 
 def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool = True
@@ -432,10 +493,8 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
     counts = {p: sum(1 for k in anchors if PART_OF[k] == p) for p in PARTS}
     parts = {p for p in PARTS if counts[p] >= PART_MIN_ANCHORS}
     if not parts:
-        raise NotTheSurvey(
-            "no formkit QR code, and the page does not read as the survey BM.QT.SCT.05-02 "
-            f"(found {sum(counts.values())} of {len(ANCHORS)} of its headings and labels): "
-            "not a survey page, or too damaged to read; enter it by hand if it is one")
+        raise NotTheSurvey(say("page.legacy.not_the_survey", found=sum(counts.values()),
+                               total=len(ANCHORS)).dumps())
     words = [w for ln in lines for w in ln.words]
     # found on the finer image, where a 2 mm glyph's outline is sharp; the label search
     # works on the work image (half the scale)
@@ -471,7 +530,6 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
         return y0, y1
 
     results: dict[str, FieldResult] = {}
-    fingerprint: list[np.ndarray] = []
     located: list[tuple[BoxPos, FieldResult | None]] = []
     measures = []
     per_field: dict[str, list[tuple[BoxPos, B.BoxMeasure]]] = {}
@@ -479,6 +537,9 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
     unverified: set[str] = set()
     placed: dict[str, tuple] = {}  # field → its boxes found and missing (see below)
     by_peers: set[str] = set()
+    placed_values: dict[str, set[str]] = {}  # field → its boxes placed from the other rows
+    regions: dict[str, tuple[int, int]] = {}
+    by_label: set[str] = set()  # a box placed after its label (its outline not found)
     for f in spec.fields.values():
         key = FIELD_ANCHORS.get(f.id)
         if key is None or PART_OF[key] not in parts:
@@ -488,18 +549,26 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
         reg = region(key, kind == "text")
         if reg is None:
             results[f.id] = _unreadable(f.id, kind, form_page,
-                                        "its printed wording was not found on the page")
+                                        say("note.legacy.wording_not_found"))
             continue
         if kind == "text":
             found = [d for d in dots if reg[0] <= d[2] < reg[1]]
             if not found:
                 results[f.id] = _unreadable(f.id, kind, form_page,
-                                            "no dotted answer line found after its prompt")
+                                            say("note.legacy.no_dotted_line"))
                 continue
             x0 = min(a for a, _, _ in found) / ppm
             x1 = max(b for _, b, _ in found) / ppm
             ys = [y / ppm for _, _, y in found]
-            zones.append(ZonePos(f.id, Rect(x0, ys[0] - 4.5, x1 - x0, ys[-1] - ys[0] + 5.0),
+            # the writing rises 4.5 mm above its line, unless print is closer: in a dense
+            # one-page print the table row above ends 3 mm over the line, and its text and
+            # ticks would read as writing
+            top = ys[0] - 4.5
+            printed = [w.y1 / ppm for w in words if w.y1 / ppm < ys[0] - T.legacy_zone_clear_mm
+                       and w.x1 / ppm > x0 and w.x0 / ppm < x1]
+            if printed:
+                top = max(top, max(printed) + 0.3)
+            zones.append(ZonePos(f.id, Rect(x0, top, x1 - x0, ys[-1] - top + 0.5),
                                  tuple((a / ppm, b / ppm, y / ppm) for a, b, y in found)))
             continue
         options = [("x", f.label)] if kind == "flag" else [(o.value, o.label)
@@ -526,6 +595,7 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
             unverified.add(f.id)
         placed[f.id] = (kind, options, {v: fine[sq] for v, sq in got.items()},
                         missing, len(extra))
+        regions[f.id] = reg
     # a box whose outline a mark broke up: in a table of rows with the same options it
     # sits in its option's column, at its row's height (both taken from the other rows)
     for fid, (kind, options, got_hi, missing, n_extra) in placed.items():
@@ -535,18 +605,33 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
                 if guess is not None:
                     got_hi[v] = guess
                     missing.remove(v)
+                    placed_values.setdefault(fid, set()).add(v)
             if not missing:
                 by_peers.add(fid)
+        if missing and not n_extra and squares_hi:
+            size = (int(np.median([r[2] - r[0] for r in squares_hi])),
+                    int(np.median([r[3] - r[1] for r in squares_hi])))
+            for v in list(missing):
+                lab = next(lab for val, lab in options if val == v)
+                guess = _box_after_label(lab, words, regions[fid], hi, size, hi_ppm)
+                if guess is not None and not any(
+                        min(guess[2], o[2]) > max(guess[0], o[0]) and
+                        min(guess[3], o[3]) > max(guess[1], o[1]) for o in got_hi.values()):
+                    got_hi[v] = guess
+                    missing.remove(v)
+                    placed_values.setdefault(fid, set()).add(v)
+            if not missing:
+                by_label.add(fid)
         if missing or n_extra:
             why = []
             if missing:
-                why.append("no box found beside " + ", ".join(
-                    lab for v, lab in options if v in missing))
+                why.append(str(say("note.legacy.no_box_beside", labels=", ".join(
+                    lab for v, lab in options if v in missing))))
             if n_extra:
-                why.append(f"{n_extra} box(es) not beside any of its options")
+                why.append(str(say("note.legacy.extra_boxes", n=n_extra)))
             results[fid] = _unreadable(fid, kind, form_page,
-                                       "the printed boxes do not fit the form: "
-                                       + "; ".join(why))
+                                       say("note.legacy.boxes_do_not_fit",
+                                           why="; ".join(why)))
             continue
         for value, label in options:
             sq = got_hi[value]
@@ -565,32 +650,60 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
         m.ring_sides = m.ring_sides if m.ring_sides > ring_base + 1 else 0
     line_floor = B.page_line_floor(measures)
     quality = T.legacy_location_quality
+    box_rects: dict[str, tuple[int, int, int, int]] = {}
+    inked: set[str] = set()
     for fid, items in per_field.items():
         evs = _dense_is_mark([B.classify_box(m, pos.value, line_floor) for pos, m in items])
         if os.environ.get("FORMKIT_LEGACY_DEBUG"):
             print(fid, [(p.rect.as_list(), m.rect_px, round(m.ink, 3), m.ring_sides,
                          e.state.value) for (p, m), e in zip(items, evs, strict=True)])
         q = quality * (T.legacy_unverified_factor if fid in unverified else 1.0) * \
-            (T.legacy_peer_factor if fid in by_peers else 1.0)
+            (T.legacy_peer_factor if fid in by_peers or fid in by_label else 1.0)
         res = B.decide_choice(spec, fid, evs, form_page, q, line_floor)
-        res.note = "; ".join(n for n in (
-            res.note, "boxes located by the form's wording",
-            "a box placed from the other rows (its outline was not found)"
-            if fid in by_peers else "") if n)
+        # a box's outline is not found mostly because a mark covers it: placed from the
+        # other rows and read empty, it is more likely misplaced than empty (review)
+        doubt = (fid in by_peers or fid in by_label) and any(
+            ev.state is BoxState.EMPTY for (pos, _m), ev in zip(items, evs, strict=True)
+            if pos.value in placed_values.get(fid, ()))
+        # a glyph box is where its outline was found (shifts under 0.2 mm; a mark's edges
+        # pull a ticked one up to 1.2 mm): a measurement that ran to the end of its search
+        # found another border (a letter beside it, a mark's edge), not this box
+        moved = any(float(np.hypot(*m.shift_mm)) > T.legacy_box_shift_max_mm
+                    for _pos, m in items)
+        doubt = doubt or moved
+        if doubt:
+            res.confidence = min(res.confidence, T.review_confidence / 2)
+        res.note = notes.join(
+            res.note, say("note.legacy.located_by_wording"),
+            say("note.legacy.placed_from_rows") if fid in by_peers else "",
+            say("note.legacy.placed_after_label") if fid in by_label else "",
+            say("note.legacy.placed_box_empty") if doubt and not moved else "",
+            say("note.legacy.box_moved") if moved else "")
         results[fid] = res
         for (pos, m), ev in zip(items, evs, strict=True):
             located.append((pos, res))
-            if ev.state is not BoxState.CHECKED:
-                continue  # an empty box looks the same on every copy
-            x0, y0, x1, y1 = m.rect_px
-            pad = (x1 - x0)
-            fingerprint.append(_bits(hi[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]))
+            box_rects[f"{fid}={pos.value}"] = m.rect_px
+            if ev.state is not BoxState.EMPTY:
+                inked.add(f"{fid}={pos.value}")
     B.doubt_blanks_on_pale_pages([r for r in results.values() if r.boxes])
+    grids = box_grids(page.img, box_rects, inked)
+    # inked by what the crop holds, not by the box's reading: a pale copy reads some empty
+    # boxes as uncertain, and a re-scan must still compare the same strokes
+    fingerprint = Fingerprint(tuple(sorted(parts)), grids, {
+        k for k, g in grids.items() if float((g > 0.3).mean()) >= T.legacy_fingerprint_box_ink})
+    writing = _without_rules(clean, ppm)
+    for z in zones:
+        r = z.rect
+        g = zone_grid(writing, (int(r.x * ppm), int(r.y * ppm), int((r.x + r.w) * ppm),
+                                int((r.y + r.h) * ppm)))
+        if g is not None:
+            fingerprint.elements[z.field] = g
+            fingerprint.inked.add(z.field)
     if zones:
         if ocr_text:
             from formkit.scan.text import read_text_zones
 
-            for res in read_text_zones(_without_rules(clean, ppm), ppm, zones,
+            for res in read_text_zones(writing, ppm, zones,
                                        page=form_page):
                 if res.status is not Status.BLANK:
                     res.confidence *= quality
@@ -598,30 +711,20 @@ def read_page(gray: np.ndarray, ppm_scan: float, spec: FormSpec, ocr_text: bool 
         else:
             for z in zones:
                 results[z.field] = _unreadable(z.field, "text", form_page,
-                                               "text not read (OCR disabled)")
+                                               say("note.legacy.text_not_read"))
     for r in results.values():
         r.page = form_page
     return LegacyPage(parts, results, fingerprint, angle, located, img)
 
 
-def _unreadable(fid: str, kind: str, page: int, why: str) -> FieldResult:
+def _unreadable(fid: str, kind: str, page: int, why: Message) -> FieldResult:
     return FieldResult(fid, kind, None, Status.UNREADABLE, 0.0, page=page,
-                       note=f"read by its wording: {why}")
-
-
-def same_sheet(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
-    """Two pages' box fingerprints: the same paper scanned twice (the hand marks agree to
-    the pixel pattern), not two respondents who ticked alike."""
-    if not a or len(a) != len(b):
-        return False
-    dist = float(np.mean([np.count_nonzero(x != y) for x, y in zip(a, b, strict=True)]))
-    return dist <= T.legacy_duplicate_bits
+                       note=notes.join(why))
 
 
 # ---- the batch's hook (formkit.scan.batch) ------------------------------------------------
 #: PageOutcome.reason of every page read this way: the batch report says which they were
-READ_BY_WORDING = ("read by its wording (no formkit QR code: the department's own form); "
-                   "answers located by text, with lower confidence")
+READ_BY_WORDING = say("page.legacy.read_by_wording")
 
 
 def analyse(reader, pg, gray: np.ndarray, ppm_scan: float, res) -> bool:
@@ -645,7 +748,7 @@ def analyse(reader, pg, gray: np.ndarray, ppm_scan: float, res) -> bool:
     try:
         lp = read_page(gray, ppm_scan, spec, ocr_text=reader._text_reader is not None)
     except NotTheSurvey as exc:
-        res.outcome.reason = str(exc)
+        res.outcome.reason = catalogue.loads(str(exc)) or ""
         return True
     year = (reader.received.year if reader.received else 0) or 0
     res.ident = PageIdentity(FORM, LAYOUT_ID, year, reader.unit or "", 0, lp.form_page,
@@ -660,19 +763,41 @@ def analyse(reader, pg, gray: np.ndarray, ppm_scan: float, res) -> bool:
     return True
 
 
-def answers_key(lp: LegacyPage) -> tuple:
-    return tuple(sorted((k, str(v.value)) for k, v in lp.fields.items()))
+def remember(reader, known: list[tuple[str, str]]) -> None:
+    """Fingerprints (JSON, where) of pages kept by earlier batches, for duplicate_of."""
+    reader.__dict__.setdefault("legacy_known", []).extend(
+        (Fingerprint.from_json(fp), where) for fp, where in known)
 
 
-def duplicate_of(reader, lp: LegacyPage) -> str | None:
-    """The reason a page read by its wording is a rescan of one read before in the batch
-    (same answers, the same hand marks to the pixel pattern), else None; remembers it."""
-    seen = reader.__dict__.setdefault("_legacy_seen", [])
-    key = frozenset(lp.parts)  # the answers differ in OCR noise; the marks decide
-    for k, fp, where in seen:
-        if k == key and same_sheet(fp, lp.fingerprint):
-            return (f"the same sheet as {where} scanned again (no serial: recognised by "
-                    "its answers and the image of its marks; not counted twice)")
-    seen.append((key, lp.fingerprint, f"the page read before with the same marks "
-                 f"(#{len(seen) + 1} of this batch)"))
+def duplicate_of(reader, lp: LegacyPage, outcome=None) -> str | None:
+    """Whether a page read by its wording is a re-scan of a page read before (in this batch,
+    or in an earlier one whose fingerprints `reader.legacy_known` holds): a strong match of
+    the ink of its answers returns the duplicate's reason (not counted twice); a weak one
+    keeps the page but sends every field of it to review as a possible duplicate (never
+    dropped on a guess). The page is remembered for the pages after it."""
+    seen: list = reader.__dict__.setdefault("legacy_known", [])
+    where = f"{Path(outcome.file).name} trang {outcome.page}" if outcome is not None else \
+        f"trang thứ {len(seen) + 1} của lô"
+    best, best_where, strong = 0.0, "", False
+    for fp, w in seen:
+        sim = similarity(fp, lp.fingerprint)
+        if sim > best:
+            # a page with one or two marks is too little to tell a re-scan from a copy
+            # ticked alike: at most a possible duplicate
+            best, best_where = sim, w
+            strong = sim >= T.legacy_duplicate_strong and \
+                evidence(fp, lp.fingerprint) >= T.legacy_duplicate_min_elements
+    if strong:
+        return say("page.legacy.duplicate", where=best_where,
+                   similarity=f"{100 * best:.0f}")
+    seen.append((lp.fingerprint, where))
+    reader.__dict__.setdefault("legacy_new", []).append((lp.fingerprint, where))
+    if best >= T.legacy_duplicate_weak:
+        note = say("note.legacy.possible_duplicate", where=best_where,
+                   similarity=f"{100 * best:.0f}")
+        for r in lp.fields.values():
+            r.confidence = min(r.confidence, T.review_confidence / 2)
+            r.note = notes.join(r.note, note)
+        if outcome is not None:
+            outcome.reason = note  # read by its wording, and possibly a re-scan
     return None

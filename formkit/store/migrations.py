@@ -260,6 +260,14 @@ def _v5_corrective_actions(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v6_legacy_fingerprints(conn: Connection) -> None:
+    """Pages of the department's own form carry no serial: the ink of their answers is kept
+    so that a re-scan in a later batch is found (formkit.store.fingerprints)."""
+    from formkit.store.fingerprints import create_table
+
+    create_table(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "responses table, group_rule, review overlay", _v2_responses_and_explanations),
@@ -267,6 +275,8 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "register entries can be voided", _v4_register_void),
     Migration(5, "handled date of register entries, corrective actions",
               _v5_corrective_actions),
+    Migration(6, "fingerprints of pages read without a serial (legacy forms)",
+              _v6_legacy_fingerprints),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -249,3 +249,17 @@ class CorrectiveAction(Base):
     created: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(80), default="")
     updated: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LegacyFingerprint(Base):
+    """The ink of the answers of a page read without a serial (the department's own form):
+    a re-scan of the same paper in a later batch is found by it (formkit.store.fingerprints)."""
+
+    __tablename__ = "legacy_fingerprints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"),
+                                          index=True)
+    page_label: Mapped[str] = mapped_column(Text, default="")  # "file trang N"
+    fingerprint: Mapped[str] = mapped_column(Text)
+    created: Mapped[datetime] = mapped_column(DateTime)
