@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import unicodedata
 from dataclasses import replace
@@ -93,7 +94,8 @@ def test_a_stored_sheet_scanned_again_in_a_new_batch_is_a_duplicate_page(store):
     assert len(store.sheets()) == 1
     summary = store.batch(batch_id)
     assert (summary.sheets_added, summary.duplicates, summary.already_stored) == (0, 2, 1)
-    assert all("already stored" in p["reason"] or "stored by batch" in p["reason"]
+    assert all("already stored" in p["reason"]
+               or json.loads(p["reason"]).get("code") == "page.stored.same_copy"
                for p in store.pages(batch_id))
 
 
