@@ -9,6 +9,9 @@ A catalogue entry is `code: (vietnamese, english)`; both are `str.format` templa
 same parameter names (a test holds every entry to that and every code used to an entry).
 Entries are grouped by the stage that says them: `page.*` the reader's page outcomes,
 `note.*` its notes on a field, `error.*` the errors of `formkit.errors`, `hint.*` what to do.
+
+Size (over 500 lines): it is a table, one entry per message in two languages; the code
+that renders them is the first 100 lines.
 """
 
 from __future__ import annotations

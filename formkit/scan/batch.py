@@ -1,6 +1,11 @@
 """Read a batch of returned surveys: every input page ends as read, duplicate or rejected
 (with its reason); pages are joined into sheets by their copy serial, in any order and
-across files. Pages are processed one at a time, so memory does not grow with the batch."""
+across files. Pages are processed one at a time, so memory does not grow with the batch.
+
+Size (over 500 lines): the batch life cycle is one sequence (intake, identity, the page's
+fields, joining into sheets, duplicates, the report) sharing the reader's state; the
+measuring and deciding live in boxes, question, text and decide.
+"""
 
 from __future__ import annotations
 

@@ -12,6 +12,10 @@ on a dark photocopy. Evidence per box:
   ring     how many sides around the box carry ink: a circle drawn around the box
   line     mean darkness along the best straight segment through the middle, streaks
            and specks taken out: a pale pencil stroke that the shares above miss
+
+Size (just over 500 lines): the measurement of a box and the decisions on its evidence
+share the measure's fields and thresholds; the rules common to scans and digital forms
+are in scan/decide.py.
 """
 
 from __future__ import annotations

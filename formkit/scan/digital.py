@@ -23,6 +23,9 @@ is not a formkit form, or whose layout version is not known here, is refused wit
 InputError that says why. Decisions (single, multiple, contradiction) are those of
 formkit.scan.decide, the same as for scans. `received` is left None: the caller knows
 when the file came in.
+
+Size (over 500 lines): two formats (DOCX, PDF) each read in a few short steps that share
+the box and zone matching; split by format, that matching would be imported back by both.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ matched to the words accent-insensitively and fuzzily, and each box is the small
 square just after its option label. Whatever does not fit the expected arrangement is
 reported (the field goes to review as unreadable), never guessed. The boxes are measured by
 formkit.scan.boxes as on a formkit form, with confidence lowered for the weaker location.
+
+Size (over 500 lines): finding a form by its wording is one chain (page OCR, anchors,
+squares, labels, rows, zones, joining) whose steps share the OCR'd words and the page's
+geometry; the fingerprints of duplicates live in scan/legacy_fingerprint.py.
 """
 
 from __future__ import annotations
