@@ -70,7 +70,8 @@ def test_grid_shows_each_choice_row_as_chips_with_the_machine_reading_preselecte
         ('"chua_dat"', "3: Chưa đạt yêu cầu", False), ("null", "4: Để trống (không trả lời)",
                                                        False),
         ('"!invalid"', "5: Không hợp lệ", False)]
-    assert "<kbd>4</kbd>Để trống</label>" in page and "<kbd>5</kbd>Không hợp lệ</label>" in page
+    assert "<kbd>4</kbd><span>Để trống</span></label>" in page
+    assert "<kbd>5</kbd><span>Không hợp lệ</span></label>" in page
     assert 'role="radiogroup" aria-label="Ô 1: Lắng nghe ý kiến, phiếu' in page
 
 
