@@ -22,6 +22,7 @@ items decided twice, and wall time.
 
     .venv/bin/python benchmarks/review_effort.py [--sheets 100] [--seed 5] [--level light]
         [--work DIR]   (DIR is kept and reused: the reading is done once)
+        [--modes group,single]
 
 Targets (issue 14): ≤ 0.3 clicks + keys per tick item with group verification; ≤ 0.4
 keystrokes per character for organisation names present in the directory.
@@ -222,7 +223,7 @@ class Reviewer:
             if item is not None and item.kind != "text":
                 self.tick_one(item)  # a flipped choice row, right after its grid
                 continue
-            cells = self.page.query_selector_all("label.cell")
+            cells = self.page.query_selector_all(".cell")  # tick boxes and choice rows
             if cells:
                 for cell in cells:
                     it = self.store.review_item(int(cell.get_attribute("data-item")))
@@ -377,6 +378,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--level", default="light")
     ap.add_argument("--work", type=Path, default=None)
+    ap.add_argument("--modes", default="group,single",
+                    help="which reviews to run, comma-separated (group, single)")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="review_effort_"))
     work.mkdir(parents=True, exist_ok=True)
@@ -392,7 +395,8 @@ def main() -> None:
           f"{'none' if best is None else f'{best:.3f}'}; T.text_prefill_confidence = "
           f"{T.text_prefill_confidence}")
 
-    results = [run(base, work, mode, truth) for mode in ("group", "single")]
+    modes = [m for m in ("group", "single") if m in args.modes.split(",")]
+    results = [run(base, work, mode, truth) for mode in modes]
     print(f"\nReview of {args.sheets} simulated sheets (level {args.level}, seed {args.seed}) "
           "in headless Chromium")
     head = (f"{'mode':<8} {'items':>6} {'ticks':>6} {'acts/tick':>10} {'keys/char':>10} "
