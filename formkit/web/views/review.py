@@ -444,6 +444,7 @@ def group_decide() -> Any:
             elif item.kind == "flag":
                 decisions.append((item.id, not value, "đảo khi kiểm tra theo nhóm"))
             else:
+                # a choice row flipped on a grid without chips (a page opened before them)
                 hard.append(item.id)
         try:
             if decisions:
