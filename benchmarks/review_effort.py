@@ -4,10 +4,10 @@
 a temporary workspace; then a scripted reviewer who knows the truth (truth.json) clears the
 review queue in headless Chromium (Playwright, Debian's /usr/bin/chromium) as a person would:
 
-  group     tick items through group verification, every group on pages of 30 crops (a
-            click on each crop the machine read wrong, Enter for the rest of the page; flipped
-            choice rows and items without a reading one at a time, one key each), then the
-            transcription queue with the
+  group     tick items through group verification, every group on pages of 30 crops (one
+            click on each crop the machine read wrong: the right option chip of a choice row,
+            the crop itself of a tick box; Enter for the whole page; items without a reading
+            one at a time, one key each), then the transcription queue with the
             type-ahead of known names, an imported directory of organisations included;
   single    the baseline: every tick item one at a time (Enter to agree, else the number of
             the answer), then the transcription queue without the directory.
@@ -22,6 +22,7 @@ items decided twice, and wall time.
 
     .venv/bin/python benchmarks/review_effort.py [--sheets 100] [--seed 5] [--level light]
         [--work DIR]   (DIR is kept and reused: the reading is done once)
+        [--modes group,single]
 
 Targets (issue 14): ≤ 0.3 clicks + keys per tick item with group verification; ≤ 0.4
 keystrokes per character for organisation names present in the directory.
@@ -183,6 +184,7 @@ class Reviewer:
         self.page, self.url, self.store, self.settings = page, url, store, settings
         self.truth, self.use_directory = truth, use_directory
         self.tick_actions = 0
+        self.chip_clicks = 0
         self.tick_items: set[int] = set()
         self.text = Counter()  # keys and chars, by kind of zone
 
@@ -221,7 +223,7 @@ class Reviewer:
             if item is not None and item.kind != "text":
                 self.tick_one(item)  # a flipped choice row, right after its grid
                 continue
-            cells = self.page.query_selector_all("label.cell")
+            cells = self.page.query_selector_all(".cell")  # tick boxes and choice rows
             if cells:
                 for cell in cells:
                     it = self.store.review_item(int(cell.get_attribute("data-item")))
@@ -229,8 +231,13 @@ class Reviewer:
                     # the reading the grid shows: the machine's, or its guess from the boxes
                     shown = json.loads(cell.query_selector(f'input[name="r{it.id}"]')
                                        .get_attribute("value"))
-                    if self.want(it) != shown:
-                        cell.click()
+                    want = self.want(it)
+                    if want != shown:
+                        # a choice row: the chip of the right option; a tick box: a flip
+                        chip = next((c for c in cell.query_selector_all(".chip") if json.loads(
+                            c.query_selector("input").get_attribute("value")) == want), None)
+                        (chip or cell).click()
+                        self.chip_clicks += chip is not None
                         self.tick_actions += 1
                 self.go(lambda: self.page.keyboard.press("Enter"))
                 self.tick_actions += 1
@@ -361,6 +368,7 @@ def run(base: Path, work: Path, mode: str, truth: dict[int, dict[str, Any]]) -> 
     ticks = [i for i in queue if i.kind != "text"]
     return {"mode": mode, "items": len(queue), "ticks": len(ticks),
             "tick_seen": len(r.tick_items), "tick_actions": r.tick_actions,
+            "chip_clicks": r.chip_clicks,
             "text": dict(r.text), "wall": wall, "errors": dict(errors), "twice": twice}
 
 
@@ -370,6 +378,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--level", default="light")
     ap.add_argument("--work", type=Path, default=None)
+    ap.add_argument("--modes", default="group,single",
+                    help="which reviews to run, comma-separated (group, single)")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="review_effort_"))
     work.mkdir(parents=True, exist_ok=True)
@@ -385,7 +395,8 @@ def main() -> None:
           f"{'none' if best is None else f'{best:.3f}'}; T.text_prefill_confidence = "
           f"{T.text_prefill_confidence}")
 
-    results = [run(base, work, mode, truth) for mode in ("group", "single")]
+    modes = [m for m in ("group", "single") if m in args.modes.split(",")]
+    results = [run(base, work, mode, truth) for mode in modes]
     print(f"\nReview of {args.sheets} simulated sheets (level {args.level}, seed {args.seed}) "
           "in headless Chromium")
     head = (f"{'mode':<8} {'items':>6} {'ticks':>6} {'acts/tick':>10} {'keys/char':>10} "
@@ -406,7 +417,9 @@ def main() -> None:
               f"{kc_known:>10.2f} {r['wall']:>7.0f} {sum(r['errors'].values()):>7} "
               f"{r['twice']:>6}")
     for r in results:
-        print(f"{r['mode']}: text {r['text']}; errors {r['errors'] or 0}")
+        print(f"{r['mode']}: tick actions {r['tick_actions']} for {r['ticks']} tick items "
+              f"({r['chip_clicks']} option chips); text {r['text']}; "
+              f"errors {r['errors'] or 0}")
     print("\nacts/tick: clicks + keys per tick item; keys/char: keystrokes (Telex) per "
           "character of transcribed text; k/c names: for the organisation field; k/c known: "
           "names taken from the suggestions (group: directory + earlier sheets; single: "

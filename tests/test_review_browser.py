@@ -1,5 +1,6 @@
 """Group verification and transcription in a real browser (headless Chromium, Playwright):
-a click flips a crop and Enter writes the grid; Tab takes the first known name; Alt+T records
+a chip (a click, or a digit on the focused crop) changes a crop's answer and Enter writes the
+grid; Tab takes the first known name; Alt+T records
 "nothing written"; the comment's opinion group appears while typing; no CSP errors."""
 
 from __future__ import annotations
@@ -62,24 +63,60 @@ def live(tmp_path):
     server.stop()
 
 
-def test_a_click_flips_a_crop_and_enter_writes_the_grid(live):
+def _lang_nghe(store):
+    return sorted((i for i in store.review_queue(pending_only=False)
+                   if i.field == "c1.lang_nghe_y_kien"), key=lambda i: i.serial)
+
+
+def test_a_chip_changes_one_crop_and_enter_saves_the_whole_grid(live):
     page, server, store = live
     page.goto(f"{server.url}/kiem-tra/nhom?mau=05-02&truong=c1.lang_nghe_y_kien&may="
               + json.dumps("tot"))
-    cells = page.locator("label.cell")
+    cells = page.locator(".cell")
     assert cells.count() == 3
-    cells.nth(1).click()
-    assert cells.nth(1).locator(".flip").is_visible()
+    # the machine's reading is preselected on every crop, under the template's labels
+    assert [t.split() for t in cells.nth(1).locator(".chip").all_inner_texts()] == [
+        ["1", "Tốt"], ["2", "Đạt", "yêu", "cầu"], ["3", "Chưa", "đạt", "yêu", "cầu"],
+        ["4", "Để", "trống"], ["5", "Không", "hợp", "lệ"]]
+    assert cells.nth(1).get_by_role("radio", name="1: Tốt (máy đọc)").is_checked()
+    cells.nth(1).get_by_text("Đạt yêu cầu", exact=True).click()  # one click
+    assert cells.nth(1).get_by_role("radio", name="2: Đạt yêu cầu").is_checked()
+    red = cells.nth(1).evaluate("c => getComputedStyle(c).borderTopColor")
+    assert red == "rgb(198, 40, 40)"  # a crop changed from the machine's reading shows it
+    assert cells.nth(0).evaluate("c => getComputedStyle(c).borderTopColor") != red
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    # the flipped one comes at once, one at a time: key 2 = Đạt yêu cầu, then back
-    assert page.locator("h2.field").inner_text() == "Lắng nghe ý kiến"
+    assert "/kiem-tra/nhom" in page.url  # back to the groups, nothing asked one at a time
+    assert "Đã ghi 3 mục theo nhóm, 1 mục chọn lại đáp án." in page.locator(".flash").inner_text()
+    items = _lang_nghe(store)
+    assert [(i.serial, i.status, i.corrected_value, i.reviewer) for i in items] == [
+        (1, "done", "tot", "iso"), (2, "done", "dat", "iso"), (3, "done", "tot", "iso")]
+    assert [[(d["value"], d["reviewer"], d["note"], d["reopened"])
+             for d in store.review_decisions(i.id)] for i in items] == [
+        [("tot", "iso", "", False)], [("dat", "iso", "", False)], [("tot", "iso", "", False)]]
+    assert page.problems == []
+
+
+def test_the_grid_by_keyboard_arrows_move_digits_pick_enter_saves(live):
+    page, server, store = live
+    page.goto(f"{server.url}/kiem-tra/nhom?mau=05-02&truong=c1.lang_nghe_y_kien&may="
+              + json.dumps("tot"))
+    focused = "() => document.activeElement.closest('.cell').dataset.item"
+    ids = [str(i.id) for i in _lang_nghe(store)]
+    assert page.evaluate(focused) == ids[0]  # the first crop has the focus on arrival
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(focused) == ids[2]
+    page.keyboard.press("3")  # Chưa đạt yêu cầu
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(focused) == ids[1]
+    page.keyboard.press("5")  # Không hợp lệ
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowRight")  # moving on does not change the answer of a crop
     with page.expect_navigation():
-        page.keyboard.press("2")
-    got = sorted((i.serial, i.corrected_value) for i in store.review_queue(pending_only=False)
-                 if i.field == "c1.lang_nghe_y_kien")
-    assert got == [(1, "tot"), (2, "dat"), (3, "tot")]
-    assert "/kiem-tra/nhom" in page.url
+        page.keyboard.press("Enter")
+    assert [(i.serial, i.corrected_value) for i in _lang_nghe(store)] == [
+        (1, "tot"), (2, "!invalid"), (3, "chua_dat")]
     assert page.problems == []
 
 

@@ -304,7 +304,7 @@ def test_all_groups_on_one_page_one_enter_decides_many_questions(web):
     page = c.get("/kiem-tra/nhom?tat_ca=1").get_data(as_text=True)
     assert page.count('class="cell"') == 11
     assert page.count('<h3 class="section">') == 3  # one heading per question and reading
-    ids = [int(x) for x in re.findall(r'name="flip" value="(\d+)"', page)]
+    ids = [int(x) for x in re.findall(r'data-item="(\d+)"', page)]
     readings = dict(re.findall(r'name="(r\d+)" value="([^"]*)"', page))
     r = c.post("/kiem-tra/nhom", data={**tokens(c, "/kiem-tra/nhom?tat_ca=1"), "tat_ca": "1",
                                        "ids": ",".join(map(str, ids)),

@@ -3,7 +3,9 @@ vocabulary the faces present (labels, choices, the machine's offer, the notes)."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from formkit.analyze.classify import GroupMatch, classify_text, load_rules
 from formkit.app._session import session
@@ -37,8 +39,8 @@ from formkit.textnorm import nfc
 
 __all__ = [
     "NAME_FIELD", "NO_GUESS", "REVIEW_INVALID", "STATUS_LABELS", "ReviewImportError",
-    "ReviewImportReport", "ReviewRecord", "choices", "export_workbook", "group_reading",
-    "import_customer_directory", "import_review", "known_names", "machine_label",
+    "ReviewImportReport", "ReviewRecord", "apply_decisions", "choices", "export_workbook",
+    "group_reading", "import_customer_directory", "import_review", "known_names", "machine_label",
     "machine_offer", "note_vn", "parse_choice", "sheet_label", "suggest", "suggest_group",
     "value_label",
 ]
@@ -51,6 +53,16 @@ def export_workbook(settings: Settings, path: Path | None = None, *,
     with session(settings, store) as st:
         count = len(st.review_queue())
         return export_review(settings, path, store=st), count
+
+
+def apply_decisions(settings: Settings, decisions: Sequence[tuple[int, Any, str]], actor: str,
+                    *, reopen: bool = False, store: Store | None = None) -> int:
+    """Record a person's decisions (item id, value, note) as `actor`, all or none: each value
+    checked against its field, kept in the decision history and audit-logged. The one way
+    every face (one at a time, a group grid, its option chips) saves a review decision, so a
+    decision is stored the same whichever page it was made on. Returns how many."""
+    with session(settings, store) as st:
+        return st.apply_reviews(decisions, actor, reopen=reopen)
 
 
 def suggest_group(settings: Settings, text: str) -> GroupMatch:

@@ -132,18 +132,41 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
-  // group verification: Enter writes the grid; arrows move between cells (Space flips one)
+  // group verification: Enter writes the grid; arrows move between crops; on a crop, a digit
+  // picks that option (single-choice chips: 1 = first option …; tick box: 1 ticked, 2 not),
+  // Space flips a tick box. Focus sits on the crop's checked chip (or its tick box), so a
+  // screen reader names the crop and the answer it will be saved with.
   const group = document.getElementById("group-form");
   if (group) {
-    const boxes = [...group.querySelectorAll(".cell input")];
-    if (boxes.length) boxes[0].focus();
+    const cells = [...group.querySelectorAll(".cell")];
+    const target = (cell) => cell.querySelector("input:checked") || cell.querySelector("input[type=checkbox], input[type=radio]");
+    if (cells.length) target(cells[0]).focus();
+    cells.forEach((cell) => cell.addEventListener("click", (ev) => {
+      // a click on the crop of a choice row (not on a chip) only selects the crop
+      if (cell.dataset.kind === "single" && !ev.target.closest(".chip")) target(cell).focus();
+    }));
     document.addEventListener("keydown", (ev) => {
       if (group.dataset.sent || ev.altKey || ev.ctrlKey || ev.metaKey) return;
       if (ev.key === "Enter") { ev.preventDefault(); group.requestSubmit(document.getElementById("group-accept")); return; }
-      const i = boxes.indexOf(document.activeElement);
+      const cell = document.activeElement && document.activeElement.closest(".cell");
+      const i = cells.indexOf(cell);
       if (i < 0) return;
       const step = {ArrowRight: 1, ArrowLeft: -1, ArrowDown: 2, ArrowUp: -2}[ev.key];
-      if (step) { ev.preventDefault(); const j = Math.min(boxes.length - 1, Math.max(0, i + step)); boxes[j].focus(); }
+      if (step) {
+        ev.preventDefault();  // not the radio group's own arrows: they would change the answer
+        target(cells[Math.min(cells.length - 1, Math.max(0, i + step))]).focus();
+        return;
+      }
+      if (!/^[1-9]$/.test(ev.key)) return;
+      const n = Number(ev.key);
+      if (cell.dataset.kind === "single") {
+        const chip = cell.querySelectorAll("input[type=radio]")[n - 1];
+        if (chip) { ev.preventDefault(); chip.checked = true; chip.focus(); }
+      } else if (n <= 2) {
+        ev.preventDefault();
+        const box = cell.querySelector("input[type=checkbox]");
+        box.checked = String(n === 1) !== cell.dataset.reading;  // checked = flipped
+      }
     });
   }
 });

@@ -1,12 +1,12 @@
 """Kiểm tra: the review queue. The crop and the page overlay beside the machine's reading;
-keys 1, 2, 3 … choose an answer and move on. Every decision goes through
-Store.apply_review(s) (audit-logged with the reviewer's login name).
+keys 1, 2, 3 … choose an answer and move on. Every decision goes through the application
+verb formkit.app.review.apply_decisions (audit-logged with the reviewer's login name).
 
 Three ways through the queue:
   - group verification (/kiem-tra/nhom): the tick items of one question that the machine read
-    the same way, as a grid of crops with the reading preselected; a click flips one, Enter
-    accepts the rest. A flipped tick box is decided by the flip; a flipped choice row is shown
-    one at a time right after the grid;
+    the same way, as a grid of crops with the reading preselected; a click flips a tick box,
+    a single-choice row shows its options as chips (a click or a digit key picks another),
+    Enter saves the whole grid;
   - transcription (/kiem-tra/?loai=chu): written zones one at a time, the crop at twice its
     printed size, an empty box unless the OCR is measured trustworthy (store.review.
     machine_offer), type-ahead of known names for the organisation, the opinion group of a
@@ -270,8 +270,9 @@ def decide(item_id: int) -> Any:
                 except (ValueError, IndexError):
                     flash("Chưa chọn đáp án hợp lệ.", "error")
                     return redirect(here)
-            c.store.apply_reviews([(item_id, value, request.form.get("note", "").strip()[:500])],
-                                  user().name, reopen=reopen)
+            verbs.apply_decisions(
+                c.settings, [(item_id, value, request.form.get("note", "").strip()[:500])],
+                user().name, reopen=reopen, store=c.store)
             done = c.store.review_item(item_id)
         except FormkitError as exc:
             show_error(exc)
@@ -324,6 +325,30 @@ def _cell_label(item: ReviewRecord, value: Any) -> str:
     return value_label(item.kind, value, ctx().store.spec_field(item.form, item.field))
 
 
+# a chip is small: the two answers every row has, in short
+CHIP_SHORT = {None: "Để trống", REVIEW_INVALID: "Không hợp lệ"}
+
+
+def _chips(item: ReviewRecord, reading: Any) -> list[dict[str, Any]]:
+    """The options of a single-choice row as chips, in the template's order and numbered as
+    on the one-at-a-time page, the grid's reading preselected. A chip's value is the option
+    value as JSON, like the reading the page carries (r<id>)."""
+    spec_field = ctx().store.spec_field(item.form, item.field)
+    return [{"n": n, "label": label, "short": CHIP_SHORT.get(value, label),
+             "value": json.dumps(value), "machine": value == reading}
+            for n, (label, value) in enumerate(choices(item.kind, spec_field), start=1)]
+
+
+def _chip_choice(item: ReviewRecord, raw: str) -> tuple[bool, Any]:
+    """(True, value) for a chip value the row offers, else (False, None). Matched against
+    the JSON of each option, so a value sent by hand is never parsed."""
+    spec_field = ctx().store.spec_field(item.form, item.field)
+    for _label, value in choices(item.kind, spec_field):
+        if raw == json.dumps(value):
+            return True, value
+    return False, None
+
+
 @bp.route("/nhom")
 @requires("iso")
 def groups() -> Any:
@@ -359,6 +384,7 @@ def groups() -> Any:
             "item": i, "sheet": sheet_label(i), "why": note_vn(notes[i.id], spec_field),
             "label": _field_label(i), "value": _cell_label(i, guess),
             "reading": json.dumps(guess),
+            "chips": _chips(i, guess) if i.kind == "single" else [],
             "flipped": _cell_label(i, not guess) if i.kind == "flag" else "Sai: kiểm tra riêng"})
     first, guess = members[0]
     return render_template(
@@ -385,8 +411,23 @@ def group_decide() -> Any:
     with c.review_lock:
         decisions: list[tuple[int, Any, str]] = []
         items = [i for i in (_item_or_none(x) for x in shown) if i is not None]
+        # every chip is checked before anything is written: one bad value saves nothing
+        picked: dict[int, Any] = {}
+        for item in items:
+            raw = request.form.get(f"c{item.id}")
+            if item.kind != "single" or raw is None:
+                continue
+            ok, picked[item.id] = _chip_choice(item, raw)
+            if not ok:
+                options = ", ".join(label for label, _v in choices(
+                    item.kind, c.store.spec_field(item.form, item.field)))
+                flash(f"Lựa chọn “{raw[:40]}” gửi cho ô {_field_label(item)} của phiếu "
+                      f"{sheet_label(item)} không phải là một đáp án của câu này (các đáp án: "
+                      f"{options}). Không ô nào được ghi: hãy tải lại trang và chọn lại.",
+                      "error")
+                return redirect(grid)
         readings = _readings(items)
-        gone = len(shown) - len(items)
+        gone, changed = len(shown) - len(items), 0
         for item in items:
             # decided meanwhile by someone else, or not the reading the page showed: left alone
             if (item.status != "pending" or item.id not in readings
@@ -394,19 +435,26 @@ def group_decide() -> Any:
                 gone += 1
                 continue
             value = readings[item.id]
-            if item.id not in flips:
+            if item.id in picked:
+                # the chip: the reading kept or another option, stored as one at a time would
+                decisions.append((item.id, picked[item.id], ""))
+                changed += picked[item.id] != value
+            elif item.id not in flips:
                 decisions.append((item.id, value, ""))
             elif item.kind == "flag":
                 decisions.append((item.id, not value, "đảo khi kiểm tra theo nhóm"))
             else:
+                # a choice row flipped on a grid without chips (a page opened before them)
                 hard.append(item.id)
         try:
             if decisions:
-                c.store.apply_reviews(decisions, user().name)
+                verbs.apply_decisions(c.settings, decisions, user().name, store=c.store)
         except FormkitError as exc:
             show_error(exc)
             return redirect(grid)
     note = f" ({gone} mục đã được người khác kiểm tra, không ghi lại)" if gone else ""
+    if changed:
+        note = f", {changed} mục chọn lại đáp án{note}"
     flash(f"Đã ghi {len(decisions)} mục theo nhóm{note}."
           + (f" Còn {len(hard)} mục máy đọc sai: chọn đáp án đúng cho từng mục." if hard
              else ""), "success")
