@@ -16,7 +16,7 @@ translated by pattern, and nothing is hidden.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from formkit.catalogue import Message, loads, render, say
@@ -26,7 +26,12 @@ Part = Message | str | None
 #: notes whose `boxes` parameter lists option values: a face with the field's options shows
 #: their labels instead ("Ô chưa rõ: Tốt.")
 BOX_LISTS = frozenset({"note.boxes.unclear", "note.boxes.ticked", "note.boxes.pale",
-                       "note.boxes.filled", "note.boxes.other_mark"})
+                       "note.boxes.filled", "note.boxes.other_mark", "note.boxes.stray"})
+#: notes that name the question a field depends on (`condition`, a field id) and its answers
+#: (`value`, `wanted`, option values) and the reading's `status`: a face with the form shows
+#: the question's label and the options' labels instead
+CONDITIONS = frozenset({"note.condition.contradiction", "note.condition.unsettled",
+                        "note.condition.implied"})
 #: the OCR's doubts about one reading: shown together after one lead-in
 DOUBTS = "note.doubt."
 #: notes for developers (the ink share of a text zone): kept in the JSON, not shown in
@@ -76,9 +81,13 @@ def codes(note: Part) -> list[str]:
     return [m.code if isinstance(m, Message) else "text" for m in messages(note)]
 
 
-def note_text(note: Part, lang: str = "vi", labels: Mapping[str, str] | None = None) -> str:
+def note_text(note: Part, lang: str = "vi", labels: Mapping[str, str] | None = None,
+              conditions: Callable[[str], tuple[str, Mapping[str, str]] | None] | None = None,
+              statuses: Mapping[str, str] | None = None) -> str:
     """A field note for a person (vi) or a script (en), one sentence per part. With the
-    field's option labels, boxes are named by their labels, not by their codes."""
+    field's option labels, boxes are named by their labels, not by their codes; with
+    `conditions` (field id → its label and option labels) and `statuses` (status → words),
+    a note about the question a field depends on names it and its answers as printed."""
     out: list[str] = []
     doubts: list[str] = []
 
@@ -101,9 +110,27 @@ def note_text(note: Part, lang: str = "vi", labels: Mapping[str, str] | None = N
         if labels and m.code in BOX_LISTS and isinstance(m.params.get("boxes"), str):
             names = [labels.get(v.strip(), v.strip()) for v in m.params["boxes"].split(", ")]
             m = Message(m.code, {**m.params, "boxes": ", ".join(names)})
+        if m.code in CONDITIONS and conditions is not None:
+            m = _condition_worded(m, conditions, statuses or {})
         out.append(render(m, lang))
     flush()
     return " ".join(t for t in out if t)
+
+
+def _condition_worded(m: Message,
+                      conditions: Callable[[str], tuple[str, Mapping[str, str]] | None],
+                      statuses: Mapping[str, str]) -> Message:
+    found = conditions(str(m.params.get("condition", "")))
+    if found is None:
+        return m
+    label, options = found
+    params = dict(m.params, condition=f"“{label}”")
+    for key in ("value", "wanted"):
+        if key in params:
+            params[key] = options.get(str(params[key]), params[key])
+    if "status" in params:
+        params["status"] = statuses.get(str(params["status"]), params["status"]).lower()
+    return Message(m.code, params)
 
 
 def reason(value: Any) -> Message | str | None:

@@ -90,3 +90,18 @@ def test_an_internal_error_is_stored_so_the_store_reads_the_page_again():
 
 def test_a_message_with_an_unknown_code_still_shows_something():
     assert reason_vn(Message("page.removed_later", {})) == "page.removed_later"
+
+
+def test_a_note_about_the_question_a_field_depends_on_names_it_and_its_answers_as_printed():
+    from pathlib import Path
+
+    from formkit.spec import load_forms
+
+    spec = load_forms(Path(__file__).resolve().parents[1] / "form_templates")["05-02"]
+    note = join(say("note.condition.unsettled", condition="c2.phien_ha", wanted="co",
+                    status="uncertain"),
+                say("note.boxes.stray", boxes="mot_lan", area="3.1"))
+    text = note_vn(note, spec.fields["c2.muc_do"], spec)
+    assert "“Phiền hà, sách nhiễu”" in text and "chỉ hỏi khi Có" in text
+    assert "không chắc chắn" in text and "Một lần" in text
+    assert "c2.phien_ha" not in text and "uncertain" not in text and "mot_lan" not in text

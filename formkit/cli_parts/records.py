@@ -359,7 +359,7 @@ def _review_one(store: Any, item: ReviewRecord, n: int, total: int, reviewer: st
     if item.kind != "text":
         console.print(f"Máy đọc: [bold]{machine or '(trống)'}[/]  · độ tin cậy "
                       f"{item.confidence:.0%}  · {reason}")
-    why = note_vn(store.machine_note(item), spec_field)
+    why = note_vn(store.machine_note(item), spec_field, store.spec(item.form))
     if why:
         console.print(f"Vì sao cần kiểm tra: {why}", soft_wrap=True)
     console.print(f"Ảnh vùng đọc: {item.crop_path or '—'}", soft_wrap=True)

@@ -32,7 +32,7 @@ from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import InputError
 from formkit.export.xlsx_common import put_text, save_atomically
-from formkit.spec.model import Field
+from formkit.spec.model import Field, FormSpec
 from formkit.store import Store, open_store
 from formkit.store.review import (
     BLANK_LABEL,
@@ -112,11 +112,12 @@ def _crop_image(path: str | None) -> tuple[XlImage | None, str]:
     return img, ""
 
 
-def _reason(item: ReviewRecord, note: str, spec_field: Field | None = None) -> str:
+def _reason(item: ReviewRecord, note: str, spec_field: Field | None = None,
+            spec: FormSpec | None = None) -> str:
     """The machine's status and, when it noted one, why it was unsure (in Vietnamese)."""
     status = (STATUS_LABELS.get(item.machine_status, item.machine_status)
               if item.machine_status != "ok" else "Độ tin cậy thấp")
-    why = note_vn(note, spec_field)
+    why = note_vn(note, spec_field, spec)
     return f"{status}. {why}" if why else status
 
 
@@ -189,7 +190,7 @@ def build_review_workbook(store: Store, items: list[ReviewRecord]) -> Workbook:
             "machine": trusted_machine_label(item.kind, item.machine_value,
                                              item.machine_status, item.confidence, spec_field),
             "confidence": round(item.confidence, 3),
-            "reason": _reason(item, notes[item.id], spec_field),
+            "reason": _reason(item, notes[item.id], spec_field, store.spec(item.form)),
         }
         for key, value in values.items():
             cell = ws.cell(row, COL[key])

@@ -17,7 +17,7 @@ from typing import Any
 
 from formkit import notes
 from formkit.errors import InputError
-from formkit.spec.model import Field
+from formkit.spec.model import Field, FormSpec
 from formkit.textnorm import fold, nfc
 from formkit.thresholds import T
 
@@ -40,12 +40,19 @@ STATUS_LABELS = {
     "invalid": "Không hợp lệ (đã duyệt)",
 }
 
-def note_vn(note: str | None, spec_field: Field | None = None) -> str:
+def note_vn(note: str | None, spec_field: Field | None = None,
+            spec: FormSpec | None = None) -> str:
     """The reader's note on a field in Vietnamese, through the catalogue (formkit.notes).
     With the field, boxes are named by their labels ("Ô chưa rõ: Tốt."), not by their
-    codes."""
+    codes; with the form, so is the question the field depends on."""
     labels = {o.value: o.label for o in spec_field.options} if spec_field else {}
-    return notes.note_text(note, "vi", labels)
+
+    def condition(field_id: str) -> tuple[str, dict[str, str]] | None:
+        f = spec.fields.get(field_id) if spec is not None else None
+        return (f.label, {o.value: o.label for o in f.options}) if f is not None else None
+
+    return notes.note_text(note, "vi", labels, condition if spec is not None else None,
+                           STATUS_LABELS)
 
 
 #: answer statuses that count in the statistics

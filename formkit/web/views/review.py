@@ -161,7 +161,8 @@ def index() -> Any:
         history=[{**d, "label": value_label(item.kind, d["value"], spec_field)}
                  for d in c.store.review_decisions(item.id)] if item.status == "done" else [],
         then=_then_args(), reopening=request.args.get("sua") == "1",
-        question=_question(item), why=note_vn(c.store.machine_note(item), spec_field))
+        question=_question(item), why=note_vn(c.store.machine_note(item), spec_field,
+                                       c.store.spec(item.form)))
 
 
 def _counts() -> dict[str, int]:
@@ -381,7 +382,8 @@ def groups() -> Any:
     for i, guess in members:
         spec_field = c.store.spec_field(i.form, i.field)
         cells.append({
-            "item": i, "sheet": sheet_label(i), "why": note_vn(notes[i.id], spec_field),
+            "item": i, "sheet": sheet_label(i),
+            "why": note_vn(notes[i.id], spec_field, c.store.spec(i.form)),
             "label": _field_label(i), "value": _cell_label(i, guess),
             "reading": json.dumps(guess),
             "chips": _chips(i, guess) if i.kind == "single" else [],
