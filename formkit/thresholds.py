@@ -45,6 +45,10 @@ class Thresholds:
     flag_clear_score: float = 0.11
     faint_beside_mark_confidence: float = 0.85  # clear mark + pale trace in another box
     box_clear_mark_max: float = 0.5  # above this a mark is dense enough to be a cancellation
+    # a mark is only as sure as a clear row makes it when its darkest part reaches this
+    # share of the print's black: pencil reaches 0.33 and more on the hand-marks benchmark;
+    # a stain's rim or a fold's shadow crossing a box stays near 0.25
+    clear_mark_peak: float = 0.30
     clear_mark_confidence: float = 0.80  # a checked box this sure outweighs pale traces beside it
     # a page whose faint-stroke floor (page_line_floor) is above this is too noisy to
     # confirm that a row is unanswered: a pale pencil tick would not stand out

@@ -377,7 +377,7 @@ def classify_box(m: BoxMeasure, value: str, line_floor: float | None = None) -> 
             # a thin stroke that runs on out through the border: the arm of a neighbour's
             # mark wandering in looks just like a respondent's light tick from inside
             return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.35)
-        return BoxEvidence(value, state, m.ink, score, conf)
+        return BoxEvidence(value, state, m.ink, score, conf, peak=m.peak)
     if score <= T.box_empty_max and m.light <= 2.5 * T.box_empty_max:
         if m.ring_sides >= T.box_circle_segments:  # a circle drawn around an empty box
             return BoxEvidence(value, BoxState.UNCERTAIN, m.ink, score, 0.3,
@@ -455,13 +455,14 @@ def decide_choice(spec: FormSpec, field_id: str, boxes: list[BoxEvidence],
                       else uncertain[0].confidence * quality, d.note)
     conf = base
     if kind == "single" and checked and clean and not filled and \
-            checked[0].score >= T.box_checked_min:
+            checked[0].score >= T.box_checked_min and checked[0].peak >= T.clear_mark_peak:
         # one clear mark in a row of clean boxes: the choice itself is not in doubt
         conf = max(conf, T.clear_row_confidence * quality)
     if kind == "flag":
         conf = boxes[0].confidence * quality
         quiet = line_floor is None or line_floor <= T.noisy_page_line_floor
-        if checked and not filled and quiet and checked[0].score >= T.flag_clear_score:
+        if checked and not filled and quiet and checked[0].score >= T.flag_clear_score \
+                and checked[0].peak >= T.clear_mark_peak:
             # a lone box has no row to compare with; ink this far above an empty box's on
             # a quiet page is no longer in doubt (a thin tick covers little of the box)
             conf = max(conf, T.clear_row_confidence * quality)

@@ -47,9 +47,12 @@ class BoxEvidence:
     confidence: float
     circled: bool = False  # a ring of ink around an otherwise empty box
     faint: bool = False  # uncertain only because of a pale trace (pencil? residue?)
+    # darkness of the mark's darkest part (share of the print's black; 1.0 when not measured)
+    peak: float = 1.0
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
+        d.pop("peak")  # a measurement behind the state, not part of the reading
         d["state"] = str(self.state)
         for flag in ("circled", "faint"):
             if not d[flag]:
