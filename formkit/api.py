@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from formkit.app.intake import read
+from formkit.catalogue import say
 from formkit.config import Settings, load_settings, write_default_config
 from formkit.errors import InputError
 from formkit.render.build import BuildRequest, BuildResult, build_forms
@@ -49,8 +50,8 @@ def parse_vn_date(text: str) -> date:
             return date(int(m[3]), int(m[2]), int(m[1]))
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"{text!r} is not a date.",
-                         hint="Write dates as dd/mm/yyyy, e.g. 05/01/2026.") from None
+        raise InputError(say("error.date.invalid", text=repr(text)),
+                         hint=say("hint.date.format")) from None
 
 
 def write_json(data: dict, path: Path) -> Path:

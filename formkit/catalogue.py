@@ -1238,6 +1238,291 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Install it with `make setup` (or `apt-get install libreoffice-writer-nogui`); the "
         "DOCX files are written anyway."),
 
+    # the last plain-text errors (issue #13 item 4)
+    "error.postgres.missing": (
+        "Chưa cài chương trình PostgreSQL {program}.",
+        "The PostgreSQL program {program} is not installed."),
+    "hint.postgres.install": (
+        "Chạy `bash scripts/setup.sh` (lệnh này cài gói postgresql), hoặc cài các chương trình "
+        "khách của PostgreSQL cùng phiên bản với máy chủ.",
+        "Run `bash scripts/setup.sh` (it installs the postgresql package), or install PostgreSQL's"
+        " client programs of the server's version."),
+    "error.postgres.timeout": (
+        "{program} không xong trong {seconds} giây{what}.",
+        "{program} did not finish within {seconds} s{what}."),
+    "hint.postgres.server_answers": (
+        "Kiểm tra máy chủ cơ sở dữ liệu có trả lời không, rồi thử lại.",
+        "Check that the database server answers, then try again."),
+    "error.postgres.start": (
+        "Không khởi động được {program}: {reason}.",
+        "Cannot start {program}: {reason}."),
+    "error.postgres.failed": (
+        "{program} bị lỗi{what}: {detail}.",
+        "{program} failed{what}: {detail}."),
+    "hint.postgres.check_server": (
+        "Đọc thông báo ở trên; kiểm tra địa chỉ cơ sở dữ liệu và máy chủ có đang chạy không.",
+        "Read the message above; check the database address and that the server runs."),
+    "error.postgres.no_account": (
+        "Các chương trình máy chủ PostgreSQL không chạy dưới quyền root, và không có tài khoản "
+        "postgres để chạy chúng.",
+        "PostgreSQL's server programs do not run as root, and there is no postgres account to run "
+        "them as."),
+    "hint.postgres.account": (
+        "Cài gói postgresql (gói này tạo tài khoản đó).",
+        "Install the postgresql package (it creates the account)."),
+    "error.postgres.test_server_timeout": (
+        "Máy chủ PostgreSQL dùng để kiểm thử không trả lời kịp.",
+        "The PostgreSQL test server did not answer in time."),
+    "error.channels.mapping_missing": (
+        "Không tìm thấy tệp ánh xạ {path}.",
+        "Mapping file {path} not found."),
+    "hint.channels.mapping": (
+        "Sửa tệp ánh xạ nêu ở trên (xem mẫu form_templates/channels/*.example.yaml).",
+        "Fix the mapping file named above (see form_templates/channels/*.example.yaml)."),
+    "error.channels.mapping_yaml": (
+        "{path}: không đọc được dạng YAML: {detail}",
+        "{path}: not a readable YAML file: {detail}"),
+    "error.channels.export_missing": (
+        "Không tìm thấy tệp xuất {path}.",
+        "Export file {path} not found."),
+    "error.channels.xlsx": (
+        "{path}: không đọc được như một sổ tính XLSX ({detail}).",
+        "{path}: not a readable XLSX workbook ({detail})."),
+    "error.channels.sheet": (
+        "{path}: không có trang tính {sheet}; các trang tính có: {sheets}.",
+        "{path}: no sheet {sheet}; sheets: {sheets}."),
+    "error.channels.encoding": (
+        "{path}: không phải văn bản mã {encoding} ({detail}).",
+        "{path}: not {encoding} text ({detail})."),
+    "hint.channels.encoding": (
+        "Ghi `encoding:` trong tệp ánh xạ (ví dụ utf-16, cp1258).",
+        "Set `encoding:` in the mapping (e.g. utf-16, cp1258)."),
+    "error.channels.export_type": (
+        "{path}: không hỗ trợ loại tệp xuất {suffix}; hãy dùng CSV hoặc XLSX.",
+        "{path}: unsupported export type {suffix}; use CSV or XLSX."),
+    "error.channels.name": (
+        "Tên kênh {channel} chỉ được gồm chữ cái, chữ số, - hoặc _.",
+        "Channel name {channel} must be letters, digits, - or _."),
+    "hint.channels.name": (
+        "Ví dụ --channel google_forms hoặc --channel dvc",
+        "e.g. --channel google_forms or --channel dvc"),
+    "error.channels.header_row": (
+        "{path}: không có dòng tiêu đề {row} (tệp chỉ có {rows} dòng).",
+        "{path}: no header row {row} (the file has {rows} rows)."),
+    "error.channels.columns": (
+        "{path}: không tìm thấy các cột: {missing}. Các cột có trong tệp: {columns}.",
+        "{path}: columns not found: {missing}. Columns in the file: {columns}."),
+    "error.rules.phrase_list": (
+        "{path}: {where}: phải là một danh sách cụm từ.",
+        "{path}: {where}: must be a list of phrases."),
+    "error.rules.phrase_empty": (
+        "{path}: {where}[{index}]: phải là một cụm từ, không để trống.",
+        "{path}: {where}[{index}]: must be a non-empty phrase."),
+    "error.rules.missing": (
+        "{path}: không tìm thấy tệp.",
+        "{path}: file not found."),
+    "hint.rules.copy": (
+        "Chép tệp {builtin} vào đó rồi sửa.",
+        "Copy {builtin} there and edit it."),
+    "error.rules.utf8": (
+        "{path}: không phải văn bản UTF-8 ({detail}).",
+        "{path}: not UTF-8 text ({detail})."),
+    "hint.rules.utf8": (
+        "Lưu tệp ở dạng UTF-8.",
+        "Save it as UTF-8."),
+    "error.rules.yaml": (
+        "{path}: không phải YAML hợp lệ: {detail}",
+        "{path}: not valid YAML: {detail}"),
+    "error.rules.groups": (
+        "{path}: cần một danh sách `groups:` gồm các mục {{code, name, keywords}}.",
+        "{path}: needs a list `groups:` of {{code, name, keywords}}."),
+    "error.rules.fallback": (
+        "{path}: fallback: phải là một ánh xạ có code và name.",
+        "{path}: fallback: must be a mapping with code and name."),
+    "error.rules.group_mapping": (
+        "{path}: {where}: phải là một ánh xạ (code, name, keywords).",
+        "{path}: {where}: must be a mapping (code, name, keywords)."),
+    "error.rules.group_code": (
+        "{path}: {where}.code: {value} phải là mã ngắn gồm chữ thường, chữ số hoặc _ "
+        "(ví dụ \"5\").",
+        "{path}: {where}.code: {value} must be a short code of lower-case letters, digits or _ "
+        "(e.g. \"5\")."),
+    "error.rules.group_code_twice": (
+        "{path}: {where}.code: {value} bị dùng hai lần.",
+        "{path}: {where}.code: {value} is used twice."),
+    "error.rules.group_name": (
+        "{path}: {where}.name: còn thiếu.",
+        "{path}: {where}.name: missing."),
+    "error.rules.group_keywords": (
+        "{path}: {where}.keywords: cần ít nhất một từ khóa.",
+        "{path}: {where}.keywords: give at least one keyword."),
+    "error.evaluation.kind": (
+        "{source}: bản đánh giá cần phiếu khảo sát (05-02), nhưng đây là mẫu {kind}.",
+        "{source}: the evaluation needs the survey (05-02), got a {kind}."),
+    "error.evaluation.shape": (
+        "{source}: bản đánh giá cần các dòng chấm điểm với lựa chọn tot/dat/chua_dat và một câu "
+        "hỏi tần suất có only_if (c2.muc_do); mẫu hiện có {rows} dòng chấm điểm và {questions} câu"
+        " hỏi có điều kiện.",
+        "{source}: the evaluation needs rating rows with options tot/dat/chua_dat and a frequency "
+        "question with only_if (c2.muc_do); the template has {rows} rating rows and {questions} "
+        "conditional questions."),
+    "error.evaluation.options": (
+        "{source}: câu {question} thiếu các lựa chọn {missing}.",
+        "{source}: {question} lacks the options {missing}."),
+    "error.date.invalid": (
+        "{text} không phải là ngày.",
+        "{text} is not a date."),
+    "hint.date.format": (
+        "Viết ngày theo dạng dd/mm/yyyy, ví dụ 05/01/2026.",
+        "Write dates as dd/mm/yyyy, e.g. 05/01/2026."),
+    "error.batch.rejected": (
+        "{count} trang bị loại; xem lý do ở trên.",
+        "{count} page(s) rejected; see the reasons above."),
+    "error.simulate.missing": (
+        "Lệnh simulate cần gói phát triển formkit_dev (trình mô phỏng bản quét), nhưng gói này "
+        "chưa được cài.",
+        "The simulate command needs the development package formkit_dev (the scan simulator), "
+        "which is not installed."),
+    "hint.simulate.install": (
+        "Trong thư mục mã nguồn formkit, chạy: pip install -e '.[dev]' (hoặc make setup).",
+        "In the formkit source folder, run: pip install -e '.[dev]' (or make setup)."),
+    "error.image.encode": (
+        "Không mã hóa được {what} {path} (OpenCV từ chối ảnh này).",
+        "Cannot encode the {what} {path} (OpenCV refused the image)."),
+    "error.layout.format": (
+        "{source}: định dạng bố cục {found} không phải {expected}.",
+        "{source}: layout format {found} is not {expected}."),
+    "hint.layout.rebuild": (
+        "Tạo lại phiếu bằng `formkit forms build`.",
+        "Rebuild the form with `formkit forms build`."),
+    "error.layout.invalid": (
+        "{source}: không phải tệp bố cục hợp lệ ({detail}).",
+        "{source}: not a valid layout file ({detail})."),
+    "error.layout.read": (
+        "{path}: không đọc được bố cục ({detail}).",
+        "{path}: cannot read layout ({detail})."),
+    "error.layout.marks": (
+        "Trang {page}: PDF cần có 4 dấu định vị và 1 mã QR, nhưng tìm thấy {marks} dấu và {qrs} "
+        "mã.",
+        "page {page}: expected 4 registration marks and 1 QR code in the PDF, found {marks} and "
+        "{qrs}."),
+    "hint.layout.header": (
+        "Đầu trang hoặc chân trang không hiện ra như thiết kế; mở tệp DOCX bằng Word để kiểm tra.",
+        "The header or footer did not render as designed; check the DOCX in Word."),
+    "error.layout.corners": (
+        "Trang {page}: các dấu định vị không nằm ở bốn góc.",
+        "page {page}: registration marks are not at four corners."),
+    "error.layout.pages": (
+        "{file}: mỗi bản cần {expected} trang, nhưng PDF có {pages}; phiếu không còn vừa số trang.",
+        "{file}: expected {expected} page(s) per copy, the PDF has {pages}; the form no longer "
+        "fits its pages."),
+    "hint.layout.shorten": (
+        "Rút gọn nội dung mẫu phiếu hoặc thêm một phần tử page_break.",
+        "Shorten the template text or add a page_break element."),
+    "error.layout.boxes": (
+        "{file}: mẫu phiếu có {expected} ô đánh dấu, PDF cho thấy {found}; không dựng được bố cục "
+        "đáng tin cậy.",
+        "{file}: the template has {expected} tick boxes, the PDF shows {found}; cannot build a "
+        "trustworthy layout."),
+    "error.layout.lines": (
+        "{file}: mẫu phiếu có {expected} dòng kẻ để viết, PDF cho thấy {found}.",
+        "{file}: the template has {expected} ruled text lines, the PDF shows {found}."),
+    "error.layout.zone_split": (
+        "{file}: vùng chữ {zone} bị chia sang nhiều trang.",
+        "{file}: text zone {zone} is split over pages."),
+    "error.layout.reference_encode": (
+        "Không mã hóa được trang mẫu {file}.",
+        "Cannot encode the reference page {file}."),
+    "error.template.unknown_form": (
+        "Không có mẫu cho phiếu {form} trong {folder}. Các mẫu ở đó: {known}.",
+        "No template for form {form} in {folder}. Templates there: {known}."),
+    "hint.template.form_option": (
+        "Dùng --form 05-01 hoặc --form 05-02, hoặc kiểm tra [paths] templates trong formkit.toml.",
+        "Use --form 05-01 or --form 05-02, or check [paths] templates in formkit.toml."),
+    "error.template.missing": (
+        "{path}: không tìm thấy tệp.",
+        "{path}: file not found."),
+    "error.template.utf8": (
+        "{path}: không phải văn bản UTF-8 ({detail}).",
+        "{path}: not UTF-8 text ({detail})."),
+    "error.template.yaml": (
+        "{path}: không phải YAML hợp lệ: {detail}",
+        "{path}: not valid YAML: {detail}"),
+    "error.template.code_twice": (
+        "{path}: mã {form} cũng đã được dùng bởi {other}",
+        "{path}: code {form} is also used by {other}"),
+    "error.db.not_formkit": (
+        "{where} là một cơ sở dữ liệu nhưng không phải của formkit (có các bảng {tables} và không "
+        "có schema_version). Chưa thay đổi gì.",
+        "{where} is a database, but not a formkit one (it has the tables {tables} and no "
+        "schema_version). Nothing was changed."),
+    "hint.db.new_file": (
+        "Đặt [paths] database trong formkit.toml trỏ tới một tên tệp mới; formkit sẽ tự tạo tệp "
+        "đó.",
+        "Point [paths] database in formkit.toml at a new file name; formkit creates it."),
+    "error.db.backup_before_upgrade": (
+        "Không sao chép được {where} trước khi nâng lược đồ từ phiên bản {before} lên {after} "
+        "({detail}). Chưa thay đổi gì.",
+        "Could not copy {where} before upgrading its schema from version {before} to {after} "
+        "({detail}). Nothing was changed."),
+    "hint.db.space_or_rights": (
+        "Giải phóng dung lượng đĩa hoặc cấp quyền ghi cho thư mục, rồi thử lại.",
+        "Free some disk space or make the folder writable, then try again."),
+    "error.db.migration_gap": (
+        "Cơ sở dữ liệu {where} đang ở phiên bản lược đồ {version}, nhưng bước nâng cấp {migration}"
+        " cần phiên bản {expected}.",
+        "The database {where} is at schema version {version}, but migration {migration} expects "
+        "{expected}."),
+    "hint.db.restore_backup": (
+        "Khôi phục cơ sở dữ liệu từ bản sao lưu rồi chạy lại formkit.",
+        "Restore the database from its backup and run formkit again."),
+    "error.review.text_needed": (
+        "{prefix}ô chữ cần có nội dung chữ, nhận được {value}.",
+        "{prefix}a text field needs text, got {value}."),
+    "error.review.tick_value": (
+        "{prefix}ô đánh dấu chỉ có hai trạng thái: có đánh dấu (True) hoặc không (False), nhận "
+        "được {value}.",
+        "{prefix}a tick box is either ticked (True) or not (False), got {value}."),
+    "error.review.option_expected": (
+        "{prefix}cần một giá trị lựa chọn, nhận được {value}.",
+        "{prefix}expected an option value, got {value}."),
+    "error.review.not_option": (
+        "{prefix}{value} không phải là một lựa chọn của {field}.",
+        "{prefix}{value} is not an option of {field}."),
+    "hint.review.use_one_of": (
+        "Dùng một trong: {labels}; hoặc để trống.",
+        "Use one of: {labels}; or leave it blank."),
+    "error.review.empty_at": (
+        "{where}: câu trả lời để trống.",
+        "{where}: empty answer."),
+    "error.review.empty": (
+        "Câu trả lời để trống.",
+        "Empty answer."),
+    "error.review.not_answer": (
+        "{prefix}{value} không phải là một câu trả lời của ô này.",
+        "{prefix}{value} is not one of the answers for this field."),
+    "hint.review.choose_one_of": (
+        "Chọn một trong: {shown}.",
+        "Choose one of: {shown}."),
+    "error.web.reader_died": (
+        "Tiến trình đọc phiếu dừng đột ngột (có thể một tệp làm hỏng thư viện đọc PDF/ảnh; mã "
+        "thoát {exitcode}). Các tệp đã tải lên vẫn được giữ: bấm “Đọc lại”, hoặc tách tệp nghi "
+        "hỏng ra.",
+        "The reading process stopped suddenly (a file may have crashed the PDF/image library; exit"
+        " code {exitcode}). The uploaded files are kept: press “Đọc lại” (read again), or set the "
+        "suspect file aside."),
+    "error.archive.pending_review": (
+        "{count} phiếu của năm {year} vẫn đang chờ xem xét: hồ sơ niêm phong phải chứa dữ "
+        "liệu đã chốt.",
+        "{count} reading(s) of {year} still wait for review: a sealed archive must hold final "
+        "records."),
+    "hint.archive.finish_review": (
+        "Xem xét xong (formkit review), lập lại báo cáo, rồi mới niêm phong năm đó.",
+        "Finish the review (formkit review), write the report again, then seal the year."),
+    "error.web.reader_internal": (
+        "Lỗi nội bộ khi đọc phiếu: {detail}. Các tệp đã tải lên vẫn được giữ; bấm “Đọc lại”.",
+        "Internal error while reading: {detail}. The uploaded files are kept; press “Đọc lại” "
+        "(read again)."),
 }
 
 

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from formkit import api
+from formkit.catalogue import say
 from formkit.errors import BatchIncomplete, FormkitError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
@@ -130,7 +131,7 @@ def read(
                       "bỏ qua / skipped.")
     rejected = report.count("rejected") - blank
     if rejected:
-        raise BatchIncomplete(f"{rejected} page(s) rejected; see the reasons above.")
+        raise BatchIncomplete(say("error.batch.rejected", count=rejected))
 
 
 def _mount_parts() -> None:

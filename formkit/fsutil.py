@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from formkit.catalogue import say
 from formkit.errors import OutputError
 
 #: errno values that mean "the disk (or the quota) is full"
@@ -132,5 +133,5 @@ def write_image(path: Path, image: Any, params: list[int] | None = None,
 
     ok, buf = cv2.imencode(Path(path).suffix or ".png", image, params or [])
     if not ok:
-        raise OutputError(f"Cannot encode the {what} {path} (OpenCV refused the image).")
+        raise OutputError(say("error.image.encode", what=what, path=path))
     return write_bytes(path, buf.tobytes(), what)

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from formkit.catalogue import say
 from formkit.errors import ExternalProgramError
 
 TIMEOUT_S = 600.0
@@ -35,9 +36,7 @@ def find(program: str) -> str:
         if candidate.exists():
             return str(candidate)
     raise ExternalProgramError(
-        f"The PostgreSQL program {program} is not installed.",
-        hint="Run `bash scripts/setup.sh` (it installs the postgresql package), or install "
-        "PostgreSQL's client programs of the server's version.")
+        say("error.postgres.missing", program=program), hint=say("hint.postgres.install"))
 
 
 def run(args: list[str], *, env: dict[str, str] | None = None, as_user: str | None = None,
@@ -51,16 +50,18 @@ def run(args: list[str], *, env: dict[str, str] | None = None, as_user: str | No
                               env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as exc:
         raise ExternalProgramError(
-            f"{Path(args[0]).name} did not finish within {timeout:.0f} s{what}.",
-            hint="Check that the database server answers, then try again.") from exc
+            say("error.postgres.timeout", program=Path(args[0]).name, seconds=f"{timeout:.0f}",
+                what=what),
+            hint=say("hint.postgres.server_answers")) from exc
     except OSError as exc:
-        raise ExternalProgramError(f"Cannot start {args[0]}: {exc.strerror}.") from exc
+        raise ExternalProgramError(
+            say("error.postgres.start", program=args[0], reason=exc.strerror)) from exc
     if done.returncode != 0:
         message = (done.stderr or done.stdout).strip().splitlines()
         raise ExternalProgramError(
-            f"{Path(args[0]).name} failed{what}: {' '.join(message[-3:]) or done.returncode}.",
-            hint="Read the message above; check the database address and that the server "
-            "runs.")
+            say("error.postgres.failed", program=Path(args[0]).name, what=what,
+                detail=" ".join(message[-3:]) or done.returncode),
+            hint=say("hint.postgres.check_server"))
     return done
 
 
@@ -72,9 +73,7 @@ def _server_user() -> str | None:
         pwd.getpwnam("postgres")
     except KeyError as exc:
         raise ExternalProgramError(
-            "PostgreSQL's server programs do not run as root, and there is no postgres "
-            "account to run them as.",
-            hint="Install the postgresql package (it creates the account).") from exc
+            say("error.postgres.no_account"), hint=say("hint.postgres.account")) from exc
     return "postgres"
 
 
@@ -135,7 +134,7 @@ def start_server(folder: Path | None = None, timeout: float = 60.0) -> Server:
             return server
         except OSError:
             time.sleep(0.1)
-    raise ExternalProgramError("The PostgreSQL test server did not answer in time.")
+    raise ExternalProgramError(say("error.postgres.test_server_timeout"))
 
 
 def _libpq(url) -> tuple[str, dict[str, str]]:

@@ -24,11 +24,12 @@ import yaml
 
 from formkit.analyze.records import ResponseRecord
 from formkit.analyze.tallies import LEVELS
+from formkit.catalogue import say
 from formkit.errors import InputError
 from formkit.spec.model import FieldKind, FormSpec
 from formkit.textnorm import fold, nfc
 
-MAPPING_HINT = "Fix the mapping file named above (see form_templates/channels/*.example.yaml)."
+MAPPING_HINT = "hint.channels.mapping"  # catalogue code of the what-to-do line
 DEFAULT_TIME_FORMATS = (
     "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M", "%Y-%m-%d", "%m/%d/%Y %H:%M:%S", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y",
@@ -108,9 +109,11 @@ def load_mapping(path: Path, spec: FormSpec | None = None) -> Mapping_:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"Mapping file {path} not found.", hint=MAPPING_HINT) from None
+        raise InputError(say("error.channels.mapping_missing", path=path),
+                         hint=say(MAPPING_HINT)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a readable YAML file: {exc}", hint=MAPPING_HINT) from exc
+        raise InputError(say("error.channels.mapping_yaml", path=path, detail=str(exc)),
+                         hint=say(MAPPING_HINT)) from exc
     if not isinstance(raw, dict):
         raise fail("(top level)", "must be a mapping of keys")
     scales_raw = raw.get("scales") or {}
@@ -178,18 +181,18 @@ def load_mapping(path: Path, spec: FormSpec | None = None) -> Mapping_:
 def _read_rows(path: Path, m: Mapping_) -> list[list[Any]]:
     suffix = path.suffix.lower()
     if not path.exists():
-        raise InputError(f"Export file {path} not found.")
+        raise InputError(say("error.channels.export_missing", path=path))
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise InputError(f"{path}: not a readable XLSX workbook ({exc}).") from exc
+            raise InputError(say("error.channels.xlsx", path=path, detail=str(exc))) from exc
         try:
             if m.sheet and m.sheet not in wb.sheetnames:
-                raise InputError(f"{path}: no sheet {m.sheet!r}; sheets: {wb.sheetnames}.",
-                                 hint=MAPPING_HINT)
+                raise InputError(say("error.channels.sheet", path=path, sheet=repr(m.sheet),
+                                     sheets=str(wb.sheetnames)), hint=say(MAPPING_HINT))
             ws = wb[m.sheet] if m.sheet else wb.worksheets[0]
             return [list(r) for r in ws.iter_rows(values_only=True)]
         finally:
@@ -198,8 +201,8 @@ def _read_rows(path: Path, m: Mapping_) -> list[list[Any]]:
         try:
             text = path.read_text(encoding=m.encoding)
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not {m.encoding} text ({exc}).",
-                             hint="Set `encoding:` in the mapping (e.g. utf-16, cp1258).") from exc
+            raise InputError(say("error.channels.encoding", path=path, encoding=m.encoding,
+                                 detail=str(exc)), hint=say("hint.channels.encoding")) from exc
         delimiter = m.delimiter
         if not delimiter:
             try:
@@ -207,7 +210,7 @@ def _read_rows(path: Path, m: Mapping_) -> list[list[Any]]:
             except csv.Error:
                 delimiter = ","
         return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    raise InputError(f"{path}: unsupported export type {suffix!r}; use CSV or XLSX.")
+    raise InputError(say("error.channels.export_type", path=path, suffix=repr(suffix)))
 
 
 def _parse_time(value: Any, formats: Sequence[str]) -> date | None:
@@ -243,13 +246,14 @@ def import_responses(path: Path, channel: str, mapping_path: Path,
     """
     channel = channel.strip()
     if not channel or not channel.replace("_", "").replace("-", "").isalnum():
-        raise InputError(f"Channel name {channel!r} must be letters, digits, - or _.",
-                         hint="e.g. --channel google_forms or --channel dvc")
+        raise InputError(say("error.channels.name", channel=repr(channel)),
+                         hint=say("hint.channels.name"))
     m = load_mapping(mapping_path, spec)
     rows = _read_rows(path, m)
     h = m.header_row - 1
     if len(rows) <= h:
-        raise InputError(f"{path}: no header row {m.header_row} (the file has {len(rows)} rows).")
+        raise InputError(say("error.channels.header_row", path=path, row=m.header_row,
+                             rows=len(rows)))
     header = [_cell_text(v) for v in rows[h]]
     needed = {"timestamp": m.time_column, **{r.field_id: r.column for r in m.fields}}
     if m.unit_column:
@@ -258,8 +262,9 @@ def import_responses(path: Path, channel: str, mapping_path: Path,
     missing = sorted({needed[k] for k, i in index.items() if i is None})
     if missing:
         raise InputError(
-            f"{path}: columns not found: {', '.join(repr(c) for c in missing)}. Columns in the "
-            f"file: {', '.join(repr(c) for c in header if c)}.", hint=MAPPING_HINT)
+            say("error.channels.columns", path=path,
+                missing=", ".join(repr(c) for c in missing),
+                columns=", ".join(repr(c) for c in header if c)), hint=say(MAPPING_HINT))
     records: list[ResponseRecord] = []
     bad: list[BadRow] = []
     dups: list[int] = []

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from formkit.catalogue import say
 from formkit.config import BUILTIN_TEMPLATES, Settings
 from formkit.errors import TemplateError
 from formkit.textnorm import fold, nfc
@@ -96,11 +97,11 @@ def _text_list(node: object, where: str, path: Path) -> tuple[str, ...]:
     if node is None:
         return ()
     if not isinstance(node, list):
-        raise TemplateError(f"{path}: {where}: must be a list of phrases.")
+        raise TemplateError(say("error.rules.phrase_list", path=path, where=where))
     out = []
     for i, item in enumerate(node):
         if not isinstance(item, str | int | float) or not nfc(str(item)):
-            raise TemplateError(f"{path}: {where}[{i}]: must be a non-empty phrase.")
+            raise TemplateError(say("error.rules.phrase_empty", path=path, where=where, index=i))
         out.append(nfc(str(item)))
     return tuple(out)
 
@@ -127,19 +128,19 @@ def _load_rules(path: Path) -> GroupRules:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise TemplateError(f"{path}: file not found.",
-                            hint=f"Copy {BUILTIN_TEMPLATES / RULES_FILE} there and edit it.") \
-            from None
+        raise TemplateError(
+            say("error.rules.missing", path=path),
+            hint=say("hint.rules.copy", builtin=BUILTIN_TEMPLATES / RULES_FILE)) from None
     except UnicodeDecodeError as exc:
-        raise TemplateError(f"{path}: not UTF-8 text ({exc}).", hint="Save it as UTF-8.") \
-            from exc
+        raise TemplateError(say("error.rules.utf8", path=path, detail=str(exc)),
+                            hint=say("hint.rules.utf8")) from exc
     except yaml.YAMLError as exc:
-        raise TemplateError(f"{path}: not valid YAML: {exc}") from exc
+        raise TemplateError(say("error.rules.yaml", path=path, detail=str(exc))) from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("groups"), list):
-        raise TemplateError(f"{path}: needs a list `groups:` of {{code, name, keywords}}.")
+        raise TemplateError(say("error.rules.groups", path=path))
     fallback = raw.get("fallback") or {}
     if not isinstance(fallback, dict):
-        raise TemplateError(f"{path}: fallback: must be a mapping with code and name.")
+        raise TemplateError(say("error.rules.fallback", path=path))
     fb_code = str(fallback.get("code", FALLBACK_CODE)).strip()
     fb_name = nfc(str(fallback.get("name", "Khác")))
     groups: list[GroupRule] = []
@@ -147,20 +148,21 @@ def _load_rules(path: Path) -> GroupRules:
     for i, g in enumerate(raw["groups"]):
         where = f"groups[{i}]"
         if not isinstance(g, dict):
-            raise TemplateError(f"{path}: {where}: must be a mapping (code, name, keywords).")
+            raise TemplateError(say("error.rules.group_mapping", path=path, where=where))
         code = str(g.get("code", "")).strip()
         if not _CODE.match(code):
-            raise TemplateError(f"{path}: {where}.code: {code!r} must be a short code of "
-                                "lower-case letters, digits or _ (e.g. \"5\").")
+            raise TemplateError(say("error.rules.group_code", path=path, where=where,
+                                    value=repr(code)))
         if code in seen:
-            raise TemplateError(f"{path}: {where}.code: {code!r} is used twice.")
+            raise TemplateError(say("error.rules.group_code_twice", path=path, where=where,
+                                    value=repr(code)))
         seen.add(code)
         name = nfc(str(g.get("name") or ""))
         if not name:
-            raise TemplateError(f"{path}: {where}.name: missing.")
+            raise TemplateError(say("error.rules.group_name", path=path, where=where))
         keywords = _text_list(g.get("keywords"), f"{where}.keywords", path)
         if not keywords:
-            raise TemplateError(f"{path}: {where}.keywords: give at least one keyword.")
+            raise TemplateError(say("error.rules.group_keywords", path=path, where=where))
         groups.append(GroupRule(code, name, keywords,
                                 _text_list(g.get("except"), f"{where}.except", path)))
     return GroupRules(tuple(groups), fb_code, fb_name, str(path))

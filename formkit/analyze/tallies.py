@@ -22,6 +22,7 @@ import numpy as np
 
 from formkit.analyze.records import FeedbackRecord, ResponseFacts, ResponseRecord
 from formkit.analyze.stats import Change, Proportion, overall_index
+from formkit.catalogue import say
 from formkit.errors import TemplateError
 from formkit.spec.model import FieldKind, FormSpec
 from formkit.textnorm import nfc
@@ -113,8 +114,7 @@ def survey_scheme(spec: FormSpec) -> SurveyScheme:
     frequency field is the one answered only when the harassment question is "yes".
     """
     if spec.kind != "survey":
-        raise TemplateError(f"{spec.source}: the evaluation needs the survey (05-02), got "
-                            f"a {spec.kind}.")
+        raise TemplateError(say("error.evaluation.kind", source=spec.source, kind=spec.kind))
     criteria: list[Criterion] = []
     question = ""
     harassment_question = ""
@@ -133,11 +133,8 @@ def survey_scheme(spec: FormSpec) -> SurveyScheme:
                 harassment_question = question
     freq = [f for f in spec.fields.values() if f.only_if is not None]
     if not criteria or not freq:
-        raise TemplateError(
-            f"{spec.source}: the evaluation needs rating rows with options tot/dat/chua_dat and "
-            "a frequency question with only_if (c2.muc_do); the template has "
-            f"{len(criteria)} rating rows and {len(freq)} conditional questions."
-        )
+        raise TemplateError(say("error.evaluation.shape", source=spec.source,
+                                rows=len(criteria), questions=len(freq)))
     frequency = freq[0]
     h_field_id, h_yes = frequency.only_if  # type: ignore[misc]
     h_field = spec.fields[h_field_id]
@@ -146,7 +143,8 @@ def survey_scheme(spec: FormSpec) -> SurveyScheme:
     missing = [v for v in (*SOME_LEVELS, *MANY_LEVELS) if v not in
                {o.value for o in frequency.options}]
     if missing:
-        raise TemplateError(f"{spec.source}: {frequency.id} lacks the options {missing}.")
+        raise TemplateError(say("error.evaluation.options", source=spec.source,
+                                question=frequency.id, missing=str(missing)))
     flags = tuple((f.id, nfc(f.label.lstrip("-– ").strip())) for f in spec.fields.values()
                   if f.kind is FieldKind.FLAG)
     return SurveyScheme(

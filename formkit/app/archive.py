@@ -60,9 +60,8 @@ def seal_year(settings: Settings, year: int, actor: str | None, *,
             folder = seal(settings, year, files, replace=replace)
         else:
             with session(settings, store) as st:
-                refuse_pending(st, year, "a sealed archive must hold final records",
-                               "Finish the review (formkit review), write the report again, "
-                               "then seal the year.")
+                refuse_pending(st, year, "error.archive.pending_review",
+                               "hint.archive.finish_review")
                 files = collect_year_files(settings, year, st, Path(scratch))
                 for category, paths in (extra or {}).items():
                     files.setdefault(category, []).extend(paths)

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from formkit.catalogue import say
 from formkit.config import load_settings
 from formkit.errors import FormkitError
 
@@ -64,11 +65,8 @@ def simulate(
     except ModuleNotFoundError as exc:
         if exc.name not in ("formkit_dev", "formkit_dev.simulate"):
             raise
-        raise FormkitError(
-            "Lệnh simulate cần gói phát triển formkit_dev (trình mô phỏng bản quét), chưa được "
-            "cài / the simulator package formkit_dev is not installed.",
-            hint="Trong thư mục mã nguồn formkit, chạy: pip install -e '.[dev]' "
-                 "(hoặc make setup).") from exc
+        raise FormkitError(say("error.simulate.missing"),
+                           hint=say("hint.simulate.install")) from exc
 
     level = level or ("office" if legacy else "moderate")
     if legacy:

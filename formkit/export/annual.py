@@ -50,11 +50,12 @@ def pending_review(store: Any, year: int) -> int:
 
 
 def refuse_pending(store: Any, year: int, what: str, hint: str) -> int:
-    """Raise RefusedError (exit 9) while readings of `year` wait for review; else 0."""
+    """Raise RefusedError (exit 9) while readings of `year` wait for review; else 0.
+    `what` is the catalogue code of the refusal (parameters count and year), `hint` the code
+    of what to do."""
     n = pending_review(store, year)
     if n:
-        raise RefusedError(
-            f"{n} reading(s) of {year} still wait for review: {what}.", hint=hint)
+        raise RefusedError(say(what, count=n, year=year), hint=say(hint))
     return n
 
 

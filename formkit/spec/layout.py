@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from formkit.catalogue import say
 from formkit.errors import InputError, TemplateError
 
 if TYPE_CHECKING:
@@ -128,8 +129,9 @@ class Layout:
     def from_json(cls, data: dict, source: str = "layout") -> Layout:
         try:
             if data.get("format") != FORMAT:
-                raise InputError(f"{source}: layout format {data.get('format')!r} is not "
-                                 f"{FORMAT}.", hint="Rebuild the form with `formkit forms build`.")
+                raise InputError(say("error.layout.format", source=source,
+                                     found=repr(data.get("format")), expected=FORMAT),
+                                 hint=say("hint.layout.rebuild"))
             pages = []
             for p in data["pages"]:
                 pages.append(PageLayout(
@@ -144,8 +146,8 @@ class Layout:
             return cls(data["form"], data["form_code"], tuple(data["page_size_mm"]), pages,
                        data.get("design_key", ""), data["version"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"{source}: not a valid layout file ({exc!r}).",
-                             hint="Rebuild the form with `formkit forms build`.") from exc
+            raise InputError(say("error.layout.invalid", source=source, detail=repr(exc)),
+                             hint=say("hint.layout.rebuild")) from exc
 
     def save(self, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,7 +184,8 @@ class LayoutRegistry:
                     try:
                         data = json.loads(path.read_text(encoding="utf-8"))
                     except (OSError, ValueError) as exc:
-                        raise TemplateError(f"{path}: cannot read layout ({exc}).") from exc
+                        raise TemplateError(
+                            say("error.layout.read", path=path, detail=str(exc))) from exc
                     lay = Layout.from_json(data, str(path))
                     self._by_version.setdefault(lay.version, lay)
         return self._by_version

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pdfplumber
 
+from formkit.catalogue import say
 from formkit.errors import TemplateError
 from formkit.spec import geometry as G
 from formkit.spec.layout import BoxPos, Layout, PageLayout, Rect, ZonePos
@@ -92,16 +93,15 @@ def extract_page(page, number: int) -> tuple[PageLayout, list[Rect], list[tuple]
             qrs.append(r)
     if len(marks) != 4 or len(qrs) != 1:
         raise TemplateError(
-            f"page {number}: expected 4 registration marks and 1 QR code in the PDF, found "
-            f"{len(marks)} and {len(qrs)}.",
-            hint="The header or footer did not render as designed; check the DOCX in Word.",
+            say("error.layout.marks", page=number, marks=len(marks), qrs=len(qrs)),
+            hint=say("hint.layout.header"),
         )
     cy = sum(m.cy for m in marks) / 4
     cx = sum(m.cx for m in marks) / 4
     top = sorted([m for m in marks if m.cy < cy], key=lambda m: m.x)
     bottom = sorted([m for m in marks if m.cy >= cy], key=lambda m: m.x)
     if len(top) != 2 or len(bottom) != 2 or top[0].cx > cx or bottom[0].cx > cx:
-        raise TemplateError(f"page {number}: registration marks are not at four corners.")
+        raise TemplateError(say("error.layout.corners", page=number))
     guides = []
     for ln in page.lines:
         if _is_color(ln.get("stroking_color"), G.GUIDE_RGB) and abs(ln["top"] - ln["bottom"]) < 1:
@@ -119,9 +119,8 @@ def extract_layout(pdf_path: Path, spec: FormSpec, form_code: str, first_page: i
     with pdfplumber.open(str(pdf_path)) as pdf:
         if len(pdf.pages) < first_page + n:
             raise TemplateError(
-                f"{pdf_path.name}: expected {n} page(s) per copy, the PDF has "
-                f"{len(pdf.pages)}; the form no longer fits its pages.",
-                hint="Shorten the template text or add a page_break element.",
+                say("error.layout.pages", file=pdf_path.name, expected=n, pages=len(pdf.pages)),
+                hint=say("hint.layout.shorten"),
             )
         page0 = pdf.pages[first_page]
         size = (round(_mm(page0.width), 2), round(_mm(page0.height), 2))
@@ -135,8 +134,8 @@ def extract_layout(pdf_path: Path, spec: FormSpec, form_code: str, first_page: i
     found = sum(len(r[1]) for r in results)
     if found != len(expected_boxes):
         raise TemplateError(
-            f"{pdf_path.name}: the template has {len(expected_boxes)} tick boxes, the PDF "
-            f"shows {found}; cannot build a trustworthy layout.",
+            say("error.layout.boxes", file=pdf_path.name, expected=len(expected_boxes),
+                found=found),
         )
     text_fields = [spec.fields[fid] for el in spec.elements if el.type == "text"
                    for fid in el.field_ids]
@@ -144,8 +143,8 @@ def extract_layout(pdf_path: Path, spec: FormSpec, form_code: str, first_page: i
     expected_lines = sum(f.lines for f in text_fields)
     if found_lines != expected_lines:
         raise TemplateError(
-            f"{pdf_path.name}: the template has {expected_lines} ruled text lines, the PDF "
-            f"shows {found_lines}.",
+            say("error.layout.lines", file=pdf_path.name, expected=expected_lines,
+                found=found_lines),
         )
     box_iter = iter(expected_boxes)
     field_iter = iter(text_fields)
@@ -159,7 +158,7 @@ def extract_layout(pdf_path: Path, spec: FormSpec, form_code: str, first_page: i
             assert f.kind is FieldKind.TEXT
             chunk = guides[i:i + f.lines]
             if len(chunk) != f.lines:
-                raise TemplateError(f"{pdf_path.name}: text zone {f.id} is split over pages.")
+                raise TemplateError(say("error.layout.zone_split", file=pdf_path.name, zone=f.id))
             x0 = min(g[0] for g in chunk)
             x1 = max(g[1] for g in chunk)
             y0 = chunk[0][2] - G.TEXT_LINE_MM
@@ -192,7 +191,7 @@ def write_reference_pages(pdf_path: Path, layout: Layout, folder: Path, first_pa
             dest = folder / reference_filename(layout.form, layout.version, p.page)
             ok, png = cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 9])
             if not ok:
-                raise TemplateError(f"Cannot encode the reference page {dest.name}.")
+                raise TemplateError(say("error.layout.reference_encode", file=dest.name))
             tmp = dest.with_name(dest.name + ".part")
             tmp.write_bytes(png.tobytes())
             tmp.replace(dest)

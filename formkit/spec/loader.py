@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from formkit.catalogue import say
 from formkit.errors import TemplateError
 from formkit.spec.model import Column, Element, Field, FieldKind, FormSpec, Option
 from formkit.textnorm import nfc
@@ -47,8 +48,8 @@ def template_path(templates_dir: Path, code: str) -> Path:
             return p
     known = ", ".join(p.stem for p in candidates) or "(none)"
     raise TemplateError(
-        f"No template for form {code!r} in {templates_dir}. Templates there: {known}.",
-        hint="Use --form 05-01 or --form 05-02, or check [paths] templates in formkit.toml.",
+        say("error.template.unknown_form", form=repr(code), folder=templates_dir, known=known),
+        hint=say("hint.template.form_option"),
     )
 
 
@@ -57,11 +58,11 @@ def load_form(path: Path) -> FormSpec:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise TemplateError(f"{path}: file not found.") from None
+        raise TemplateError(say("error.template.missing", path=path)) from None
     except UnicodeDecodeError as exc:
-        raise TemplateError(f"{path}: not UTF-8 text ({exc}).") from exc
+        raise TemplateError(say("error.template.utf8", path=path, detail=str(exc))) from exc
     except yaml.YAMLError as exc:
-        raise TemplateError(f"{path}: not valid YAML: {exc}") from exc
+        raise TemplateError(say("error.template.yaml", path=path, detail=str(exc))) from exc
     raw = ctx.mapping(raw, "(top level)")
     code = ctx.text(raw, "code", "")
     kind = ctx.text(raw, "kind", "")
@@ -238,6 +239,7 @@ def load_forms(templates_dir: Path) -> dict[str, FormSpec]:
     for p in form_template_files(templates_dir):
         spec = load_form(p)
         if spec.code in out:
-            raise TemplateError(f"{p}: code {spec.code!r} is also used by {out[spec.code].source}")
+            raise TemplateError(say("error.template.code_twice", path=p, form=repr(spec.code),
+                                    other=out[spec.code].source))
         out[spec.code] = spec
     return out

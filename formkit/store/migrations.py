@@ -39,6 +39,7 @@ from sqlalchemy import (
     text,
 )
 
+from formkit.catalogue import say
 from formkit.errors import StoreError
 
 
@@ -307,11 +308,9 @@ def check_version(engine: Engine, where: str) -> int | None:
             tables = sorted(inspect(conn).get_table_names())
             if tables:
                 raise StoreError(
-                    f"{where} is a database, but not a formkit one (it has the tables "
-                    f"{', '.join(tables[:8])}{'…' if len(tables) > 8 else ''} and no "
-                    "schema_version). Nothing was changed.",
-                    hint="Point [paths] database in formkit.toml at a new file name; formkit "
-                    "creates it.",
+                    say("error.db.not_formkit", where=where,
+                        tables=", ".join(tables[:8]) + ("…" if len(tables) > 8 else "")),
+                    hint=say("hint.db.new_file"),
                 )
         conn.rollback()
     if version is not None and version > SCHEMA_VERSION:
@@ -357,9 +356,9 @@ def upgrade(engine: Engine, where: str, backup_path: Path | None = None,
             backup_sqlite(backup_path, before)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(
-                f"Could not copy {where} before upgrading its schema from version {before} to "
-                f"{SCHEMA_VERSION} ({exc}). Nothing was changed.",
-                hint="Free some disk space or make the folder writable, then try again.",
+                say("error.db.backup_before_upgrade", where=where, before=before,
+                    after=SCHEMA_VERSION, detail=str(exc)),
+                hint=say("hint.db.space_or_rights"),
             ) from exc
     for migration in MIGRATIONS:
         if migration.version > target:
@@ -380,9 +379,9 @@ def upgrade(engine: Engine, where: str, backup_path: Path | None = None,
                 continue
             if version != migration.version - 1:
                 raise StoreError(
-                    f"The database {where} is at schema version {version}, but migration "
-                    f"{migration.version} expects {migration.version - 1}.",
-                    hint="Restore the database from its backup and run formkit again.",
+                    say("error.db.migration_gap", where=where, version=version,
+                        migration=migration.version, expected=migration.version - 1),
+                    hint=say("hint.db.restore_backup"),
                 )
             migration.apply(conn)
             conn.execute(_schema_version_table(MetaData()).insert().values(

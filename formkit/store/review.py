@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from formkit import notes
+from formkit.catalogue import say
 from formkit.errors import InputError
 from formkit.spec.model import Field, FormSpec
 from formkit.textnorm import fold, nfc
@@ -78,7 +79,7 @@ def normalize_value(kind: str, value: Any, spec_field: Field | None,
         if value is None or value == REVIEW_INVALID:  # nothing written / illegible
             return value
         if not isinstance(value, str):
-            raise InputError(f"{prefix}a text field needs text, got {value!r}.")
+            raise InputError(say("error.review.text_needed", prefix=prefix, value=repr(value)))
         text = nfc(value)
         return text or None
     if kind == "flag":
@@ -86,19 +87,19 @@ def normalize_value(kind: str, value: Any, spec_field: Field | None,
             return False
         if isinstance(value, bool):
             return value
-        raise InputError(f"{prefix}a tick box is either ticked (True) or not (False), "
-                         f"got {value!r}.")
+        raise InputError(say("error.review.tick_value", prefix=prefix, value=repr(value)))
     if value is None or value == REVIEW_INVALID:
         return value
     if not isinstance(value, str):
-        raise InputError(f"{prefix}expected an option value, got {value!r}.")
+        raise InputError(say("error.review.option_expected", prefix=prefix, value=repr(value)))
     if spec_field is not None and spec_field.options:
         allowed = [o.value for o in spec_field.options]
         if value not in allowed:
             labels = ", ".join(f"{o.value} ({o.label})" for o in spec_field.options)
             raise InputError(
-                f"{prefix}{value!r} is not an option of {spec_field.id}.",
-                hint=f"Use one of: {labels}; or leave it blank.",
+                say("error.review.not_option", prefix=prefix, value=repr(value),
+                    field=spec_field.id),
+                hint=say("hint.review.use_one_of", labels=labels),
             )
     return value
 
@@ -186,7 +187,8 @@ def parse_choice(kind: str, typed: str, spec_field: Field | None, where: str = "
         return normalize_value(kind, typed, spec_field, where)
     wanted = fold(typed)
     if not wanted:
-        raise InputError(f"{where}: empty answer." if where else "Empty answer.")
+        raise InputError(say("error.review.empty_at", where=where) if where
+                         else say("error.review.empty"))
     options = choices(kind, spec_field)
     for number, (label, value) in enumerate(options, start=1):
         candidates = {fold(label), str(number)}
@@ -204,5 +206,5 @@ def parse_choice(kind: str, typed: str, spec_field: Field | None, where: str = "
             return value
     shown = "; ".join(f"{i}. {label}" for i, (label, _v) in enumerate(options, start=1))
     prefix = f"{where}: " if where else ""
-    raise InputError(f"{prefix}{typed!r} is not one of the answers for this field.",
-                     hint=f"Choose one of: {shown}.")
+    raise InputError(say("error.review.not_answer", prefix=prefix, value=repr(typed)),
+                     hint=say("hint.review.choose_one_of", shown=shown))

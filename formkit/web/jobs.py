@@ -33,6 +33,7 @@ from typing import Any
 
 from formkit.app import intake
 from formkit.app.workspace import Store
+from formkit.catalogue import say
 from formkit.config import Settings
 from formkit.errors import FormkitError
 from formkit.web.messages import error_vn
@@ -289,9 +290,7 @@ class JobRunner:
                     message = receiver.recv()
                 except EOFError:
                     raise FormkitError(
-                        "Tiến trình đọc phiếu dừng đột ngột (có thể một tệp làm hỏng thư viện "
-                        f"đọc PDF/ảnh; mã thoát {proc.exitcode}). Các tệp đã tải lên vẫn được "
-                        "giữ: bấm “Đọc lại”, hoặc tách tệp nghi hỏng ra.") from None
+                        say("error.web.reader_died", exitcode=proc.exitcode)) from None
                 kind = message[0]
                 if kind == "progress":
                     _, done, total, outcome = message
@@ -301,8 +300,7 @@ class JobRunner:
                 elif kind == "error":
                     raise FormkitError(message[1])
                 else:
-                    raise FormkitError(f"Lỗi nội bộ khi đọc phiếu: {message[1]}. Các tệp đã "
-                                       "tải lên vẫn được giữ; bấm “Đọc lại”.")
+                    raise FormkitError(say("error.web.reader_internal", detail=message[1]))
         finally:
             receiver.close()
             proc.join(10)
