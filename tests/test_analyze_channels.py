@@ -14,6 +14,8 @@ from formkit.config import BUILTIN_TEMPLATES
 from formkit.errors import InputError
 from formkit.spec import load_form, template_path
 
+from .errors_kit import raises_en
+
 EXAMPLE = BUILTIN_TEMPLATES / "channels" / "google_forms.example.yaml"
 SPEC = load_form(template_path(BUILTIN_TEMPLATES, "05-02"))
 HEADER = [
@@ -139,5 +141,5 @@ def test_mapping_with_an_unknown_field_is_refused_against_the_template(tmp_path)
 def test_unsupported_file_type_is_an_input_error(tmp_path):
     path = tmp_path / "x.pdf"
     path.write_bytes(b"%PDF")
-    with pytest.raises(InputError, match="CSV or XLSX"):
+    with raises_en(InputError, "CSV or XLSX"):
         import_responses(path, "dvc", EXAMPLE)

@@ -69,7 +69,7 @@ def test_terminal_review_rejects_an_unknown_answer_and_q_quits_keeping_the_rest(
     _queue(workspace, tmp_path)
     result = _review(workspace, "rat tot\nchua dat yeu cau\nq\n")
     assert result.exit_code == 0, result.output
-    assert "'rat tot' is not one of the answers" in result.output
+    assert "'rat tot' không phải là một câu trả lời của ô này" in result.output
     assert "1 item(s) reviewed, 2 left" in result.output
     with open_store(workspace) as store:
         assert [i.field for i in store.review_queue()] == ["c2.phien_ha", "to_chuc"]

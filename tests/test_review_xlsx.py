@@ -145,7 +145,7 @@ def test_one_bad_row_stops_the_whole_import_and_is_reported_by_row_number(queued
     with pytest.raises(ReviewImportError) as err:
         import_review(queued, path, "Lan")
     assert [p.row for p in err.value.problems] == [bad_row]
-    assert "'Rất tốt' is not one of the answers" in err.value.problems[0].reason
+    assert "'Rất tốt' không phải là một câu trả lời của ô này" in err.value.problems[0].reason
     assert f"row {bad_row}:" in str(err.value)
     with open_store(queued) as store:
         assert len(store.review_queue()) == 5  # nothing applied, not even the good row

@@ -11,6 +11,8 @@ from formkit.errors import ConfigError, TemplateError
 from formkit.spec import load_form
 from formkit.spec.model import FieldKind
 
+from .errors_kit import raises_en
+
 REPO = Path(__file__).resolve().parent.parent
 SURVEY = REPO / "form_templates" / "BM.QT.SCT.05-02.yaml"
 REGISTER = REPO / "form_templates" / "BM.QT.SCT.05-01.yaml"
@@ -89,7 +91,7 @@ def test_unknown_option_set_names_the_known_ones(tmp_path):
 
 
 def test_invalid_yaml_is_a_template_error(tmp_path):
-    with pytest.raises(TemplateError, match="not valid YAML"):
+    with raises_en(TemplateError, "not valid YAML"):
         load_form(_write(tmp_path, "code: [unclosed\n"))
 
 
