@@ -1248,7 +1248,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Run `bash scripts/setup.sh` (it installs the postgresql package), or install PostgreSQL's"
         " client programs of the server's version."),
     "error.postgres.timeout": (
-        "{program} không xong trong {seconds} giây{what}.",
+        "{program} chưa chạy xong sau {seconds} giây{what}.",
         "{program} did not finish within {seconds} s{what}."),
     "hint.postgres.server_answers": (
         "Kiểm tra máy chủ cơ sở dữ liệu có trả lời không, rồi thử lại.",
@@ -1387,7 +1387,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Trong thư mục mã nguồn formkit, chạy: pip install -e '.[dev]' (hoặc make setup).",
         "In the formkit source folder, run: pip install -e '.[dev]' (or make setup)."),
     "error.image.encode": (
-        "Không mã hóa được {what} {path} (OpenCV từ chối ảnh này).",
+        "Không mã hóa được ảnh {path} ({what}): OpenCV từ chối ảnh này.",
         "Cannot encode the {what} {path} (OpenCV refused the image)."),
     "error.layout.format": (
         "{source}: định dạng bố cục {found} không phải {expected}.",

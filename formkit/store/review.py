@@ -187,8 +187,9 @@ def parse_choice(kind: str, typed: str, spec_field: Field | None, where: str = "
         return normalize_value(kind, typed, spec_field, where)
     wanted = fold(typed)
     if not wanted:
-        raise InputError(say("error.review.empty_at", where=where) if where
-                         else say("error.review.empty"))
+        if where:
+            raise InputError(say("error.review.empty_at", where=where))
+        raise InputError(say("error.review.empty"))
     options = choices(kind, spec_field)
     for number, (label, value) in enumerate(options, start=1):
         candidates = {fold(label), str(number)}
