@@ -119,6 +119,7 @@ def test_the_page_says_in_vietnamese_why_the_reader_was_unsure(tmp_path):
         page = c.get(f"/kiem-tra/?id={items['c1.tan_tinh_chu_dao'].id}").get_data(as_text=True)
         assert "Vì sao cần kiểm tra: 4 câu khác trên trang này chỉ có vết mờ" in page
         page = c.get(f"/kiem-tra/?id={items['c2.muc_do'].id}").get_data(as_text=True)
-        assert "câu c2.phien_ha (chỉ hỏi khi co) chưa đọc rõ" in page
+        assert "câu “Phiền hà, sách nhiễu” (chỉ hỏi khi Có) chưa đọc rõ" in page
+        assert "c2.phien_ha" not in page.split("Vì sao cần kiểm tra", 1)[1].split("</", 1)[0]
     finally:
         close_web(w)
