@@ -56,6 +56,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "text": ("{text}", "{text}"),
     # --- page.* and note.*: the reader's page outcomes and its notes on a field ----------
     # (section of the reader; append below this line)
+    "page.outcome.read": ("Đã đọc", "read"),
+    "page.outcome.duplicate": ("Trùng", "duplicate"),
+    "page.outcome.rejected": ("Bị từ chối", "rejected"),
+    "page.batch_summary": (
+        "{pages} trang: {read} đã đọc, {duplicate} trùng, {rejected} bị từ chối; {sheets} "
+        "phiếu, {review} câu cần kiểm tra.",
+        "{pages} page(s): {read} read, {duplicate} duplicate, {rejected} rejected; {sheets} "
+        "sheet(s), {review} field(s) to review."),
     # pages: why a page was not read (or read with a reservation)
     "page.blank": ("Trang trắng.", "blank page"),
     "page.same_image": (

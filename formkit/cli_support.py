@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from formkit import api, notes
+from formkit.catalogue import render, say
 from formkit.config import Settings
 
 if TYPE_CHECKING:
@@ -57,12 +58,12 @@ def print_batch(report: BatchReport, console: Console) -> None:
         table.add_column(col, overflow="fold")
     colours = {"read": "green", "duplicate": "yellow", "rejected": "red"}
     for p in report.pages:
+        outcome = render(say(f"page.outcome.{p.outcome}"))
         table.add_row(Path(p.file).name, str(p.page),
-                      f"[{colours.get(p.outcome, 'white')}]{p.outcome}[/]",
+                      f"[{colours.get(p.outcome, 'white')}]{outcome}[/]",
                       _sheet_label(p.sheet), escape(notes.reason_text(p.reason)))
     console.print(table)
-    console.print(
-        f"{len(report.pages)} page(s): {report.count('read')} read, "
-        f"{report.count('duplicate')} duplicate, {report.count('rejected')} rejected; "
-        f"{len(report.sheets)} sheet(s), {report.review_count} field(s) to review."
-    )
+    console.print(render(say(
+        "page.batch_summary", pages=len(report.pages), read=report.count("read"),
+        duplicate=report.count("duplicate"), rejected=report.count("rejected"),
+        sheets=len(report.sheets), review=report.review_count)))

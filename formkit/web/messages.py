@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from formkit import notes
+from formkit.catalogue import say
 from formkit.errors import FormkitError
 
-OUTCOMES = {"read": "Đã đọc", "duplicate": "Trùng", "rejected": "Bị từ chối"}
+OUTCOMES = {o: say(f"page.outcome.{o}").vi() for o in ("read", "duplicate", "rejected")}
 JOB_STATES = {"queued": "Đang chờ", "running": "Đang đọc", "finished": "Đã xong",
               "failed": "Lỗi", "interrupted": "Bị gián đoạn"}
 
