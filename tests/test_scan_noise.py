@@ -28,6 +28,22 @@ def _px(mm: float) -> int:
     return int(round(mm * DPI / 25.4))
 
 
+def _read(built, pages: list[np.ndarray], tmp_path: Path):
+    """The sheet read back from these page images (written as PNG files)."""
+    paths = []
+    for i, img in enumerate(pages):
+        paths.append(tmp_path / f"p{i}.png")
+        cv2.imwrite(str(paths[-1]), img)
+    return read_paths(built["settings"], paths, ocr=False).sheets[0]
+
+
+def _assert_every_answer_reads_clearly(sheet) -> None:
+    for fid, want in ANSWERS.items():
+        f = sheet.fields[fid]
+        assert (f.status, f.value) == (Status.OK, want), f"{fid}: {f.status} {f.note}"
+        assert not f.needs_review, f"{fid} flagged: {f.note} ({f.confidence:.2f})"
+
+
 @pytest.mark.slow
 def test_copier_streaks_and_dust_through_empty_boxes_are_not_read_as_pale_marks(
         built, tmp_path):
@@ -51,15 +67,8 @@ def test_copier_streaks_and_dust_through_empty_boxes_are_not_read_as_pale_marks(
                 cx = _px(r.x + r.w * rng.uniform(0.3, 0.7))
                 cy = _px(r.y + r.h * rng.uniform(0.3, 0.7))
                 cv2.circle(img, (cx, cy), 1, 60, -1, cv2.LINE_AA)
-    paths = []
-    for i, img in enumerate(pages):
-        paths.append(tmp_path / f"p{i}.png")
-        cv2.imwrite(str(paths[-1]), img)
-    sheet = read_paths(built["settings"], paths, ocr=False).sheets[0]
-    for fid, want in ANSWERS.items():
-        f = sheet.fields[fid]
-        assert (f.status, f.value) == (Status.OK, want), f"{fid}: {f.status} {f.note}"
-        assert not f.needs_review, f"{fid} flagged: {f.note} ({f.confidence:.2f})"
+    sheet = _read(built, pages, tmp_path)
+    _assert_every_answer_reads_clearly(sheet)
     assert sheet.fields["noi_dung.giai_quyet_tthc"].value is False
     assert not sheet.fields["noi_dung.giai_quyet_tthc"].needs_review
     assert sheet.fields["c2.muc_do"].status is Status.BLANK
@@ -382,11 +391,7 @@ def test_reverse_side_showing_through_thin_paper_is_not_read_as_marks(built, tmp
         back = cv2.resize(back, (img.shape[1], img.shape[0]))
         through = 255 - (255 - back) * 0.2
         seen.append(np.minimum(img.astype(np.float32), through).astype(np.uint8))
-    paths = []
-    for i, img in enumerate(seen):
-        paths.append(tmp_path / f"p{i}.png")
-        cv2.imwrite(str(paths[-1]), img)
-    sheet = read_paths(built["settings"], paths, ocr=False).sheets[0]
+    sheet = _read(built, seen, tmp_path)
     for fid, f in sheet.fields.items():
         if f.kind == "text" or fid not in ANSWERS and f.status is Status.UNREADABLE:
             continue
@@ -409,17 +414,11 @@ def test_page_that_does_not_lie_flat_is_read_where_its_boxes_moved(built, tmp_pa
     res = built["survey"]
     pages = [render_page(res.pdf, i, DPI) for i in range(2)]
     fill_sheet(pages, res.layout, ANSWERS, DPI, "x")
-    paths = []
-    for i, img in enumerate(pages):
+    curled = []
+    for img in pages:
         h, w = img.shape
         ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
         bulge = np.sin(np.pi * xs / w) * np.sin(np.pi * ys / h) * _px(2.4)
-        curled = cv2.remap(img, xs + 0.6 * bulge, ys + 0.8 * bulge, cv2.INTER_LINEAR,
-                           borderMode=cv2.BORDER_CONSTANT, borderValue=255)
-        paths.append(tmp_path / f"p{i}.png")
-        cv2.imwrite(str(paths[-1]), curled)
-    sheet = read_paths(built["settings"], paths, ocr=False).sheets[0]
-    for fid, want in ANSWERS.items():
-        f = sheet.fields[fid]
-        assert (f.status, f.value) == (Status.OK, want), f"{fid}: {f.status} {f.note}"
-        assert not f.needs_review, f"{fid} flagged: {f.note} ({f.confidence:.2f})"
+        curled.append(cv2.remap(img, xs + 0.6 * bulge, ys + 0.8 * bulge, cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_CONSTANT, borderValue=255))
+    _assert_every_answer_reads_clearly(_read(built, curled, tmp_path))

@@ -447,19 +447,9 @@ class BatchReader:
                      ident: PageIdentity
                      ) -> dict[str, FieldResult]:
         by_field: dict[str, list] = {}
-        measures = [(box, B.measure_box(aligned, self.ppm, box)) for box in page.boxes]
-        page_mm = (aligned.shape[1] / self.ppm, aligned.shape[0] / self.ppm)
-        expected = B.shift_field(list(page.boxes), [m for _, m in measures], page_mm)
-        if expected is None and np.median([np.hypot(*m.shift_mm) for _, m in measures]) \
-                > T.box_search_mm / 2:
-            # boxes found at the edge of their search may lie further still: look wider to
-            # learn how the page moved
-            wide = [B.measure_box(aligned, self.ppm, box, search_mm=T.box_wide_search_mm)
-                    for box in page.boxes]
-            expected = B.shift_field(list(page.boxes), wide, page_mm, T.box_wide_search_mm)
-        if expected is not None:  # the page does not lie flat: search where it has moved
-            measures = [(box, B.measure_box(aligned, self.ppm, box, offset_mm=offset))
-                        for box, offset in zip(page.boxes, expected, strict=True)]
+        measures = B.follow_unflat_page(aligned, self.ppm, list(page.boxes),
+                                        [B.measure_box(aligned, self.ppm, box)
+                                         for box in page.boxes])
         quality = B.alignment_quality(quality, [m for _, m in measures])
         line_floor = B.page_line_floor([m for _, m in measures])
         for box, m in measures:

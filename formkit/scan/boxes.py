@@ -305,6 +305,24 @@ def shift_field(boxes: list[BoxPos], measures: list[BoxMeasure], page_mm: tuple[
     return [(float(dx), float(dy)) for dx, dy in design @ coef]
 
 
+def follow_unflat_page(aligned: AlignedPage, ppm: float, boxes: list[BoxPos],
+                       measures: list[BoxMeasure]) -> list[tuple[BoxPos, BoxMeasure]]:
+    """The boxes measured where they lie on a page that does not lie flat (shift_field);
+    the measures as they are on a flat page. When the boxes were found at the edge of their
+    search they may lie further still: a wider search first learns how the page moved."""
+    page_mm = (aligned.shape[1] / ppm, aligned.shape[0] / ppm)
+    expected = shift_field(boxes, measures, page_mm)
+    if expected is None and np.median([np.hypot(*m.shift_mm) for m in measures]) \
+            > T.box_search_mm / 2:
+        wide = [measure_box(aligned, ppm, box, search_mm=T.box_wide_search_mm)
+                for box in boxes]
+        expected = shift_field(boxes, wide, page_mm, T.box_wide_search_mm)
+    if expected is None:
+        return list(zip(boxes, measures, strict=True))
+    return [(box, measure_box(aligned, ppm, box, offset_mm=offset))
+            for box, offset in zip(boxes, expected, strict=True)]
+
+
 _LINE_KERNELS: dict[int, list[np.ndarray]] = {}
 
 

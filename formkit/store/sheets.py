@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from formkit.catalogue import loads as loads_message
-from formkit.catalogue import render, say
+from formkit import notes
+from formkit.catalogue import say
 from formkit.errors import InputError
 from formkit.store.base import (
     PAPER_CHANNEL,
@@ -382,5 +382,5 @@ class SheetStore(StoreBase):
 
 def _read_later(batch_id: int, outcome: str, reason: str | None) -> str:
     """The reason of a page rejected before and read now: by which batch, and what it was."""
-    before = ", ".join(t for t in (outcome, render(loads_message(reason), "vi")) if t)
+    before = ", ".join(t for t in (outcome, notes.reason_text(reason)) if t)
     return say("page.stored.read_later", batch=batch_id, before=before).dumps()
